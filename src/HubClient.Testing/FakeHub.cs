@@ -1,0 +1,185 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using WireMock.Server;
+using WireMock.Settings;
+
+namespace HubClient.Testing;
+
+/// <summary>
+/// A hub on loopback for tests, built on WireMock.Net: serves the repositories you declare (regular and LFS files through
+/// a CDN redirect to another host name, commits, branches, tags, gated/private/missing repos) with the real hub's headers,
+/// redirects, byte ranges and JSON API; injects faults; logs every request.
+/// </summary>
+/// <example>
+/// <code>
+/// await using var hub = FakeHub.Start();
+/// hub.AddRepo("acme/tiny-model").Commit(c => c.Add("config.json", "{}").AddLfs("model.bin", bytes));
+/// using var api = new HubApi(hub.CreateOptions(cacheDirectory));
+/// string path = await api.DownloadFileAsync("acme/tiny-model", "config.json");
+/// </code>
+/// </example>
+public sealed class FakeHub : IDisposable, IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<(RepoType, string), FakeRepo> _repos = new();
+    private readonly ConcurrentDictionary<(RepoType, string), string> _renamed = new();
+    private readonly ConcurrentQueue<FakeHubRequest> _requests = new();
+    private readonly List<FaultRule> _faults = [];
+    private readonly Lock _faultLock = new();
+
+    private FakeHub(int port)
+    {
+        Port = port;
+        Endpoint = $"http://127.0.0.1:{port}";
+        CdnEndpoint = $"http://localhost:{port}";
+        Router = new FakeHubRouter(this);
+        Server = WireMockServer.Start(new WireMockServerSettings
+        {
+            Urls = [Endpoint],
+            StartAdminInterface = false,
+            PreWireMockMiddlewareInit = app => ((IApplicationBuilder)app).Use(
+                (HttpContext context, Func<Task> next) => Router.HandleAsync(context, next)),
+        });
+    }
+
+    /// <summary>The hub's base URL, <c>http://127.0.0.1:{port}</c>: pass it as <see cref="HubApiOptions.Endpoint"/>.</summary>
+    public string Endpoint { get; }
+
+    /// <summary>
+    /// Where LFS redirects point, <c>http://localhost:{port}</c>: the same server under another host name, so a test can
+    /// tell whether a client sent its token to a host other than the endpoint's.
+    /// </summary>
+    public string CdnEndpoint { get; }
+
+    /// <summary>The TCP port on 127.0.0.1.</summary>
+    public int Port { get; }
+
+    /// <summary>The WireMock server hosting the hub, for stubs of your own (paths the fake hub does not serve).</summary>
+    public WireMockServer Server { get; }
+
+    /// <summary>The token that opens private and gated repos. Any other token gets 401 "Invalid credentials".</summary>
+    public string ValidToken { get; set; } = "hf_fake_token";
+
+    /// <summary>Entries per page of tree listings (the real hub uses about 1,000).</summary>
+    public int TreePageSize { get; set; } = 1000;
+
+    /// <summary>Every request received, in order of arrival.</summary>
+    public IReadOnlyList<FakeHubRequest> Requests => _requests.ToArray();
+
+    internal FakeHubRouter Router { get; }
+
+    /// <summary>Starts a hub on a free port of 127.0.0.1.</summary>
+    public static FakeHub Start()
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return new FakeHub(FreePort());
+            }
+            catch (IOException) when (attempt < 5)
+            {
+                // The port was taken between probing and binding: try another.
+            }
+        }
+    }
+
+    /// <summary>Declares a repository (empty until its first <see cref="FakeRepo.Commit"/>).</summary>
+    public FakeRepo AddRepo(string repoId, RepoType type = RepoType.Model)
+    {
+        var repo = new FakeRepo(repoId, type);
+        if (!_repos.TryAdd((type, repoId), repo)) throw new InvalidOperationException($"{type} {repoId} already exists.");
+        return repo;
+    }
+
+    /// <summary>The repository, or null.</summary>
+    public FakeRepo? FindRepo(string repoId, RepoType type = RepoType.Model) => FindRepo(type, repoId);
+
+    /// <summary>Renames a repository: requests to the old id get a relative 307 redirect (with a query string) to the new one.</summary>
+    public void RenameRepo(string oldId, string newId, RepoType type = RepoType.Model) => _renamed[(type, oldId)] = newId;
+
+    /// <summary>
+    /// Applies <paramref name="fault"/> to the next <paramref name="times"/> requests matching <paramref name="when"/>
+    /// (every request if null; forever if <paramref name="times"/> is null). Rules are tried in the order they were added.
+    /// </summary>
+    public FaultRule InjectFault(FakeFault fault, Func<FakeHubRequest, bool>? when = null, int? times = 1)
+    {
+        ArgumentNullException.ThrowIfNull(fault);
+        var rule = new FaultRule(fault, when ?? RequestFilters.Any, times);
+        lock (_faultLock) _faults.Add(rule);
+        return rule;
+    }
+
+    /// <summary>Removes every fault rule.</summary>
+    public void ClearFaults()
+    {
+        lock (_faultLock) _faults.Clear();
+    }
+
+    /// <summary>Forgets the request log.</summary>
+    public void ClearRequests() => _requests.Clear();
+
+    /// <summary>Options for a <see cref="HubApi"/> talking to this hub, with a cache folder and short retry delays for tests.</summary>
+    public HubApiOptions CreateOptions(string cacheDirectory, string? token = null) => new()
+    {
+        Endpoint = Endpoint,
+        CacheDirectory = cacheDirectory,
+        Token = token,
+        Retry = new HubRetryOptions { BaseDelay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(10), UseJitter = false },
+    };
+
+    /// <inheritdoc />
+    public void Dispose() => Server.Stop();
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        Server.Stop();
+        return ValueTask.CompletedTask;
+    }
+
+    internal FakeRepo? FindRepo(RepoType type, string repoId) => _repos.TryGetValue((type, repoId), out FakeRepo? repo) ? repo : null;
+
+    internal IEnumerable<FakeRepo> AllRepos => _repos.Values;
+
+    internal string? RenamedTo(RepoType type, string repoId) => _renamed.TryGetValue((type, repoId), out string? id) ? id : null;
+
+    internal string CdnUrl(FakeFile file) =>
+        $"{CdnEndpoint}/cdn/{file.Sha256}/{string.Join('/', file.Path.Split('/').Select(Uri.EscapeDataString))}?X-Amz-Signature=fake&Expires=4102444800";
+
+    internal FakeFile? FindBlob(string sha256) =>
+        _repos.Values.SelectMany(r => r.AllCommits).SelectMany(c => c.Files.Values).FirstOrDefault(f => f.Sha256 == sha256);
+
+    internal FakeHubRequest Log(HttpContext context, RawPath raw)
+    {
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues> header in context.Request.Headers)
+        {
+            headers[header.Key] = header.Value.ToString();
+        }
+        var request = new FakeHubRequest(context.Request.Method, context.Request.Host.Value ?? "", raw.Path, raw.Query, headers);
+        _requests.Enqueue(request);
+        return request;
+    }
+
+    internal FakeFault? FindFault(FakeHubRequest request)
+    {
+        lock (_faultLock)
+        {
+            foreach (FaultRule rule in _faults)
+            {
+                if (rule.TryApply(request)) return rule.Fault;
+            }
+        }
+        return null;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,50 @@
+namespace HubClient.Testing;
+
+/// <summary>One request the fake hub received, as logged in <see cref="FakeHub.Requests"/>.</summary>
+public sealed class FakeHubRequest
+{
+    internal FakeHubRequest(string method, string host, string path, string query, IReadOnlyDictionary<string, string> headers)
+    {
+        Method = method;
+        Host = host;
+        Path = path;
+        Query = query;
+        Headers = headers;
+    }
+
+    /// <summary>HTTP method.</summary>
+    public string Method { get; }
+
+    /// <summary>The Host header as sent (<c>127.0.0.1:port</c> for the hub, <c>localhost:port</c> for the CDN).</summary>
+    public string Host { get; }
+
+    /// <summary>The path, still URL-escaped as sent.</summary>
+    public string Path { get; }
+
+    /// <summary>The query string including '?', or empty.</summary>
+    public string Query { get; }
+
+    /// <summary>Request headers (case-insensitive names; repeated values joined by ", ").</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; }
+
+    /// <summary>The status answered (0 when the connection was dropped before headers).</summary>
+    public int StatusCode { get; internal set; }
+
+    /// <summary>Body bytes sent.</summary>
+    public long BytesSent { get; internal set; }
+
+    /// <summary>The fault applied to this request, if any.</summary>
+    public FakeFault? Fault { get; internal set; }
+
+    /// <summary>The <c>Range</c> header, if any.</summary>
+    public string? Range => Headers.TryGetValue("Range", out string? value) ? value : null;
+
+    /// <summary>The <c>Authorization</c> header, if any.</summary>
+    public string? Authorization => Headers.TryGetValue("Authorization", out string? value) ? value : null;
+
+    /// <summary>Whether this request went to the CDN host rather than the hub.</summary>
+    public bool IsCdn => Path.StartsWith("/cdn/", StringComparison.Ordinal);
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Method} {Host}{Path}{Query} -> {StatusCode}";
+}

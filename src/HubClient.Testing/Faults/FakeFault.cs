@@ -1,0 +1,97 @@
+namespace HubClient.Testing;
+
+/// <summary>
+/// A misbehaviour the fake hub applies to matching requests (see <see cref="FakeHub.InjectFault"/>): error statuses, rate
+/// limits, dropped or stalled connections, broken ranges, corrupted or changed bytes, unexpected encodings, redirect loops,
+/// malformed answers.
+/// </summary>
+public sealed class FakeFault
+{
+    private FakeFault(FaultKind kind, string description)
+    {
+        Kind = kind;
+        Description = description;
+    }
+
+    internal FaultKind Kind { get; }
+
+    internal int StatusCode { get; private init; }
+
+    internal long Bytes { get; private init; }
+
+    internal TimeSpan Delay { get; private init; }
+
+    internal string? RetryAfterValue { get; private init; }
+
+    internal byte[]? Replacement { get; private init; }
+
+    /// <summary>What the fault does, for test output.</summary>
+    public string Description { get; }
+
+    /// <summary>Answers with <paramref name="status"/> and an empty body (500, 502, 503, 504, 408…).</summary>
+    public static FakeFault Status(int status) => new(FaultKind.Status, $"status {status}") { StatusCode = status };
+
+    /// <summary>Answers 429 with <c>Retry-After</c> in seconds.</summary>
+    public static FakeFault RateLimited(TimeSpan retryAfter) =>
+        new(FaultKind.Status, $"429 Retry-After {retryAfter.TotalSeconds:0}")
+        {
+            StatusCode = 429,
+            RetryAfterValue = ((long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+
+    /// <summary>Answers 429 with <c>Retry-After</c> as an HTTP date.</summary>
+    public static FakeFault RateLimitedUntil(DateTimeOffset until) =>
+        new(FaultKind.Status, $"429 Retry-After {until:R}") { StatusCode = 429, RetryAfterValue = until.ToString("R", System.Globalization.CultureInfo.InvariantCulture) };
+
+    /// <summary>Sends the headers and the first <paramref name="bytes"/> bytes of the body, then drops the connection.</summary>
+    public static FakeFault DropAfter(long bytes) => new(FaultKind.DropAfter, $"drop after {bytes} bytes") { Bytes = bytes };
+
+    /// <summary>Sends the first <paramref name="bytes"/> bytes, then stops sending for <paramref name="duration"/> (or until the client gives up).</summary>
+    public static FakeFault Stall(long bytes, TimeSpan duration) => new(FaultKind.Stall, $"stall after {bytes} bytes") { Bytes = bytes, Delay = duration };
+
+    /// <summary>Sends the body in pieces of <paramref name="chunkBytes"/> with <paramref name="delay"/> between them.</summary>
+    public static FakeFault Drip(int chunkBytes, TimeSpan delay) => new(FaultKind.Drip, $"drip {chunkBytes} bytes every {delay.TotalMilliseconds} ms") { Bytes = chunkBytes, Delay = delay };
+
+    /// <summary>Answers a <c>Range</c> request with 200 and the whole body.</summary>
+    public static FakeFault IgnoreRange() => new(FaultKind.IgnoreRange, "ignore Range (200)");
+
+    /// <summary>Answers a <c>Range</c> request with 206 whose <c>Content-Range</c> starts one byte later than asked.</summary>
+    public static FakeFault WrongContentRange() => new(FaultKind.WrongContentRange, "wrong Content-Range");
+
+    /// <summary>Flips the bits of the byte at <paramref name="offset"/> of the file.</summary>
+    public static FakeFault CorruptByte(long offset) => new(FaultKind.CorruptByte, $"corrupt byte {offset}") { Bytes = offset };
+
+    /// <summary>Serves other bytes than the file's, as if it changed after the metadata request (etag change).</summary>
+    public static FakeFault ReplaceContent(byte[] content) => new(FaultKind.ReplaceContent, "content changed") { Replacement = content };
+
+    /// <summary>Sends the body gzip-encoded with <c>Content-Encoding: gzip</c> and status 200, whatever was asked.</summary>
+    public static FakeFault Gzip() => new(FaultKind.Gzip, "gzip body");
+
+    /// <summary>Answers with a relative redirect to the same URL, forever.</summary>
+    public static FakeFault RedirectLoop() => new(FaultKind.RedirectLoop, "redirect loop");
+
+    /// <summary>Answers 200 with a body that is not JSON.</summary>
+    public static FakeFault MalformedJson() => new(FaultKind.MalformedJson, "malformed JSON");
+
+    /// <summary>Adds a response header of <paramref name="bytes"/> bytes (clients limit header sizes).</summary>
+    public static FakeFault OversizedHeader(int bytes) => new(FaultKind.OversizedHeader, $"{bytes}-byte header") { Bytes = bytes };
+
+    /// <inheritdoc />
+    public override string ToString() => Description;
+}
+
+internal enum FaultKind
+{
+    Status,
+    DropAfter,
+    Stall,
+    Drip,
+    IgnoreRange,
+    WrongContentRange,
+    CorruptByte,
+    ReplaceContent,
+    Gzip,
+    RedirectLoop,
+    MalformedJson,
+    OversizedHeader,
+}

@@ -1,0 +1,175 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace HubClient.Testing;
+
+/// <summary>
+/// The fake hub's request handling, run as middleware in front of WireMock: resolve URLs (HEAD/GET with the hub's headers
+/// and CDN redirects), the CDN, and the JSON API. Requests it does not know go on to WireMock's own mappings.
+/// </summary>
+internal sealed class FakeHubRouter
+{
+    private readonly FakeHub _hub;
+
+    public FakeHubRouter(FakeHub hub) => _hub = hub;
+
+    public async Task HandleAsync(HttpContext context, Func<Task> next)
+    {
+        RawPath raw = RawPath.From(context);
+        FakeHubRequest log = _hub.Log(context, raw);
+        FakeFault? fault = _hub.FindFault(log);
+        log.Fault = fault;
+        try
+        {
+            if (fault?.Kind == FaultKind.OversizedHeader)
+            {
+                context.Response.Headers["X-Padding"] = new string('x', (int)fault.Bytes);
+            }
+            if (fault?.Kind == FaultKind.Status)
+            {
+                context.Response.StatusCode = fault.StatusCode;
+                if (fault.RetryAfterValue is not null) context.Response.Headers.RetryAfter = fault.RetryAfterValue;
+                return;
+            }
+            if (fault?.Kind == FaultKind.RedirectLoop)
+            {
+                context.Response.StatusCode = StatusCodes.Status302Found;
+                context.Response.Headers.Location = raw.Path + raw.Query;
+                return;
+            }
+            if (!await RouteAsync(context, raw, log, fault).ConfigureAwait(false))
+            {
+                await next().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            log.StatusCode = context.Response.StatusCode;
+        }
+    }
+
+    private async Task<bool> RouteAsync(HttpContext context, RawPath raw, FakeHubRequest log, FakeFault? fault)
+    {
+        string[] s = raw.Segments;
+        if (s.Length >= 2 && s[0] == "cdn")
+        {
+            await ServeCdnAsync(context, s[1], log, fault).ConfigureAwait(false);
+            return true;
+        }
+        if (s.Length >= 1 && s[0] == "api")
+        {
+            return await FakeHubApi.HandleAsync(_hub, context, raw, fault).ConfigureAwait(false);
+        }
+        int resolve = Array.IndexOf(s, "resolve");
+        if (resolve is >= 1 and <= 3 && s.Length >= resolve + 3)
+        {
+            (RepoType type, string repoId) = RepoFromSegments(s.AsSpan(0, resolve));
+            await ServeResolveAsync(context, raw, log, fault, type, repoId, s[resolve + 1], string.Join('/', s.Skip(resolve + 2))).ConfigureAwait(false);
+            return true;
+        }
+        return false;
+    }
+
+    internal static (RepoType Type, string RepoId) RepoFromSegments(ReadOnlySpan<string> segments)
+    {
+        RepoType type = RepoType.Model;
+        if (segments.Length > 1 && segments[0] is "datasets" or "spaces")
+        {
+            type = segments[0] == "datasets" ? RepoType.Dataset : RepoType.Space;
+            segments = segments[1..];
+        }
+        return (type, string.Join('/', segments.ToArray()));
+    }
+
+    private async Task ServeResolveAsync(
+        HttpContext context, RawPath raw, FakeHubRequest log, FakeFault? fault, RepoType type, string repoId, string revision, string path)
+    {
+        if (_hub.RenamedTo(type, repoId) is { } newId)
+        {
+            // Renamed repos answer with a relative redirect that carries a query string the client must keep.
+            string prefix = type switch { RepoType.Dataset => "/datasets/", RepoType.Space => "/spaces/", _ => "/" };
+            string rest = raw.Path[(raw.Path.IndexOf("/resolve/", StringComparison.Ordinal))..];
+            context.Response.StatusCode = StatusCodes.Status307TemporaryRedirect;
+            context.Response.Headers.Location = prefix + newId + rest + (raw.Query.Length > 0 ? raw.Query + "&" : "?") + "renamed_from=" + Uri.EscapeDataString(repoId);
+            return;
+        }
+        if (await CheckAccessAsync(context, type, repoId).ConfigureAwait(false) is not { } repo) return;
+        FakeCommit? commit = repo.Resolve(revision);
+        if (commit is null)
+        {
+            await WriteErrorAsync(context, 404, "RevisionNotFound", $"Invalid rev id: {revision}").ConfigureAwait(false);
+            return;
+        }
+        context.Response.Headers["X-Repo-Commit"] = commit.Sha;
+        if (!commit.Files.TryGetValue(path, out FakeFile? file))
+        {
+            await WriteErrorAsync(context, 404, "EntryNotFound", $"{path} does not exist on \"{revision}\"").ConfigureAwait(false);
+            return;
+        }
+        if (file.IsLfs)
+        {
+            context.Response.StatusCode = StatusCodes.Status302Found;
+            context.Response.Headers["X-Linked-Etag"] = "\"" + file.Sha256 + "\"";
+            context.Response.Headers["X-Linked-Size"] = file.Size.ToString(CultureInfo.InvariantCulture);
+            context.Response.Headers.ETag = "W/\"" + file.GitSha1 + "\"";
+            context.Response.Headers.Location = _hub.CdnUrl(file);
+            return;
+        }
+        await BodyWriter.ServeAsync(context, log, file.Content, file.GitSha1, fault).ConfigureAwait(false);
+    }
+
+    private async Task ServeCdnAsync(HttpContext context, string sha256, FakeHubRequest log, FakeFault? fault)
+    {
+        if (_hub.FindBlob(sha256) is not { } file)
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+        await BodyWriter.ServeAsync(context, log, file.Content, file.Sha256, fault).ConfigureAwait(false);
+    }
+
+    /// <summary>Applies the repo's access rules; writes the hub's error and returns null when access is refused.</summary>
+    internal async Task<FakeRepo?> CheckAccessAsync(HttpContext context, RepoType type, string repoId)
+    {
+        FakeRepo? repo = _hub.FindRepo(type, repoId);
+        string? auth = context.Request.Headers.Authorization;
+        bool authorized = auth == "Bearer " + _hub.ValidToken;
+        if (auth is { Length: > 0 } && !authorized)
+        {
+            await WriteErrorAsync(context, 401, null, "Invalid credentials in Authorization header").ConfigureAwait(false);
+            return null;
+        }
+        if (repo is null || (repo.Private && !authorized))
+        {
+            await WriteErrorAsync(context, 401, "RepoNotFound", "Repository not found").ConfigureAwait(false);
+            return null;
+        }
+        if (repo.Disabled)
+        {
+            await WriteErrorAsync(context, 403, null, "Access to this resource is disabled.").ConfigureAwait(false);
+            return null;
+        }
+        if (repo.Gated && !authorized)
+        {
+            await WriteErrorAsync(context, 401, "GatedRepo", $"Access to model {repoId} is restricted. You must have access to it and be authenticated to access it. Please log in.").ConfigureAwait(false);
+            return null;
+        }
+        return repo;
+    }
+
+    internal static Task WriteErrorAsync(HttpContext context, int status, string? errorCode, string message)
+    {
+        HttpResponse response = context.Response;
+        response.StatusCode = status;
+        if (errorCode is not null) response.Headers["X-Error-Code"] = errorCode;
+        response.Headers["X-Error-Message"] = message;
+        response.Headers["X-Request-Id"] = "Root=fake-" + Guid.NewGuid().ToString("N")[..12];
+        if (HttpMethods.IsHead(context.Request.Method)) return Task.CompletedTask;
+        byte[] body = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new Dictionary<string, string> { ["error"] = message }));
+        response.ContentType = "application/json";
+        response.ContentLength = body.Length;
+        return response.Body.WriteAsync(body).AsTask();
+    }
+}

@@ -1,0 +1,45 @@
+namespace HubClient;
+
+/// <summary>File operations that are safe against crashes and concurrent writers: write a unique temp name, then rename.</summary>
+internal static class AtomicFile
+{
+    /// <summary>A unique sibling of <paramref name="path"/> for a temp file.</summary>
+    public static string TempSibling(string path, string suffix = ".tmp") =>
+        path + "." + Guid.NewGuid().ToString("N")[..12] + suffix;
+
+    /// <summary>Writes <paramref name="content"/> to <paramref name="path"/> atomically, unless it already holds exactly that.</summary>
+    public static void WriteTextIfChanged(string path, string content)
+    {
+        try
+        {
+            if (File.Exists(path) && File.ReadAllText(path) == content) return;
+        }
+        catch (IOException)
+        {
+            // Unreadable: rewrite it.
+        }
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        string temp = TempSibling(path);
+        try
+        {
+            File.WriteAllText(temp, content);
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            TryDelete(temp);
+        }
+    }
+
+    public static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Best effort: a leftover temp file is harmless and pruned later.
+        }
+    }
+}

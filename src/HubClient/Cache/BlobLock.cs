@@ -1,0 +1,63 @@
+using System.Diagnostics;
+
+namespace HubClient;
+
+/// <summary>
+/// A best-effort inter-process lock on one blob, at <c>.locks/{repo folder}/{etag}.lock</c>. On Unix .NET takes it with
+/// <c>flock</c>, the same lock Python's filelock uses, so .NET and Python downloaders wait for each other. Correctness
+/// never depends on it: when it cannot be taken (read-only cache, a file system without locks, a timeout) the caller
+/// downloads to a unique temp name and publishes with an atomic rename.
+/// </summary>
+internal sealed class BlobLock : IDisposable
+{
+    private static readonly TimeSpan MaxPoll = TimeSpan.FromMilliseconds(250);
+    private readonly FileStream? _stream;
+
+    private BlobLock(FileStream? stream) => _stream = stream;
+
+    /// <summary>Whether the lock is held; false means "proceed without it".</summary>
+    public bool IsHeld => _stream is not null;
+
+    /// <summary>
+    /// Waits for the lock until <paramref name="timeout"/>, or until <paramref name="isDone"/> says another process
+    /// already finished the work.
+    /// </summary>
+    public static async Task<BlobLock> AcquireAsync(string lockPath, TimeSpan timeout, Func<bool> isDone, CancellationToken cancellationToken)
+    {
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(lockPath)!);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new BlobLock(null);
+        }
+
+        var clock = Stopwatch.StartNew();
+        TimeSpan poll = TimeSpan.FromMilliseconds(10);
+        while (true)
+        {
+            try
+            {
+                return new BlobLock(new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None));
+            }
+            catch (UnauthorizedAccessException)
+            {
+                return new BlobLock(null);
+            }
+            catch (IOException) when (File.Exists(lockPath))
+            {
+                // Held by another process (sharing violation) — wait, unless that process finished meanwhile.
+            }
+            catch (IOException)
+            {
+                return new BlobLock(null);
+            }
+            if (isDone() || clock.Elapsed >= timeout) return new BlobLock(null);
+            await Task.Delay(poll, cancellationToken).ConfigureAwait(false);
+            poll = TimeSpan.FromTicks(Math.Min(poll.Ticks * 2, MaxPoll.Ticks));
+        }
+    }
+
+    public void Dispose() => _stream?.Dispose();
+}

@@ -1,0 +1,54 @@
+namespace HubClient;
+
+/// <summary>
+/// Where one repository lives in the hub cache, byte for byte as huggingface_hub lays it out:
+/// <c>{cache}/{type}s--{namespace}--{name}/{blobs,refs,snapshots,.no_exist}</c> and <c>{cache}/.locks/{folder}/</c>.
+/// </summary>
+internal sealed class RepoCacheLayout
+{
+    public RepoCacheLayout(string cacheDirectory, RepoType repoType, string repoId)
+    {
+        CacheDirectory = Path.GetFullPath(cacheDirectory);
+        FolderName = FolderNameFor(repoType, repoId);
+        RepoDirectory = Path.Combine(CacheDirectory, FolderName);
+    }
+
+    public string CacheDirectory { get; }
+
+    /// <summary><c>models--acme--tiny-model</c>.</summary>
+    public string FolderName { get; }
+
+    public string RepoDirectory { get; }
+
+    public string BlobsDirectory => Path.Combine(RepoDirectory, "blobs");
+
+    public string LocksDirectory => Path.Combine(CacheDirectory, ".locks", FolderName);
+
+    public static string FolderNameFor(RepoType repoType, string repoId) =>
+        repoType.Plural() + "--" + repoId.Replace("/", "--", StringComparison.Ordinal);
+
+    public string BlobPath(string etag) => Path.Combine(BlobsDirectory, etag);
+
+    /// <summary>The resumable partial of a blob, the name older huggingface_hub versions use too.</summary>
+    public string IncompletePath(string etag) => BlobPath(etag) + ".incomplete";
+
+    public string LockPath(string etag) => Path.Combine(LocksDirectory, etag + ".lock");
+
+    public string RefPath(string revision) => Combine(Path.Combine(RepoDirectory, "refs"), revision);
+
+    public string SnapshotDirectory(string commit) => Path.Combine(RepoDirectory, "snapshots", commit);
+
+    public string SnapshotPath(string commit, string repoPath) => Combine(SnapshotDirectory(commit), repoPath);
+
+    public string NoExistPath(string commit, string repoPath) => Combine(Path.Combine(RepoDirectory, ".no_exist", commit), repoPath);
+
+    /// <summary>The relative symlink target from a snapshot entry to its blob: <c>../../blobs/{etag}</c>, one more <c>../</c> per folder.</summary>
+    public static string RelativeBlobTarget(string repoPath, string etag)
+    {
+        int depth = repoPath.Count(c => c == '/');
+        return string.Concat(Enumerable.Repeat("../", depth + 2)) + "blobs/" + etag;
+    }
+
+    /// <summary>Joins a validated '/'-separated repository path under a folder.</summary>
+    private static string Combine(string root, string repoPath) => Path.Combine([root, .. repoPath.Split('/')]);
+}

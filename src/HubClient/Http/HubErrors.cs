@@ -1,0 +1,122 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+
+namespace HubClient;
+
+/// <summary>Turns a failed hub answer into the <see cref="HubException"/> a caller can act on.</summary>
+internal static class HubErrors
+{
+    private const int MaxErrorBodyBytes = 64 * 1024;
+    private const int MaxMessageChars = 2_000;
+
+    public static async Task<HubException> FromResponseAsync(HttpResponseMessage response, TimeProvider time, CancellationToken cancellationToken)
+    {
+        string? body = await ReadBoundedBodyAsync(response, cancellationToken).ConfigureAwait(false);
+        return FromResponse(response, body, time);
+    }
+
+    public static HubException FromResponse(HttpResponseMessage response, string? body, TimeProvider time)
+    {
+        HttpStatusCode status = response.StatusCode;
+        string? errorCode = Header(response, "X-Error-Code");
+        string serverMessage = Header(response, "X-Error-Message") ?? MessageFromBody(body) ?? response.ReasonPhrase ?? "";
+        string? requestId = Header(response, "X-Request-Id") ?? Header(response, "X-Amzn-Trace-Id") ?? Header(response, "X-Amz-Cf-Id");
+        Uri? uri = response.RequestMessage?.RequestUri;
+        string message = Describe(status, serverMessage, requestId, uri);
+
+        switch (errorCode)
+        {
+            case "RepoNotFound":
+                return new RepositoryNotFoundException(message, status, errorCode, requestId, uri);
+            case "GatedRepo":
+                return new GatedRepositoryException(message, status, errorCode, requestId, uri);
+            case "RevisionNotFound":
+                return new RevisionNotFoundException(message, status, errorCode, requestId, uri);
+            case "EntryNotFound":
+                return new EntryNotFoundException(message, status, errorCode, requestId, uri, Header(response, "X-Repo-Commit"));
+        }
+        if (status == HttpStatusCode.TooManyRequests)
+        {
+            return new RateLimitedException(message, RetryAfter.From(response, time), errorCode, requestId, uri);
+        }
+        if (status == HttpStatusCode.Unauthorized && !serverMessage.Contains("Invalid credentials", StringComparison.OrdinalIgnoreCase))
+        {
+            // The hub answers 401 for a repo that does not exist or is private, so as not to reveal which.
+            return new RepositoryNotFoundException(message, status, errorCode, requestId, uri);
+        }
+        return new HubException(message, status, errorCode, requestId, uri);
+    }
+
+    private static string Describe(HttpStatusCode status, string serverMessage, string? requestId, Uri? uri)
+    {
+        var text = new StringBuilder();
+        text.Append((int)status).Append(' ').Append(status);
+        if (uri is not null) text.Append(" for ").Append(uri.GetLeftPart(UriPartial.Path));
+        if (serverMessage.Length > 0) text.Append(": ").Append(Truncate(serverMessage));
+        if (requestId is not null) text.Append(" (request id ").Append(requestId).Append(')');
+        return text.ToString();
+    }
+
+    private static string Truncate(string s) => s.Length <= MaxMessageChars ? s : s[..MaxMessageChars] + "…";
+
+    private static string? Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out IEnumerable<string>? values) ? values.FirstOrDefault() : null;
+
+    private static async Task<string?> ReadBoundedBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            Stream stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                byte[] buffer = new byte[MaxErrorBodyBytes];
+                int total = 0;
+                int read;
+                while (total < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    total += read;
+                }
+                return Encoding.UTF8.GetString(buffer, 0, total);
+            }
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The hub's JSON error shapes: <c>error</c> (string or list), <c>error_description</c>, <c>errors[].message</c>.</summary>
+    internal static string? MessageFromBody(string? body)
+    {
+        if (string.IsNullOrWhiteSpace(body)) return null;
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            JsonElement root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) return null;
+            var parts = new List<string>();
+            if (root.TryGetProperty("error", out JsonElement error))
+            {
+                if (error.ValueKind == JsonValueKind.String) parts.Add(error.GetString()!);
+                else if (error.ValueKind == JsonValueKind.Array)
+                    parts.AddRange(error.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!));
+            }
+            if (root.TryGetProperty("error_description", out JsonElement description) && description.ValueKind == JsonValueKind.String)
+                parts.Add(description.GetString()!);
+            if (root.TryGetProperty("errors", out JsonElement errors) && errors.ValueKind == JsonValueKind.Array)
+            {
+                foreach (JsonElement e in errors.EnumerateArray())
+                {
+                    if (e.ValueKind == JsonValueKind.Object && e.TryGetProperty("message", out JsonElement m) && m.ValueKind == JsonValueKind.String)
+                        parts.Add(m.GetString()!);
+                }
+            }
+            return parts.Count > 0 ? string.Join("; ", parts) : null;
+        }
+        catch (JsonException)
+        {
+            return body.Trim().Length <= 500 && !body.TrimStart().StartsWith('<') ? body.Trim() : null;
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using System.Net.Http.Headers;
+using System.Reflection;
+using Polly;
+
+namespace HubClient;
+
+/// <summary>
+/// Sends hub requests: builds URLs, adds the token only for the endpoint's own host, applies per-attempt timeouts and the
+/// retry pipeline, and maps failed answers to typed exceptions.
+/// </summary>
+internal sealed class HubHttp
+{
+    private static readonly string LibraryVersion =
+        typeof(HubHttp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    private readonly HttpClient _client;
+    private readonly HubApiOptions _options;
+    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+    private readonly string _userAgent;
+    private readonly string _endpointText;
+
+    public HubHttp(HttpClient client, HubApiOptions options)
+    {
+        _client = client;
+        _options = options;
+        Endpoint = options.EndpointUri;
+        _endpointText = options.Endpoint.TrimEnd('/');
+        _pipeline = HubResiliencePipeline.Create(options.Retry, options.TimeProvider);
+        _userAgent = $"hubclient/{LibraryVersion}; dotnet/{Environment.Version}" + (options.UserAgent is { Length: > 0 } extra ? "; " + extra : "");
+    }
+
+    public Uri Endpoint { get; }
+
+    public HubApiOptions Options => _options;
+
+    /// <summary>Creates the handler HubClient needs: no automatic redirects (they are followed by hand) and no automatic decompression.</summary>
+    public static SocketsHttpHandler CreateHandler() => new()
+    {
+        AllowAutoRedirect = false,
+        AutomaticDecompression = System.Net.DecompressionMethods.None,
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        MaxConnectionsPerServer = 64,
+    };
+
+    /// <summary><c>{endpoint}/{prefix}{repo}/resolve/{revision}/{path}</c>: revision escaped whole, path per segment.</summary>
+    public Uri ResolveUri(RepoType repoType, string repoId, string revision, string path) =>
+        new(_endpointText + "/" + repoType.UrlPrefix() + repoId + "/resolve/" + Uri.EscapeDataString(revision) + "/" + EscapePath(path));
+
+    /// <summary>An API URL below the endpoint; <paramref name="relative"/> must already be escaped.</summary>
+    public Uri ApiUri(string relative) => new(_endpointText + "/" + relative.TrimStart('/'));
+
+    public static string EscapePath(string path) => string.Join('/', path.Split('/').Select(Uri.EscapeDataString));
+
+    /// <summary>Whether the token may go to <paramref name="uri"/>: only the endpoint's scheme, host and port qualify.</summary>
+    public bool IsEndpointHost(Uri uri) =>
+        Uri.Compare(uri, Endpoint, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
+
+    /// <summary>
+    /// Sends a request built fresh for each attempt, through the retry pipeline, with a per-attempt timeout for the
+    /// response headers. The caller owns (and disposes) the response, whatever its status.
+    /// </summary>
+    public async Task<HttpResponseMessage> SendAsync(
+        Func<HttpRequestMessage> createRequest, TimeSpan timeout, HttpCompletionOption completion, CancellationToken cancellationToken)
+    {
+        return await _pipeline.ExecuteAsync(async token =>
+        {
+            using HttpRequestMessage request = createRequest();
+            Prepare(request);
+            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(token);
+            attempt.CancelAfter(timeout);
+            try
+            {
+                return await _client.SendAsync(request, completion, attempt.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!token.IsCancellationRequested)
+            {
+                throw new TimeoutException($"No answer from {request.RequestUri?.GetLeftPart(UriPartial.Path)} within {timeout.TotalSeconds:0.#} s.");
+            }
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Throws the mapped <see cref="HubException"/> (disposing the response) unless it succeeded.</summary>
+    public async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.IsSuccessStatusCode) return;
+        using (response)
+        {
+            throw await HubErrors.FromResponseAsync(response, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private void Prepare(HttpRequestMessage request)
+    {
+        request.Headers.TryAddWithoutValidation("User-Agent", _userAgent);
+        request.Headers.Authorization = null;
+        if (_options.Token is { Length: > 0 } token && request.RequestUri is { } uri && IsEndpointHost(uri))
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+namespace HubClient;
+
+public partial class HubApi
+{
+    private FileMetadataFetcher? _metadataFetcher;
+    private CacheFileDownloader? _cacheDownloader;
+    private LocalDirectoryDownloader? _localDirectoryDownloader;
+
+    private FileMetadataFetcher MetadataFetcher => _metadataFetcher ??= new FileMetadataFetcher(_http);
+
+    private CacheFileDownloader CacheDownloader => _cacheDownloader ??= new CacheFileDownloader(_http, MetadataFetcher, new BlobFetcher(_http));
+
+    private LocalDirectoryDownloader LocalDownloader => _localDirectoryDownloader ??= new LocalDirectoryDownloader(_http, MetadataFetcher);
+
+    /// <summary>
+    /// Downloads one file into the shared hub cache (or <see cref="DownloadFileOptions.LocalDirectory"/>) and returns its
+    /// absolute path, <c>{cache}/{type}s--{org}--{name}/snapshots/{commit}/{path}</c>. The bytes are verified against the
+    /// hub's SHA-256 or git SHA-1 before they are published; a partial from an earlier run is continued.
+    /// </summary>
+    /// <param name="repoId">The repository, <c>name</c> or <c>namespace/name</c>.</param>
+    /// <param name="path">The file's path in the repository, '/'-separated.</param>
+    /// <param name="options">Revision, repository type, offline and local-directory settings, progress.</param>
+    /// <param name="cancellationToken">Cancels the download; the partial file is kept for the next call.</param>
+    /// <exception cref="ArgumentException">Invalid repo id, path or revision (nothing was requested or written).</exception>
+    /// <exception cref="RepositoryNotFoundException">The repository does not exist or is private.</exception>
+    /// <exception cref="GatedRepositoryException">The repository is gated and the token has no access.</exception>
+    /// <exception cref="RevisionNotFoundException">The revision does not exist.</exception>
+    /// <exception cref="EntryNotFoundException">The file does not exist at that revision.</exception>
+    /// <exception cref="LocalEntryNotFoundException">Offline (or the hub unreachable) and the file is not cached.</exception>
+    /// <exception cref="HubIntegrityException">The downloaded bytes did not match their hash (nothing was published).</exception>
+    /// <exception cref="RateLimitedException">The hub kept answering 429.</exception>
+    public virtual Task<string> DownloadFileAsync(string repoId, string path, DownloadFileOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        RepoId.Validate(repoId);
+        RepoPath.Validate(path);
+        options ??= new DownloadFileOptions();
+        string revision = Revision.Normalize(options.Revision);
+        return options.LocalDirectory is null
+            ? CacheDownloader.DownloadAsync(options.RepoType, repoId, revision, path, options, cancellationToken)
+            : LocalDownloader.DownloadAsync(options.RepoType, repoId, revision, path, options, cancellationToken);
+    }
+
+    /// <summary>
+    /// Asks the hub (one HEAD, following renamed-repo redirects) for a file's commit, etag, size and download location.
+    /// </summary>
+    /// <param name="repoId">The repository, <c>name</c> or <c>namespace/name</c>.</param>
+    /// <param name="path">The file's path in the repository.</param>
+    /// <param name="options">Revision and repository type.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    public virtual Task<HubFileMetadata> GetFileMetadataAsync(string repoId, string path, FileMetadataOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        RepoId.Validate(repoId);
+        RepoPath.Validate(path);
+        options ??= new FileMetadataOptions();
+        return MetadataFetcher.GetAsync(options.RepoType, repoId, Revision.Normalize(options.Revision), path, cancellationToken);
+    }
+}

@@ -1,0 +1,53 @@
+namespace HubClient;
+
+/// <summary>
+/// The entry point to a hub: file downloads into the shared huggingface_hub cache, metadata, listings. Thread-safe; create
+/// one and reuse it. Every public method is virtual so it can be mocked (see the protected constructor).
+/// </summary>
+public partial class HubApi : IDisposable
+{
+    private readonly HubHttp _http;
+    private readonly HttpClient? _ownedClient;
+
+    /// <summary>
+    /// Creates a client configured from the <c>HF_*</c> environment variables (see <see cref="HubApiOptions.FromEnvironment"/>).
+    /// Mocking frameworks can use this constructor too: it makes no request.
+    /// </summary>
+    public HubApi() : this(HubApiOptions.FromEnvironment()) { }
+
+    /// <summary>Creates a client with the given options and its own HTTP connection pool.</summary>
+    public HubApi(HubApiOptions options)
+        : this(new HttpClient(HubHttp.CreateHandler()) { Timeout = Timeout.InfiniteTimeSpan }, options, ownsClient: true) { }
+
+    /// <summary>
+    /// Creates a client on a caller's <see cref="HttpClient"/> (for example from <c>IHttpClientFactory</c>). Its handler must
+    /// not follow redirects nor decompress automatically (see <c>AddHubApi</c>, which configures that), or CDN redirects and
+    /// sizes cannot be read as the protocol needs.
+    /// </summary>
+    public HubApi(HttpClient httpClient, HubApiOptions options) : this(httpClient, options, ownsClient: false) { }
+
+    private HubApi(HttpClient httpClient, HubApiOptions options, bool ownsClient)
+    {
+        ArgumentNullException.ThrowIfNull(httpClient);
+        ArgumentNullException.ThrowIfNull(options);
+        Options = options;
+        _http = new HubHttp(httpClient, options);
+        if (ownsClient) _ownedClient = httpClient;
+    }
+
+    /// <summary>The settings this client was created with.</summary>
+    public HubApiOptions Options { get; }
+
+    /// <summary>Releases the HTTP connection pool this client created (not one passed in).</summary>
+    public void Dispose()
+    {
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases resources.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing) _ownedClient?.Dispose();
+    }
+}

@@ -1,0 +1,87 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace HubClient;
+
+/// <summary>The <c>HF_*</c> environment variables, read with huggingface_hub's defaults and precedence.</summary>
+internal static partial class HubEnvironment
+{
+    public static HubApiOptions Read(Func<string, string?> env)
+    {
+        string hfHome = HfHome(env);
+        var options = new HubApiOptions
+        {
+            Endpoint = NonEmpty(env("HF_ENDPOINT"))?.TrimEnd('/') ?? HubApiOptions.DefaultEndpoint,
+            CacheDirectory = DefaultCacheDirectory(env),
+            Offline = IsTrue(env("HF_HUB_OFFLINE") ?? env("TRANSFORMERS_OFFLINE")),
+            DisableSymlinks = IsTrue(env("HF_HUB_DISABLE_SYMLINKS")),
+            MetadataTimeout = Seconds(env("HF_HUB_ETAG_TIMEOUT"), "HF_HUB_ETAG_TIMEOUT") ?? TimeSpan.FromSeconds(10),
+            DownloadTimeout = Seconds(env("HF_HUB_DOWNLOAD_TIMEOUT"), "HF_HUB_DOWNLOAD_TIMEOUT") ?? TimeSpan.FromSeconds(10),
+            UserAgent = NonEmpty(env("HF_HUB_USER_AGENT_ORIGIN")),
+        };
+        if (!IsTrue(env("HF_HUB_DISABLE_IMPLICIT_TOKEN")))
+        {
+            options.Token = CleanToken(env("HF_TOKEN") ?? env("HUGGING_FACE_HUB_TOKEN"))
+                ?? ReadTokenFile(Expand(NonEmpty(env("HF_TOKEN_PATH")) ?? Path.Combine(hfHome, "token")));
+        }
+        return options;
+    }
+
+    public static string DefaultCacheDirectory(Func<string, string?> env) =>
+        Expand(NonEmpty(env("HF_HUB_CACHE")) ?? NonEmpty(env("HUGGINGFACE_HUB_CACHE")) ?? Path.Combine(HfHome(env), "hub"));
+
+    private static string HfHome(Func<string, string?> env)
+    {
+        string xdg = NonEmpty(env("XDG_CACHE_HOME")) ?? Path.Combine(UserHome(), ".cache");
+        return Expand(NonEmpty(env("HF_HOME")) ?? Path.Combine(xdg, "huggingface"));
+    }
+
+    /// <summary>huggingface_hub's <c>_is_true</c>: 1, ON, YES, TRUE in any case.</summary>
+    internal static bool IsTrue(string? value) =>
+        value is not null && value.ToUpperInvariant() is "1" or "ON" or "YES" or "TRUE";
+
+    private static TimeSpan? Seconds(string? value, string name)
+    {
+        if (NonEmpty(value) is not { } text) return null;
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) || seconds <= 0)
+        {
+            throw new ArgumentException($"{name} must be a positive number of seconds, got '{text}'.");
+        }
+        return TimeSpan.FromSeconds(seconds);
+    }
+
+    private static string? ReadTokenFile(string path)
+    {
+        try
+        {
+            return CleanToken(File.ReadAllText(path));
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static string? CleanToken(string? token) => NonEmpty(token?.Replace("\r", "", StringComparison.Ordinal).Replace("\n", "", StringComparison.Ordinal).Trim());
+
+    private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    private static string UserHome() => Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+
+    /// <summary>Python's expanduser + expandvars: <c>~</c>, <c>$VAR</c> and <c>${VAR}</c>; unknown variables stay as written.</summary>
+    private static string Expand(string path)
+    {
+        if (path == "~" || path.StartsWith("~/", StringComparison.Ordinal))
+        {
+            path = UserHome() + path[1..];
+        }
+        return VariablePattern().Replace(path, m =>
+        {
+            string name = m.Groups["braced"].Success ? m.Groups["braced"].Value : m.Groups["plain"].Value;
+            return Environment.GetEnvironmentVariable(name) ?? m.Value;
+        });
+    }
+
+    [GeneratedRegex(@"\$(?:(?<plain>\w+)|\{(?<braced>[^}]+)\})")]
+    private static partial Regex VariablePattern();
+}
