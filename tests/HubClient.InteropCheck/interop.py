@@ -1,0 +1,43 @@
+"""Drives Python's huggingface_hub against the fake hub and a cache shared with HubClient.
+
+Usage: interop.py MODE CACHE_DIR REPO FILE...   (MODE: offline | online | scan)
+Prints one line per file: "<path>\t<sha256 of content>", or for scan a summary line.
+"""
+import hashlib
+import sys
+
+mode, cache_dir, repo = sys.argv[1], sys.argv[2], sys.argv[3]
+files = sys.argv[4:]
+
+import filelock
+import inspect
+
+# Debian 12 ships filelock 3.9; huggingface_hub asks for >= 3.10, which added the `mode` argument. Accept and ignore it:
+# the lock itself (flock on Unix) is the same.
+if "mode" not in inspect.signature(filelock.BaseFileLock.__init__).parameters:
+    _FileLock = filelock.FileLock
+
+    class _CompatFileLock(_FileLock):
+        def __init__(self, *args, mode=None, **kwargs):
+            super().__init__(*args, **kwargs)
+
+    filelock.FileLock = _CompatFileLock
+
+import huggingface_hub
+from huggingface_hub import hf_hub_download, scan_cache_dir
+
+print(f"# huggingface_hub {huggingface_hub.__version__}", file=sys.stderr)
+if mode == "scan":
+    info = scan_cache_dir(cache_dir)
+    for r in info.repos:
+        refs = sorted(ref for rev in r.revisions for ref in rev.refs)
+        print(f"repo\t{r.repo_type}\t{r.repo_id}\t{r.size_on_disk}\t{r.nb_files}\t{','.join(refs)}")
+    print(f"warnings\t{len(info.warnings)}")
+    for w in info.warnings:
+        print(f"warning\t{w}")
+else:
+    for f in files:
+        path = hf_hub_download(repo, f, cache_dir=cache_dir, local_files_only=(mode == "offline"))
+        with open(path, "rb") as fh:
+            digest = hashlib.sha256(fh.read()).hexdigest()
+        print(f"{path}\t{digest}")
