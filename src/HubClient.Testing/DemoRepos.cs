@@ -1,0 +1,45 @@
+using System.Text;
+
+namespace HubClient.Testing;
+
+/// <summary>Ready-made repositories for demos and samples.</summary>
+public static class DemoRepos
+{
+    /// <summary>The id of the demo model added by <see cref="AddTinyModel"/>.</summary>
+    public const string TinyModel = "demo/tiny-model";
+
+    /// <summary>
+    /// Adds <see cref="TinyModel"/>: a config, a tokenizer, a README, an ONNX graph and an LFS weights file of
+    /// <paramref name="weightsBytes"/> bytes (deterministic content), on branch <c>main</c> and tag <c>v1.0</c>.
+    /// </summary>
+    public static FakeRepo AddTinyModel(this FakeHub hub, int weightsBytes = 4 * 1024 * 1024)
+    {
+        ArgumentNullException.ThrowIfNull(hub);
+        var weights = new byte[weightsBytes];
+        new Random(20240101).NextBytes(weights);
+        var onnx = new byte[64 * 1024];
+        new Random(7).NextBytes(onnx);
+        FakeRepo repo = hub.AddRepo(TinyModel);
+        repo.Downloads = 1234;
+        repo.Likes = 56;
+        repo.RepoTags.Add("onnx");
+        repo.RepoTags.Add("text-classification");
+        FakeCommit commit = repo.Commit(c => c
+            .Add("README.md", "# tiny-model\nA demo model served by HubClient's embedded hub.\n")
+            .Add("config.json", "{\n  \"model_type\": \"bert\",\n  \"hidden_size\": 32,\n  \"num_labels\": 2\n}\n")
+            .Add("tokenizer.json", Encoding.UTF8.GetString(Tokenizer()))
+            .AddLfs("onnx/model.onnx", onnx)
+            .AddLfs("model.safetensors", weights), title: "Upload tiny-model");
+        repo.SetTag("v1.0", commit.Sha);
+        return repo;
+    }
+
+    private static byte[] Tokenizer()
+    {
+        var json = new StringBuilder("{\n  \"version\": \"1.0\",\n  \"model\": {\"type\": \"WordPiece\", \"vocab\": {");
+        string[] words = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "hello", "world", "hub", "client", "model", "tiny"];
+        for (int i = 0; i < words.Length; i++) json.Append(i == 0 ? "" : ", ").Append('"').Append(words[i]).Append("\": ").Append(i);
+        json.Append("}}\n}\n");
+        return Encoding.UTF8.GetBytes(json.ToString());
+    }
+}
