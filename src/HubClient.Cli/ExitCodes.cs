@@ -1,0 +1,9 @@
+namespace HubClient.Cli;
+
+/// <summary>The <c>hub</c> command's exit codes.</summary>
+internal static class ExitCodes
+{
+    public const int Ok = 0;
+    public const int Error = 1;
+    public const int Usage = 2;
+}

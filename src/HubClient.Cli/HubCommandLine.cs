@@ -1,0 +1,47 @@
+using System.CommandLine;
+using HubClient.Cli.Commands;
+
+namespace HubClient.Cli;
+
+/// <summary>Builds the <c>hub</c> command tree and runs it: exit 0 ok, 1 error (one clear line), 2 usage.</summary>
+internal static class HubCommandLine
+{
+    public static RootCommand Build(CliContext context)
+    {
+        var root = new RootCommand("hub — download, browse and cache models, datasets and spaces from a Hugging Face-style hub.");
+        root.Options.Add(GlobalOptions.Endpoint);
+        root.Options.Add(GlobalOptions.Token);
+        root.Options.Add(GlobalOptions.Verbose);
+        root.Subcommands.Add(DownloadCommand.Create(context));
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    {
+        var context = new CliContext(output, error);
+        RootCommand root = Build(context);
+        ParseResult parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (System.CommandLine.Parsing.ParseError e in parse.Errors) await error.WriteLineAsync("error: " + e.Message).ConfigureAwait(false);
+            await error.WriteLineAsync("Run 'hub --help' for usage.").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+        try
+        {
+            // System.CommandLine cancels the action's token on Ctrl+C.
+            var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = output, Error = error };
+            return await parse.InvokeAsync(invocation).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HubException or ArgumentException or IOException or HttpRequestException or UnauthorizedAccessException)
+        {
+            await error.WriteLineAsync(parse.GetValue(GlobalOptions.Verbose) ? e.ToString() : "error: " + e.Message).ConfigureAwait(false);
+            return ExitCodes.Error;
+        }
+        catch (OperationCanceledException)
+        {
+            await error.WriteLineAsync("cancelled").ConfigureAwait(false);
+            return ExitCodes.Error;
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using HubClient.Cli;
+
+return await HubCommandLine.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);
