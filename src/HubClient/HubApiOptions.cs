@@ -41,6 +41,12 @@ public sealed class HubApiOptions
     /// <summary>Retries of transient failures (408, 429, 5xx, network errors).</summary>
     public HubRetryOptions Retry { get; set; } = new();
 
+    /// <summary>
+    /// Replaces the built-in retry pipeline (built from <see cref="Retry"/>) with your own Polly pipeline, applied to every
+    /// request attempt. Leave null to use the default.
+    /// </summary>
+    public Polly.ResiliencePipeline<HttpResponseMessage>? ResiliencePipeline { get; set; }
+
     /// <summary>How long to wait for another process's lock on a blob before downloading without it. Default 10 minutes.</summary>
     public TimeSpan LockTimeout { get; set; } = TimeSpan.FromMinutes(10);
 

@@ -25,7 +25,7 @@ internal sealed class HubHttp
         _options = options;
         Endpoint = options.EndpointUri;
         _endpointText = options.Endpoint.TrimEnd('/');
-        _pipeline = HubResiliencePipeline.Create(options.Retry, options.TimeProvider);
+        _pipeline = options.ResiliencePipeline ?? HubResiliencePipeline.Create(options.Retry, options.TimeProvider);
         _userAgent = $"hubclient/{LibraryVersion}; dotnet/{Environment.Version}" + (options.UserAgent is { Length: > 0 } extra ? "; " + extra : "");
     }
 

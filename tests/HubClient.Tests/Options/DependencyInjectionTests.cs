@@ -39,3 +39,20 @@ public sealed class DependencyInjectionTests
         }
     }
 }
+
+public sealed class ResiliencePipelineOptionTests
+{
+    [Fact]
+    public async Task A_custom_pipeline_replaces_the_default_retries()
+    {
+        await using var f = new HubFixture();
+        f.Hub.AddRepo("acme/r").Commit(c => c.Add("a.txt", "a"));
+        f.Hub.InjectFault(FakeFault.Status(503), RequestFilters.Metadata("a.txt"), times: 1);
+        using HubApi noRetries = f.NewClient(o => o.ResiliencePipeline = Polly.ResiliencePipeline<HttpResponseMessage>.Empty);
+
+        var e = await Assert.ThrowsAsync<HubException>(() => noRetries.GetFileMetadataAsync("acme/r", "a.txt"));
+
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, e.StatusCode);
+        Assert.Single(f.Hub.Requests);
+    }
+}
