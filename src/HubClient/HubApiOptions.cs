@@ -50,6 +50,9 @@ public sealed class HubApiOptions
     /// <summary>How long to wait for another process's lock on a blob before downloading without it. Default 10 minutes.</summary>
     public TimeSpan LockTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>Where HubClient logs requests, retries, resumes and cache hits. Default: no logging. <c>AddHubApi</c> sets it from DI.</summary>
+    public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; set; }
+
     /// <summary>The clock used for retry delays and <c>Retry-After</c> dates. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 

@@ -1,4 +1,5 @@
 using HubClient;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -22,7 +23,12 @@ public static class HubApiServiceCollectionExtensions
         });
         return services
             .AddHttpClient<HubApi>(client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .AddTypedClient((client, provider) => new HubApi(client, provider.GetRequiredService<IOptions<HubApiOptions>>().Value))
+            .AddTypedClient((client, provider) =>
+            {
+                HubApiOptions options = provider.GetRequiredService<IOptions<HubApiOptions>>().Value;
+                options.LoggerFactory ??= provider.GetService<ILoggerFactory>();
+                return new HubApi(client, options);
+            })
             .ConfigurePrimaryHttpMessageHandler(HubHttp.CreateHandler);
     }
 

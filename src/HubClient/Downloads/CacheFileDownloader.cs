@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace HubClient;
 
 /// <summary>
@@ -22,10 +24,15 @@ internal sealed class CacheFileDownloader
     {
         var layout = new RepoCacheLayout(_http.Options.CacheDirectory, repoType, repoId);
 
+        using Activity? activity = HubTelemetry.ActivitySource.StartActivity("HubClient.DownloadFile");
+        activity?.SetTag("hub.repo_id", repoId);
+        activity?.SetTag("hub.path", path);
+        activity?.SetTag("hub.revision", revision);
+
         if (Revision.IsCommitHash(revision) && !options.ForceDownload)
         {
             string pointer = layout.SnapshotPath(revision, path);
-            if (File.Exists(pointer)) return pointer;
+            if (File.Exists(pointer)) return CacheHit(repoId, path, revision, pointer);
         }
 
         if (_http.Options.Offline || options.LocalFilesOnly)
@@ -46,7 +53,11 @@ internal sealed class CacheFileDownloader
         }
         catch (Exception e) when (IsCacheFallbackError(e, cancellationToken))
         {
-            if (!options.ForceDownload && CacheLookup.FindFile(layout, revision, path, out _) is { } cached) return cached;
+            if (!options.ForceDownload && CacheLookup.FindFile(layout, revision, path, out _) is { } cached)
+            {
+                HubLog.ServedFromCacheAfterError(_http.Logger, repoId, path, e.Message);
+                return cached;
+            }
             if (e is RepositoryNotFoundException or HubException { StatusCode: System.Net.HttpStatusCode.Unauthorized }) throw;
             throw new LocalEntryNotFoundException(
                 $"'{path}' of {repoId}@{revision} is not in the cache at {layout.RepoDirectory}, and the hub could not be reached: {e.Message}",
@@ -56,15 +67,31 @@ internal sealed class CacheFileDownloader
         string commitHash = metadata.CommitHash;
         if (revision != commitHash) AtomicFile.WriteTextIfChanged(layout.RefPath(revision), commitHash);
         string pointerPath = layout.SnapshotPath(commitHash, path);
-        if (!options.ForceDownload && File.Exists(pointerPath)) return pointerPath;
+        if (!options.ForceDownload && File.Exists(pointerPath)) return CacheHit(repoId, path, commitHash, pointerPath);
 
+        long started = Stopwatch.GetTimestamp();
         var request = new BlobDownloadRequest(path, metadata.Location, metadata.Etag, metadata.Size, options.Progress,
             async ct => (await _metadata.GetAsync(repoType, repoId, commitHash, path, ct).ConfigureAwait(false)).Location);
         bool newBlob = await _blobs.FetchAsync(layout, request, options.ForceDownload, cancellationToken).ConfigureAwait(false);
         SnapshotPointer.Create(layout, commitHash, path, metadata.Etag, newBlob, _http.Options.DisableSymlinks);
         AtomicFile.TryDelete(layout.NoExistPath(commitHash, path));
-        if (!newBlob) options.Progress?.Report(new DownloadProgress(path, metadata.Size, metadata.Size));
+        if (newBlob)
+        {
+            HubTelemetry.FilesDownloaded.Add(1);
+            HubLog.Downloaded(_http.Logger, repoId, path, metadata.Size, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        else
+        {
+            options.Progress?.Report(new DownloadProgress(path, metadata.Size, metadata.Size));
+        }
         return pointerPath;
+    }
+
+    private string CacheHit(string repoId, string path, string commit, string pointer)
+    {
+        HubTelemetry.CacheHits.Add(1);
+        HubLog.CacheHit(_http.Logger, repoId, path, commit);
+        return pointer;
     }
 
     /// <summary>Errors after which huggingface_hub looks in the cache: network failures, timeouts, non-hub answers, HTTP errors other than "no such revision/file".</summary>

@@ -39,7 +39,12 @@ internal sealed class SingleStreamDownloader
         using ContentHasher hasher = ContentHasher.For(request.Etag, request.Size);
         long position = file.Length;
         if (position > request.Size) position = Truncate(file, hasher);
-        if (position > 0) await HashPrefixAsync(file, position, hasher, cancellationToken).ConfigureAwait(false);
+        if (position > 0)
+        {
+            HubLog.Resuming(_http.Logger, request.RepoPath, position, request.Size);
+            HubTelemetry.Resumes.Add(1);
+            await HashPrefixAsync(file, position, hasher, cancellationToken).ConfigureAwait(false);
+        }
         file.Position = position;
 
         Uri location = request.Location;
@@ -108,6 +113,8 @@ internal sealed class SingleStreamDownloader
                     position = file.Position; // Every byte written was hashed: continue right after it.
                     failuresWithoutProgress = position > attemptStart ? 1 : failuresWithoutProgress + 1;
                     ThrowIfTooManyFailures(request, failuresWithoutProgress, e);
+                    HubLog.Resuming(_http.Logger, request.RepoPath, position, request.Size);
+                    HubTelemetry.Resumes.Add(1);
                 }
             }
         }
@@ -153,12 +160,13 @@ internal sealed class SingleStreamDownloader
                 throw new LocalWriteException($"Could not write '{file.Name}' (disk full?): {e.Message} The partial download is kept for the next attempt.", e);
             }
             hasher.Append(buffer.AsSpan(0, read));
+            HubTelemetry.BytesDownloaded.Add(read);
             position += read;
             request.Progress?.Report(new DownloadProgress(request.RepoPath, position, request.Size));
         }
     }
 
-    private static void Verify(BlobDownloadRequest request, FileStream file, ContentHasher hasher)
+    private void Verify(BlobDownloadRequest request, FileStream file, ContentHasher hasher)
     {
         long length = file.Length;
         if (length != request.Size)
@@ -172,6 +180,7 @@ internal sealed class SingleStreamDownloader
         if (actual is not null && actual != request.Etag)
         {
             file.SetLength(0);
+            HubLog.IntegrityFailed(_http.Logger, request.RepoPath, request.Etag, actual);
             throw new HubIntegrityException(
                 $"'{request.RepoPath}' failed its {hasher.Algorithm} check: expected {request.Etag}, got {actual}. The bytes were discarded.",
                 request.RepoPath, request.Etag, actual);

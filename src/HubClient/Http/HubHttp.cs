@@ -1,4 +1,7 @@
+using System.Diagnostics;
 using System.Net.Http.Headers;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using System.Reflection;
 using Polly;
 
@@ -25,13 +28,17 @@ internal sealed class HubHttp
         _options = options;
         Endpoint = options.EndpointUri;
         _endpointText = options.Endpoint.TrimEnd('/');
-        _pipeline = options.ResiliencePipeline ?? HubResiliencePipeline.Create(options.Retry, options.TimeProvider);
+        Logger = options.LoggerFactory?.CreateLogger("HubClient") ?? NullLogger.Instance;
+        _pipeline = options.ResiliencePipeline ?? HubResiliencePipeline.Create(options.Retry, options.TimeProvider, Logger);
         _userAgent = $"hubclient/{LibraryVersion}; dotnet/{Environment.Version}" + (options.UserAgent is { Length: > 0 } extra ? "; " + extra : "");
     }
 
     public Uri Endpoint { get; }
 
     public HubApiOptions Options => _options;
+
+    /// <summary>The logger of this client (never null).</summary>
+    public ILogger Logger { get; }
 
     /// <summary>Creates the handler HubClient needs: no automatic redirects (they are followed by hand) and no automatic decompression.</summary>
     public static SocketsHttpHandler CreateHandler() => new()
@@ -68,9 +75,16 @@ internal sealed class HubHttp
             Prepare(request);
             using var attempt = CancellationTokenSource.CreateLinkedTokenSource(token);
             attempt.CancelAfter(timeout);
+            long started = Stopwatch.GetTimestamp();
             try
             {
-                return await _client.SendAsync(request, completion, attempt.Token).ConfigureAwait(false);
+                HttpResponseMessage response = await _client.SendAsync(request, completion, attempt.Token).ConfigureAwait(false);
+                if (Logger.IsEnabled(LogLevel.Debug))
+                {
+                    HubLog.Response(Logger, request.Method.Method, request.RequestUri?.GetLeftPart(UriPartial.Path) ?? "",
+                        (int)response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                }
+                return response;
             }
             catch (OperationCanceledException) when (!token.IsCancellationRequested)
             {

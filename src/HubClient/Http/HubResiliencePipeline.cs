@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
 
@@ -6,7 +7,7 @@ namespace HubClient;
 /// <summary>Builds the Polly pipeline that retries hub requests: 408/429/5xx and network errors, honouring <c>Retry-After</c>.</summary>
 internal static class HubResiliencePipeline
 {
-    public static ResiliencePipeline<HttpResponseMessage> Create(HubRetryOptions retry, TimeProvider time)
+    public static ResiliencePipeline<HttpResponseMessage> Create(HubRetryOptions retry, TimeProvider time, ILogger logger)
     {
         var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time };
         if (retry.MaxRetries <= 0) return builder.Build();
@@ -21,6 +22,16 @@ internal static class HubResiliencePipeline
             ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, retry, time)),
             DelayGenerator = args => ValueTask.FromResult(
                 args.Outcome.Result is { } response ? RetryAfter.From(response, time) : null),
+            OnRetry = args =>
+            {
+                HubTelemetry.Retries.Add(1);
+                HttpRequestMessage? request = args.Outcome.Result?.RequestMessage;
+                string reason = args.Outcome.Result is { } r ? ((int)r.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture)
+                    : args.Outcome.Exception?.GetType().Name ?? "failure";
+                HubLog.Retrying(logger, request?.Method.Method ?? "request", request?.RequestUri?.GetLeftPart(UriPartial.Path) ?? "",
+                    args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, reason);
+                return ValueTask.CompletedTask;
+            },
         }).Build();
     }
 

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+
+namespace HubClient;
+
+/// <summary>HubClient's log messages (source-generated). URLs are logged without their query (signed CDN URLs) and never with the token.</summary>
+internal static partial class HubLog
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "{Method} {Url} -> {Status} in {ElapsedMs:0.0} ms")]
+    public static partial void Response(ILogger logger, string method, string url, int status, double elapsedMs);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Retrying {Method} {Url} (attempt {Attempt}) in {DelayMs:0} ms after {Reason}")]
+    public static partial void Retrying(ILogger logger, string method, string url, int attempt, double delayMs, string reason);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Resuming {Path} at byte {Offset} of {Size}")]
+    public static partial void Resuming(ILogger logger, string path, long offset, long size);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Debug, Message = "Cache hit for {RepoId}/{Path} at {Commit}")]
+    public static partial void CacheHit(ILogger logger, string repoId, string path, string commit);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Downloaded {RepoId}/{Path} ({Bytes} bytes) in {ElapsedMs:0} ms")]
+    public static partial void Downloaded(ILogger logger, string repoId, string path, long bytes, double elapsedMs);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Hub unreachable for {RepoId}/{Path}; serving the cached copy ({Reason})")]
+    public static partial void ServedFromCacheAfterError(ILogger logger, string repoId, string path, string reason);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Error, Message = "Integrity check failed for {Path}: expected {Expected}, got {Actual}")]
+    public static partial void IntegrityFailed(ILogger logger, string path, string expected, string actual);
+}

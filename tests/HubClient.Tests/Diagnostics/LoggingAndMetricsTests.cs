@@ -1,0 +1,96 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
+
+namespace HubClient.Tests.Diagnostics;
+
+public sealed class LoggingAndMetricsTests
+{
+    [Fact]
+    public async Task Requests_retries_resumes_and_cache_hits_are_logged_and_counted_without_the_token()
+    {
+        using var logs = new CapturingLoggerProvider();
+        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
+        using var metrics = new MetricCapture();
+        await using var f = new HubFixture(o =>
+        {
+            o.LoggerFactory = loggerFactory;
+            o.Token = "hf_fake_token";
+        });
+        byte[] weights = Bytes.Random(200_000);
+        f.Hub.AddRepo("acme/logs").Commit(c => c.AddLfs("w.bin", weights));
+        f.Hub.InjectFault(FakeFault.Status(503), RequestFilters.Metadata("w.bin"));
+        f.Hub.InjectFault(FakeFault.DropAfter(100_000), RequestFilters.Download("w.bin"));
+
+        await f.Api.DownloadFileAsync("acme/logs", "w.bin");
+        await f.Api.DownloadFileAsync("acme/logs", "w.bin", new DownloadFileOptions { Revision = f.Hub.FindRepo("acme/logs")!.Head().Sha });
+
+        string all = string.Join("\n", logs.Messages);
+        Assert.Contains(logs.Messages, m => m.StartsWith("Retrying HEAD", StringComparison.Ordinal) && m.Contains("after 503", StringComparison.Ordinal));
+        Assert.Contains(logs.Messages, m => m.StartsWith("Resuming w.bin at byte", StringComparison.Ordinal));
+        Assert.Contains(logs.Messages, m => m.StartsWith("Downloaded acme/logs/w.bin (200000 bytes)", StringComparison.Ordinal));
+        Assert.Contains(logs.Messages, m => m.StartsWith("Cache hit for acme/logs/w.bin", StringComparison.Ordinal));
+        Assert.DoesNotContain("hf_fake_token", all, StringComparison.Ordinal);
+        Assert.DoesNotContain("X-Amz-Signature", all, StringComparison.Ordinal);
+
+        Assert.Equal(weights.Length, metrics.Sum("hubclient.download.bytes"));
+        Assert.Equal(1, metrics.Sum("hubclient.download.files"));
+        Assert.Equal(1, metrics.Sum("hubclient.cache.hits"));
+        Assert.True(metrics.Sum("hubclient.http.retries") >= 1);
+        Assert.Equal(1, metrics.Sum("hubclient.download.resumes"));
+    }
+
+    private sealed class CapturingLoggerProvider : ILoggerProvider
+    {
+        public ConcurrentQueue<string> Messages { get; } = new();
+
+        public ILogger CreateLogger(string categoryName) => new Logger(Messages);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(ConcurrentQueue<string> messages) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+                messages.Enqueue(formatter(state, exception));
+        }
+    }
+
+    /// <summary>Sums what the HubClient meter records in this test's async flow (other tests run in parallel).</summary>
+    private sealed class MetricCapture : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private readonly ConcurrentDictionary<string, long> _sums = new();
+        private readonly int _threadFilter = Environment.CurrentManagedThreadId;
+
+        public MetricCapture()
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == HubTelemetry.Name) listener.EnableMeasurementEvents(instrument);
+            };
+            _listener.SetMeasurementEventCallback<long>((instrument, value, _, _) =>
+            {
+                if (CurrentTest.Value) _sums.AddOrUpdate(instrument.Name, value, (_, sum) => sum + value);
+            });
+            CurrentTest.Value = true;
+            _listener.Start();
+        }
+
+        public long Sum(string name) => _sums.TryGetValue(name, out long sum) ? sum : 0;
+
+        public void Dispose()
+        {
+            CurrentTest.Value = false;
+            _listener.Dispose();
+        }
+
+        // Metrics are process-wide and xunit runs test classes in parallel: count only what this test's async flow records.
+        private static readonly AsyncLocal<bool> CurrentTest = new();
+    }
+}
