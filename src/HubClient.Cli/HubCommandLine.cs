@@ -13,6 +13,8 @@ internal static class HubCommandLine
         root.Options.Add(GlobalOptions.Token);
         root.Options.Add(GlobalOptions.Verbose);
         root.Subcommands.Add(DownloadCommand.Create(context));
+        root.Subcommands.Add(LsCommand.Create(context));
+        root.Subcommands.Add(InfoCommand.Create(context));
         return root;
     }
 

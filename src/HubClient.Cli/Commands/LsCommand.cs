@@ -1,0 +1,40 @@
+using System.CommandLine;
+using HubClient.Cli.Output;
+
+namespace HubClient.Cli.Commands;
+
+/// <summary><c>hub ls REPO [PATH]</c>: the files and folders of a repository, page by page as they arrive.</summary>
+internal static class LsCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var repo = new Argument<string>("repo") { Description = "Repository id" };
+        var path = new Argument<string?>("path") { Description = "Folder to list (default: the root)", Arity = ArgumentArity.ZeroOrOne };
+        var recursive = new Option<bool>("--recursive", "-R") { Description = "List every file below the folder" };
+        var revision = new Option<string?>("--revision") { Description = "Branch, tag or commit (default: main)" };
+        var json = new Option<bool>("--json") { Description = "Print a JSON array" };
+        var command = new Command("ls", "List the files of a repository.") { repo, path, recursive, revision, GlobalOptions.RepoType, json };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            using var api = new HubApi(GlobalOptions.CreateOptions(result));
+            HubPageable<RepoTreeEntry> entries = api.ListRepoTreeAsync(result.GetValue(repo)!, result.GetValue(path), result.GetValue(recursive),
+                revision: result.GetValue(revision), repoType: GlobalOptions.ParseRepoType(result), cancellationToken: cancellationToken);
+            if (result.GetValue(json))
+            {
+                await JsonOutput.WriteArrayAsync(context.Output, entries, cancellationToken).ConfigureAwait(false);
+                return ExitCodes.Ok;
+            }
+            await foreach (RepoTreeEntry entry in entries.WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                string line = entry switch
+                {
+                    RepoFile file => $"{ByteSize.Format(file.Size),10}  {file.Path}{(file.Lfs is null ? "" : "  (lfs)")}",
+                    _ => $"{"-",10}  {entry.Path}/",
+                };
+                await context.Output.WriteLineAsync(line).ConfigureAwait(false);
+            }
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}
