@@ -10,6 +10,13 @@ internal static class DownloadCommand
     {
         var repo = new Argument<string>("repo") { Description = "Repository id, e.g. openai-community/gpt2" };
         var files = new Argument<string[]>("files") { Description = "Files to download (default: the whole repository)", Arity = ArgumentArity.ZeroOrMore };
+        files.Validators.Add(r =>
+        {
+            foreach (var token in r.Tokens.Where(t => t.Value.StartsWith('-')))
+            {
+                r.AddError($"Unrecognized option '{token.Value}'.");
+            }
+        });
         var revision = new Option<string?>("--revision") { Description = "Branch, tag or commit (default: main)" };
         var include = new Option<string[]>("--include") { Description = "Glob of files to include (repeatable)", AllowMultipleArgumentsPerToken = false };
         var exclude = new Option<string[]>("--exclude") { Description = "Glob of files to exclude (repeatable)", AllowMultipleArgumentsPerToken = false };
