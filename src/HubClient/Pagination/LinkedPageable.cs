@@ -1,0 +1,64 @@
+using System.Runtime.CompilerServices;
+
+namespace HubClient;
+
+/// <summary>
+/// A listing whose pages are fetched from the hub and linked by <c>Link: &lt;…&gt;; rel="next"</c>. Holds one page at a
+/// time and never fetches ahead: the next request is made only when the consumer asks for more than it has.
+/// </summary>
+internal sealed class LinkedPageable<T> : HubPageable<T>
+{
+    private readonly HubJsonClient _json;
+    private readonly Uri _firstPage;
+    private readonly Func<Uri, CancellationToken, Task<LinkedPage<T>>> _fetchPage;
+    private readonly int? _limit;
+    private readonly CancellationToken _operationToken;
+
+    /// <param name="json">Validates continuation tokens against the endpoint.</param>
+    /// <param name="firstPage">The URL of the first page.</param>
+    /// <param name="fetchPage">Fetches and parses one page.</param>
+    /// <param name="limit">At most this many items in all (null: no limit); the listing ends once it is reached.</param>
+    /// <param name="operationToken">The token given to the operation that created the listing.</param>
+    public LinkedPageable(HubJsonClient json, Uri firstPage, Func<Uri, CancellationToken, Task<LinkedPage<T>>> fetchPage, int? limit, CancellationToken operationToken)
+    {
+        _json = json;
+        _firstPage = firstPage;
+        _fetchPage = fetchPage;
+        _limit = limit;
+        _operationToken = operationToken;
+    }
+
+    public override IAsyncEnumerable<HubPage<T>> AsPages(string? continuationToken = null)
+    {
+        Uri start = continuationToken is null ? _firstPage : _json.ParseContinuationToken(continuationToken, nameof(continuationToken));
+        return ReadPagesAsync(start);
+    }
+
+    private async IAsyncEnumerable<HubPage<T>> ReadPagesAsync(Uri start, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using CancellationTokenSource? linked = _operationToken.CanBeCanceled && cancellationToken.CanBeCanceled
+            ? CancellationTokenSource.CreateLinkedTokenSource(_operationToken, cancellationToken)
+            : null;
+        CancellationToken token = linked?.Token ?? (cancellationToken.CanBeCanceled ? cancellationToken : _operationToken);
+
+        int remaining = _limit ?? int.MaxValue;
+        Uri? next = remaining > 0 ? start : null;
+        while (next is not null)
+        {
+            LinkedPage<T> page = await _fetchPage(next, token).ConfigureAwait(false);
+            IReadOnlyList<T> values = page.Values;
+            next = page.Next;
+            if (values.Count >= remaining)
+            {
+                // The limit ends the listing: no further page is fetched, and none is announced.
+                values = values.Count == remaining ? values : values.Take(remaining).ToArray();
+                next = null;
+            }
+            remaining -= values.Count;
+            yield return new HubPage<T>(values, next?.AbsoluteUri);
+        }
+    }
+}
+
+/// <summary>One fetched page: its items and the URL of the next page, if any.</summary>
+internal readonly record struct LinkedPage<T>(IReadOnlyList<T> Values, Uri? Next);
