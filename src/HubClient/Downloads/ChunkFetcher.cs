@@ -43,6 +43,7 @@ internal sealed class ChunkFetcher
         var checksum = new XxHash3();
         var cursor = new StrongBox<long>(chunk.Offset);
         int failuresWithoutProgress = 0;
+        int redirects = 0;
         while (cursor.Value < chunk.End)
         {
             long attemptStart = cursor.Value;
@@ -55,6 +56,12 @@ internal sealed class ChunkFetcher
                     () => CreateGet(uri, from, chunk.Last, ifMatch),
                     _http.Options.DownloadTimeout, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
 
+                if (DownloadRedirect.Target(response, uri) is { } target)
+                {
+                    // A resolve URL (snapshots skip the HEAD) sends every connection on to the CDN: remember where.
+                    _location.Redirected(version, DownloadRedirect.Follow(target, ref redirects, _request.RepoPath));
+                    continue;
+                }
                 if (response.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Gone && _location.CanRefresh && !_http.IsEndpointHost(uri))
                 {
                     // The signed CDN URL expired: one connection asks the hub for a fresh one, all use it.

@@ -29,6 +29,17 @@ internal sealed class SharedLocation : IDisposable
         }
     }
 
+    /// <summary>Moves to where version <paramref name="seenVersion"/> redirected (unless another connection already moved on).</summary>
+    public void Redirected(int seenVersion, Uri target)
+    {
+        lock (_gate)
+        {
+            if (_version != seenVersion) return;
+            _current = target;
+            _version++;
+        }
+    }
+
     /// <summary>Gets a fresh URL unless another connection already replaced version <paramref name="seenVersion"/>.</summary>
     public async Task RefreshAsync(int seenVersion, CancellationToken cancellationToken)
     {
