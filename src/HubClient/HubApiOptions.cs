@@ -47,6 +47,9 @@ public sealed class HubApiOptions
     /// </summary>
     public Polly.ResiliencePipeline<HttpResponseMessage>? ResiliencePipeline { get; set; }
 
+    /// <summary>Parallel range downloads of large files: threshold, connections, chunk and buffer sizes.</summary>
+    public TransferOptions Transfer { get; set; } = new();
+
     /// <summary>How long to wait for another process's lock on a blob before downloading without it. Default 10 minutes.</summary>
     public TimeSpan LockTimeout { get; set; } = TimeSpan.FromMinutes(10);
 

@@ -32,6 +32,18 @@ internal sealed class RepoCacheLayout
     /// <summary>The resumable partial of a blob, the name older huggingface_hub versions use too.</summary>
     public string IncompletePath(string etag) => BlobPath(etag) + ".incomplete";
 
+    /// <summary>
+    /// The partial of a parallel (multi-range) download: preallocated to the full size with chunks written at their offsets,
+    /// so not a prefix — deliberately not named <c>{etag}.incomplete</c>, which older huggingface_hub versions continue by appending.
+    /// </summary>
+    public string ChunkedPartialPath(string etag) => BlobPath(etag) + ".chunked.incomplete";
+
+    /// <summary>The sidecar listing the completed chunks of <see cref="ChunkedPartialPath"/> with their XxHash3 checksums.</summary>
+    public string ChunkStatePath(string etag) => BlobPath(etag) + ".chunks.incomplete";
+
+    /// <summary>A temp file only this call writes: never resumed, deleted when the call ends without publishing it.</summary>
+    public string UniqueTempPath(string etag) => BlobPath(etag) + "." + Guid.NewGuid().ToString("N")[..8] + ".incomplete";
+
     public string LockPath(string etag) => Path.Combine(LocksDirectory, etag + ".lock");
 
     public string RefPath(string revision) => Combine(Path.Combine(RepoDirectory, "refs"), revision);

@@ -9,11 +9,13 @@ internal sealed class BlobFetcher
 {
     private readonly HubHttp _http;
     private readonly SingleStreamDownloader _singleStream;
+    private readonly ParallelRangeDownloader _parallel;
 
     public BlobFetcher(HubHttp http)
     {
         _http = http;
         _singleStream = new SingleStreamDownloader(http);
+        _parallel = new ParallelRangeDownloader(http);
     }
 
     public async Task<bool> FetchAsync(RepoCacheLayout layout, BlobDownloadRequest request, bool force, CancellationToken cancellationToken)
@@ -25,6 +27,12 @@ internal sealed class BlobFetcher
         using BlobLock blobLock = await BlobLock.AcquireAsync(
             layout.LockPath(request.Etag), _http.Options.LockTimeout, () => !force && File.Exists(blobPath), cancellationToken).ConfigureAwait(false);
         if (!force && File.Exists(blobPath)) return false; // Another process published it while we waited.
+
+        if (_http.Options.Transfer.UseParallel(request.Size)
+            && await TryParallelAsync(layout, request, blobLock.IsHeld, force, cancellationToken).ConfigureAwait(false))
+        {
+            return true;
+        }
 
         (FileStream file, string tempPath, bool resumable) = OpenPartial(layout, request.Etag, blobLock.IsHeld);
         bool published = false;
@@ -47,6 +55,58 @@ internal sealed class BlobFetcher
     }
 
     /// <summary>
+    /// Downloads a large blob in parallel ranges and publishes it. Holding the lock, it uses (and resumes) the shared
+    /// <c>{etag}.chunked.incomplete</c> with its sidecar <c>{etag}.chunks.incomplete</c>; otherwise a unique temp file that
+    /// is not resumed. Returns false, having removed its partial, when the server does not serve ranges: the caller then
+    /// downloads in one stream.
+    /// </summary>
+    private async Task<bool> TryParallelAsync(RepoCacheLayout layout, BlobDownloadRequest request, bool lockHeld, bool force, CancellationToken cancellationToken)
+    {
+        string blobPath = layout.BlobPath(request.Etag);
+        string dataPath = lockHeld ? layout.ChunkedPartialPath(request.Etag) : layout.UniqueTempPath(request.Etag);
+        string? statePath = lockHeld ? layout.ChunkStatePath(request.Etag) : null;
+        if (force) Discard(dataPath, statePath);
+        while (true)
+        {
+            try
+            {
+                await _parallel.DownloadAsync(request, dataPath, statePath, cancellationToken).ConfigureAwait(false);
+                break;
+            }
+            catch (PartialInUseException) when (statePath is not null)
+            {
+                // Someone else writes the shared partial despite the lock: keep clear of it.
+                dataPath = layout.UniqueTempPath(request.Etag);
+                statePath = null;
+            }
+            catch (RangeNotSupportedException)
+            {
+                Discard(dataPath, statePath);
+                return false;
+            }
+            catch (Exception e) when (e is HubFileChangedException or HubIntegrityException || statePath is null)
+            {
+                // Bytes of another version (or bad ones), or a temp file nobody can resume: never leave them behind.
+                Discard(dataPath, statePath);
+                throw;
+            }
+        }
+        File.Move(dataPath, blobPath, overwrite: true);
+        if (statePath is not null)
+        {
+            AtomicFile.TryDelete(statePath);
+            AtomicFile.TryDelete(layout.IncompletePath(request.Etag)); // A single-stream partial of the same blob is moot now.
+        }
+        return true;
+    }
+
+    private static void Discard(string dataPath, string? statePath)
+    {
+        AtomicFile.TryDelete(dataPath);
+        if (statePath is not null) AtomicFile.TryDelete(statePath);
+    }
+
+    /// <summary>
     /// Opens the shared resumable partial exclusively when this process holds the blob lock; otherwise (or when another
     /// writer holds the partial) a fresh unique temp file.
     /// </summary>
@@ -64,7 +124,7 @@ internal sealed class BlobFetcher
                 // Someone else writes it despite the lock (a file system whose locks do nothing): keep clear of it.
             }
         }
-        string unique = layout.BlobPath(etag) + "." + Guid.NewGuid().ToString("N")[..8] + ".incomplete";
+        string unique = layout.UniqueTempPath(etag);
         return (new FileStream(unique, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.Asynchronous), unique, false);
     }
 }

@@ -9,12 +9,14 @@ internal sealed class LocalDirectoryDownloader
     private readonly HubHttp _http;
     private readonly FileMetadataFetcher _metadata;
     private readonly SingleStreamDownloader _singleStream;
+    private readonly ParallelRangeDownloader _parallel;
 
     public LocalDirectoryDownloader(HubHttp http, FileMetadataFetcher metadata)
     {
         _http = http;
         _metadata = metadata;
         _singleStream = new SingleStreamDownloader(http);
+        _parallel = new ParallelRangeDownloader(http);
     }
 
     public async Task<string> DownloadAsync(
@@ -44,8 +46,22 @@ internal sealed class LocalDirectoryDownloader
             return filePath;
         }
 
-        if (!options.ForceDownload && File.Exists(filePath))
+        return await PlaceAsync(repoType, repoId, localDirectory, path, metadata, options.ForceDownload, options.Progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Puts the file <paramref name="metadata"/> describes at <c>{localDirectory}/{path}</c>, verified: keeps a copy already
+    /// there with the same etag (updating the metadata), copies the blob from the cache when it is there, or downloads it
+    /// from <see cref="HubFileMetadata.Location"/> (which may redirect) — in parallel ranges when it is large.
+    /// </summary>
+    public async Task<string> PlaceAsync(
+        RepoType repoType, string repoId, string localDirectory, string path, HubFileMetadata metadata, bool force,
+        IProgress<DownloadProgress>? progress, CancellationToken cancellationToken)
+    {
+        string filePath = Path.Combine([localDirectory, .. path.Split('/')]);
+        if (!force && File.Exists(filePath))
         {
+            LocalDirectoryMetadata? local = LocalDirectoryMetadata.Read(localDirectory, path);
             if (local?.Etag == metadata.Etag || (local is null && await MatchesAsync(filePath, metadata, cancellationToken).ConfigureAwait(false)))
             {
                 LocalDirectoryMetadata.Write(localDirectory, path, metadata.CommitHash, metadata.Etag);
@@ -59,18 +75,13 @@ internal sealed class LocalDirectoryDownloader
         string temp = AtomicFile.TempSibling(filePath, ".incomplete");
         try
         {
-            if (!options.ForceDownload && File.Exists(cachedBlob))
+            if (!force && File.Exists(cachedBlob))
             {
                 File.Copy(cachedBlob, temp);
             }
             else
             {
-                var request = new BlobDownloadRequest(path, metadata.Location, metadata.Etag, metadata.Size, options.Progress);
-                var file = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.Asynchronous);
-                await using (file.ConfigureAwait(false))
-                {
-                    await _singleStream.DownloadAsync(request, file, cancellationToken).ConfigureAwait(false);
-                }
+                await DownloadAsync(new BlobDownloadRequest(path, metadata.Location, metadata.Etag, metadata.Size, progress), temp, cancellationToken).ConfigureAwait(false);
             }
             File.Move(temp, filePath, overwrite: true);
         }
@@ -80,6 +91,28 @@ internal sealed class LocalDirectoryDownloader
         }
         LocalDirectoryMetadata.Write(localDirectory, path, metadata.CommitHash, metadata.Etag);
         return filePath;
+    }
+
+    /// <summary>Downloads to <paramref name="temp"/>: parallel ranges for a large file (not resumed: the name is unique), else one stream.</summary>
+    private async Task DownloadAsync(BlobDownloadRequest request, string temp, CancellationToken cancellationToken)
+    {
+        if (_http.Options.Transfer.UseParallel(request.Size))
+        {
+            try
+            {
+                await _parallel.DownloadAsync(request, temp, statePath: null, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (RangeNotSupportedException)
+            {
+                AtomicFile.TryDelete(temp);
+            }
+        }
+        var file = new FileStream(temp, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.Asynchronous);
+        await using (file.ConfigureAwait(false))
+        {
+            await _singleStream.DownloadAsync(request, file, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>A file already in the folder without metadata is kept when it hashes to the etag (as huggingface_hub does for LFS files).</summary>

@@ -50,6 +50,7 @@ internal sealed class SingleStreamDownloader
         Uri location = request.Location;
         bool allowRange = true;
         int failuresWithoutProgress = 0;
+        int redirects = 0;
         byte[] buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
         {
@@ -62,6 +63,12 @@ internal sealed class SingleStreamDownloader
                         () => CreateGet(location, allowRange ? position : 0),
                         _http.Options.DownloadTimeout, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
 
+                    if (DownloadRedirect.Target(response, location) is { } target)
+                    {
+                        // A resolve URL asked without a HEAD first (snapshots) answers with the CDN's address.
+                        location = DownloadRedirect.Follow(target, ref redirects, request.RepoPath);
+                        continue;
+                    }
                     if (response.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Gone
                         && request.RefreshLocation is { } refresh && !_http.IsEndpointHost(location))
                     {

@@ -1,0 +1,48 @@
+namespace HubClient;
+
+/// <summary>
+/// Adds up the bytes several connections write into one file and reports the total through the caller's
+/// <see cref="IProgress{T}"/> — one report at a time and never decreasing, whichever thread calls.
+/// </summary>
+internal sealed class ByteProgress
+{
+    private readonly string _path;
+    private readonly long _total;
+    private readonly IProgress<DownloadProgress>? _progress;
+    private readonly Lock _lock = new();
+    private long _done;
+
+    public ByteProgress(string path, long total, IProgress<DownloadProgress>? progress)
+    {
+        _path = path;
+        _total = total;
+        _progress = progress;
+    }
+
+    public long Done
+    {
+        get
+        {
+            lock (_lock) return _done;
+        }
+    }
+
+    public void Add(long bytes)
+    {
+        lock (_lock)
+        {
+            _done += bytes;
+            _progress?.Report(new DownloadProgress(_path, _done, _total));
+        }
+    }
+
+    /// <summary>Starts over from <paramref name="done"/> bytes (a restart from scratch reports 0).</summary>
+    public void Reset(long done)
+    {
+        lock (_lock)
+        {
+            _done = done;
+            _progress?.Report(new DownloadProgress(_path, _done, _total));
+        }
+    }
+}

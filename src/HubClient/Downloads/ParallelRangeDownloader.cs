@@ -1,0 +1,194 @@
+using System.Buffers;
+using System.Runtime.ExceptionServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace HubClient;
+
+/// <summary>
+/// Downloads a large blob as concurrent <c>Range</c> requests written at their offsets into one preallocated partial file,
+/// with durable resume and a verified result.
+/// <list type="bullet">
+/// <item>The file is split into <see cref="TransferOptions.ChunkSize"/> chunks fetched by up to
+/// <see cref="TransferOptions.MaxConnections"/> connections. A first request goes alone: its answer shows whether the
+/// server serves ranges (otherwise <see cref="RangeNotSupportedException"/>: the caller uses one stream) and gives the
+/// validator every other range then carries as <c>If-Match</c>.</item>
+/// <item>Each completed chunk is recorded with its XxHash3 in the sidecar (<see cref="ChunkStateFile"/>). A later run
+/// re-checksums the recorded chunks and fetches only the missing or damaged ones.</item>
+/// <item>The SHA-256 (or git SHA-1) of the whole file is computed in file order while chunks land
+/// (<see cref="OrderedChunkHasher"/>) and checked before returning; on a mismatch <see cref="HubIntegrityException"/>
+/// (after one fresh retry when chunks came from an earlier run).</item>
+/// <item>Memory: one <see cref="TransferOptions.BufferSize"/> buffer per connection and one for hashing, from the array
+/// pool; connections do not run more than a bounded window of chunks ahead of the hashed prefix.</item>
+/// </list>
+/// </summary>
+internal sealed class ParallelRangeDownloader
+{
+    /// <summary>How far (in bytes) connections may run ahead of the hashed prefix, at least two chunks per connection.</summary>
+    private const long HashWindowBytes = 512L * 1024 * 1024;
+
+    private readonly HubHttp _http;
+
+    public ParallelRangeDownloader(HubHttp http) => _http = http;
+
+    /// <summary>
+    /// Fills <paramref name="dataPath"/> with the verified blob. With a <paramref name="statePath"/> the download is
+    /// resumable: an existing partial and sidecar for the same etag are continued and the sidecar is kept up to date; the
+    /// caller deletes both once the blob is published (or the file changed). Without one, nothing is remembered.
+    /// </summary>
+    /// <exception cref="PartialInUseException">Another writer holds <paramref name="dataPath"/>.</exception>
+    /// <exception cref="RangeNotSupportedException">The server does not serve ranges of this file.</exception>
+    /// <exception cref="HubFileChangedException">The file changed on the server mid-download.</exception>
+    /// <exception cref="HubIntegrityException">The bytes did not hash to the etag.</exception>
+    public async Task DownloadAsync(BlobDownloadRequest request, string dataPath, string? statePath, CancellationToken cancellationToken)
+    {
+        TransferOptions options = _http.Options.Transfer;
+        options.Validate();
+        var plan = new ChunkPlan(request.Size, options.ChunkSize);
+        using ChunkStateFile? stateFile = statePath is null ? null : new ChunkStateFile(statePath);
+        ChunkState? state = stateFile?.TryLoad(request.Etag, plan);
+
+        SafeFileHandle? file = state is null ? null : PartialFile.TryOpenExisting(dataPath, request.Size);
+        if (file is null)
+        {
+            state = null;
+            stateFile?.Delete();
+            file = PartialFile.CreatePreallocated(dataPath, request.Size);
+        }
+        using (file)
+        {
+            bool resumed = state is not null && state.CompletedCount > 0;
+            state ??= new ChunkState(request.Etag, plan);
+            try
+            {
+                await RunAsync(request, file, state, stateFile, resumed, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HubIntegrityException) when (resumed)
+            {
+                // Every chunk matched its checksum, yet the whole file did not match its hash: bytes from an earlier run
+                // were wrong before they were checksummed. Start over once, from nothing.
+                state.Clear();
+                RandomAccess.SetLength(file, 0);
+                RandomAccess.SetLength(file, request.Size);
+                if (stateFile is not null) await stateFile.SaveAsync(state, cancellationToken).ConfigureAwait(false);
+                await RunAsync(request, file, state, stateFile, resumed: false, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task RunAsync(
+        BlobDownloadRequest request, SafeFileHandle file, ChunkState state, ChunkStateFile? stateFile, bool resumed, CancellationToken cancellationToken)
+    {
+        TransferOptions options = _http.Options.Transfer;
+        ChunkPlan plan = state.Plan;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var hasher = new OrderedChunkHasher(file, plan, request.Etag, options.BufferSize, stop.Token);
+
+        if (resumed && await ResumedChunkValidator.ValidateAsync(file, state, hasher, options.BufferSize, cancellationToken).ConfigureAwait(false) > 0)
+        {
+            if (stateFile is not null) await stateFile.SaveAsync(state, cancellationToken).ConfigureAwait(false);
+        }
+
+        int[] pending = Enumerable.Range(0, plan.Count).Where(i => !state.IsComplete(i)).ToArray();
+        var progress = new ByteProgress(request.RepoPath, request.Size, request.Progress);
+        progress.Reset(request.Size - pending.Sum(i => (long)plan[i].Length));
+
+        if (pending.Length > 0)
+        {
+            using var location = new SharedLocation(request.Location, request.RefreshLocation);
+            var fetcher = new ChunkFetcher(_http, request, file, location, new RangeValidator(state), progress);
+            var run = new WorkerRun(pending, plan, fetcher, hasher, state, stateFile, options, stop);
+            await run.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        string? actual = await hasher.FinishAsync(cancellationToken).ConfigureAwait(false);
+        if (actual is not null && actual != request.Etag)
+        {
+            throw new HubIntegrityException(
+                $"'{request.RepoPath}' failed its {hasher.Algorithm} check: expected {request.Etag}, got {actual}. The bytes were discarded.",
+                request.RepoPath, request.Etag, actual);
+        }
+    }
+
+    /// <summary>The connections of one attempt: they claim pending chunks in file order until none is left or one fails.</summary>
+    private sealed class WorkerRun
+    {
+        private readonly int[] _pending;
+        private readonly ChunkPlan _plan;
+        private readonly ChunkFetcher _fetcher;
+        private readonly OrderedChunkHasher _hasher;
+        private readonly ChunkState _state;
+        private readonly ChunkStateFile? _stateFile;
+        private readonly TransferOptions _options;
+        private readonly CancellationTokenSource _stop;
+        private readonly int _window;
+        private int _claimed = -1;
+        private Exception? _failure;
+
+        public WorkerRun(int[] pending, ChunkPlan plan, ChunkFetcher fetcher, OrderedChunkHasher hasher, ChunkState state,
+            ChunkStateFile? stateFile, TransferOptions options, CancellationTokenSource stop)
+        {
+            _pending = pending;
+            _plan = plan;
+            _fetcher = fetcher;
+            _hasher = hasher;
+            _state = state;
+            _stateFile = stateFile;
+            _options = options;
+            _stop = stop;
+            _window = (int)Math.Max(2L * options.MaxConnections, HashWindowBytes / plan.ChunkSize);
+        }
+
+        public async Task ExecuteAsync(CancellationToken cancellationToken)
+        {
+            int connections = Math.Min(_options.MaxConnections, _pending.Length);
+            var workers = new List<Task>(connections) { WorkAsync() };
+            // The first range goes alone: it proves the server serves ranges and sets the validator the others send.
+            await Task.WhenAny(_fetcher.RangesServed, workers[0]).ConfigureAwait(false);
+            if (_fetcher.RangesServed.IsCompletedSuccessfully)
+            {
+                for (int i = 1; i < connections; i++) workers.Add(WorkAsync());
+            }
+            try
+            {
+                await Task.WhenAll(workers).ConfigureAwait(false);
+            }
+            catch (Exception) when (Volatile.Read(ref _failure) is not null || cancellationToken.IsCancellationRequested)
+            {
+                // Reported below: the caller's cancellation first, else the failure that stopped the other connections.
+            }
+            cancellationToken.ThrowIfCancellationRequested();
+            if (Volatile.Read(ref _failure) is { } failure) ExceptionDispatchInfo.Capture(failure).Throw();
+        }
+
+        private async Task WorkAsync()
+        {
+            await Task.Yield();
+            CancellationToken token = _stop.Token;
+            byte[] buffer = ArrayPool<byte>.Shared.Rent(_options.BufferSize);
+            try
+            {
+                int slot;
+                while ((slot = Interlocked.Increment(ref _claimed)) < _pending.Length)
+                {
+                    FileChunk chunk = _plan[_pending[slot]];
+                    await _hasher.WaitForWindowAsync(chunk.Index, _window, token).ConfigureAwait(false);
+                    ulong checksum = await _fetcher.FetchAsync(chunk, buffer, token).ConfigureAwait(false);
+                    _state.MarkComplete(chunk.Index, checksum);
+                    _hasher.MarkComplete(chunk.Index);
+                    // Not cancellable: a chunk that landed is worth remembering even when the download is being stopped.
+                    if (_stateFile is not null) await _stateFile.SaveAsync(_state, CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
+            {
+                Interlocked.CompareExchange(ref _failure, e, null);
+                await _stop.CancelAsync().ConfigureAwait(false);
+                throw;
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+}

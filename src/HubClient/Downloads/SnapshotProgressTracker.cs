@@ -1,0 +1,68 @@
+namespace HubClient;
+
+/// <summary>
+/// Sums the progress of a snapshot's concurrent file downloads into one <see cref="SnapshotProgress"/>, reported one at a
+/// time whichever thread a file's progress comes from.
+/// </summary>
+internal sealed class SnapshotProgressTracker
+{
+    private readonly IProgress<SnapshotProgress>? _progress;
+    private readonly Lock _lock = new();
+    private readonly long _totalBytes;
+    private readonly int _totalFiles;
+    private long _bytes;
+    private int _files;
+
+    public SnapshotProgressTracker(IReadOnlyCollection<TreeFile> files, IProgress<SnapshotProgress>? progress)
+    {
+        _progress = progress;
+        _totalBytes = files.Sum(f => f.ContentSize);
+        _totalFiles = files.Count;
+    }
+
+    /// <summary>Reports the starting point (nothing done yet).</summary>
+    public void Start()
+    {
+        lock (_lock) Report();
+    }
+
+    /// <summary>A per-file progress that feeds the totals, or null when nobody listens.</summary>
+    public FileProgress? ForFile() => _progress is null ? null : new FileProgress(this);
+
+    /// <summary>A file is in place: its bytes count in full (whatever its own reports said) and one more file is done.</summary>
+    public void Completed(TreeFile file, FileProgress? fileProgress)
+    {
+        lock (_lock)
+        {
+            _bytes += file.ContentSize - (fileProgress?.Reported ?? 0);
+            _files++;
+            Report();
+        }
+    }
+
+    private void Add(long delta)
+    {
+        lock (_lock)
+        {
+            _bytes += delta;
+            Report();
+        }
+    }
+
+    private void Report() => _progress?.Report(new SnapshotProgress(_bytes, _totalBytes, _files, _totalFiles));
+
+    /// <summary>Turns one file's absolute byte counts into changes of the snapshot's total.</summary>
+    internal sealed class FileProgress(SnapshotProgressTracker tracker) : IProgress<DownloadProgress>
+    {
+        private long _reported;
+
+        /// <summary>The bytes of this file already counted in the total.</summary>
+        public long Reported => Interlocked.Read(ref _reported);
+
+        public void Report(DownloadProgress value)
+        {
+            long previous = Interlocked.Exchange(ref _reported, value.BytesDownloaded);
+            if (value.BytesDownloaded != previous) tracker.Add(value.BytesDownloaded - previous);
+        }
+    }
+}

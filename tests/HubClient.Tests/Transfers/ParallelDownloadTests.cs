@@ -1,0 +1,320 @@
+using System.Globalization;
+using System.IO.Hashing;
+
+namespace HubClient.Tests.Transfers;
+
+/// <summary>Large files in parallel ranges: 1 MiB in 16 chunks of 64 KiB over 4 connections.</summary>
+public sealed class ParallelDownloadTests : IAsyncLifetime
+{
+    private const string Repo = "acme/big-model";
+    private const string File1 = "model.safetensors";
+    private const int Chunk = 64 * 1024;
+    private const int Chunks = 16;
+    private static readonly byte[] Weights = Bytes.Random(Chunks * Chunk, seed: 7);
+    private static readonly string Sha = Bytes.Sha256(Weights);
+    private readonly HubFixture _f = new(Configure);
+    private FakeCommit _commit = null!;
+
+    public Task InitializeAsync()
+    {
+        _commit = _f.Hub.AddRepo(Repo).Commit(c => c.AddLfs(File1, Weights).Add("config.json", "{}"));
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _f.DisposeAsync();
+
+    internal static void Configure(HubApiOptions o) => o.Transfer = new TransferOptions
+    {
+        ParallelThreshold = 256 * 1024,
+        ChunkSize = Chunk,
+        MaxConnections = 4,
+        BufferSize = 16 * 1024,
+    };
+
+    private string Blobs => Path.Combine(_f.RepoDir("models--acme--big-model"), "blobs");
+
+    private string DataPath => Path.Combine(Blobs, Sha + ".chunked.incomplete");
+
+    private string StatePath => Path.Combine(Blobs, Sha + ".chunks.incomplete");
+
+    private FakeHubRequest[] CdnGets => _f.Hub.Requests.Where(r => r.IsCdn && r.Method == "GET").ToArray();
+
+    [Fact]
+    public async Task Large_file_arrives_as_chunk_ranges_verified_with_nothing_left_behind()
+    {
+        string path = await _f.Api.DownloadFileAsync(Repo, File1);
+
+        Assert.Equal(Weights, await File.ReadAllBytesAsync(path));
+        FakeHubRequest[] gets = CdnGets;
+        Assert.Equal(Enumerable.Range(0, Chunks).Select(RangeOf).Order(), gets.Select(r => r.Range).Order());
+        Assert.All(gets, r => Assert.Equal(206, r.StatusCode));
+        // The first range goes alone; every later one carries the validator it returned.
+        Assert.False(gets[0].Headers.ContainsKey("If-Match"));
+        Assert.All(gets[1..], r => Assert.Equal("\"" + Sha + "\"", r.Headers["If-Match"]));
+        Assert.Single(_f.Hub.Requests, r => r.Method == "HEAD");
+        Assert.Equal([Sha], Directory.GetFiles(Blobs).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public async Task Small_file_below_the_threshold_stays_one_stream()
+    {
+        await _f.Api.DownloadFileAsync(Repo, "config.json");
+
+        FakeHubRequest get = Assert.Single(_f.Hub.Requests, r => r.Method == "GET");
+        Assert.Null(get.Range);
+    }
+
+    [Fact]
+    public async Task A_failing_range_is_retried_while_the_others_carry_on()
+    {
+        _f.Hub.InjectFault(FakeFault.DropAfter(10_000), r => r.IsCdn && r.Range == RangeOf(5));
+        _f.Hub.InjectFault(FakeFault.Status(503), r => r.IsCdn && r.Range == RangeOf(9));
+
+        string path = await _f.Api.DownloadFileAsync(Repo, File1);
+
+        Assert.Equal(Weights, await File.ReadAllBytesAsync(path));
+        FakeHubRequest[] gets = CdnGets;
+        Assert.Equal(Chunks + 2, gets.Length);
+        Assert.Equal(2, gets.Count(r => RangeEnd(r) == (6L * Chunk) - 1));
+        Assert.Equal([503, 206], gets.Where(r => r.Range == RangeOf(9)).Select(r => r.StatusCode));
+    }
+
+    [Fact]
+    public async Task A_range_that_stalls_mid_body_is_asked_again_for_the_rest_only()
+    {
+        using HubApi api = _f.NewClient(o =>
+        {
+            Configure(o);
+            o.DownloadTimeout = TimeSpan.FromMilliseconds(250);
+        });
+        _f.Hub.InjectFault(FakeFault.Stall(10_000, TimeSpan.FromSeconds(30)), r => r.IsCdn && r.Range == RangeOf(5));
+
+        string path = await api.DownloadFileAsync(Repo, File1);
+
+        Assert.Equal(Weights, await File.ReadAllBytesAsync(path));
+        FakeHubRequest retry = Assert.Single(CdnGets, r => RangeEnd(r) == (6L * Chunk) - 1 && r.Range != RangeOf(5));
+        Assert.Equal((5L * Chunk) + 10_000, RangeStart(retry));
+    }
+
+    [Fact]
+    public async Task Cancelled_mid_download_then_called_again_fetches_only_the_missing_chunks()
+    {
+        using var cts = new CancellationTokenSource();
+        var progress = new SynchronousProgress<DownloadProgress>(p =>
+        {
+            if (p.BytesDownloaded >= Weights.Length / 2) cts.Cancel();
+        });
+        // Slow the second half down so the cancellation lands while it is in flight.
+        _f.Hub.InjectFault(FakeFault.Drip(4096, TimeSpan.FromMilliseconds(5)), r => r.IsCdn && RangeStart(r) >= Weights.Length / 2, times: null);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            _f.Api.DownloadFileAsync(Repo, File1, new DownloadFileOptions { Progress = progress }, cts.Token));
+
+        _f.Hub.ClearFaults();
+        ChunkState state = ReadState();
+        int[] done = Enumerable.Range(0, Chunks).Where(state.IsComplete).ToArray();
+        Assert.NotEmpty(done);
+        Assert.True(done.Length < Chunks, "the cancellation came too late to test anything");
+        Assert.False(File.Exists(Path.Combine(Blobs, Sha)));
+        _f.Hub.ClearRequests();
+
+        string path = await _f.Api.DownloadFileAsync(Repo, File1);
+
+        Assert.Equal(Weights, await File.ReadAllBytesAsync(path));
+        string?[] expected = Enumerable.Range(0, Chunks).Except(done).Select(RangeOf).Order().ToArray();
+        Assert.Equal(expected, CdnGets.Select(r => r.Range).Order());
+        Assert.False(File.Exists(DataPath));
+        Assert.False(File.Exists(StatePath));
+    }
+
+    [Fact]
+    public async Task A_chunk_damaged_on_disk_between_runs_is_fetched_again()
+    {
+        // An earlier run finished chunks 0-9; then a byte of chunk 3 rotted on disk.
+        WritePartial(completed: Enumerable.Range(0, 10), damage: 3);
+
+        string path = await _f.Api.DownloadFileAsync(Repo, File1);
+
+        Assert.Equal(Weights, await File.ReadAllBytesAsync(path));
+        string?[] expected = new[] { 3 }.Concat(Enumerable.Range(10, 6)).Select(RangeOf).Order().ToArray();
+        Assert.Equal(expected, CdnGets.Select(r => r.Range).Order());
+        Assert.Equal([Sha], Directory.GetFiles(Blobs).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public async Task Resume_whose_chunks_checksum_but_whole_file_fails_its_hash_starts_over_once()
+    {
+        // The sidecar's checksums describe the bytes on disk, but those bytes were wrong when they arrived.
+        byte[] wrong = (byte[])Weights.Clone();
+        wrong[100] ^= 0xFF;
+        WritePartial(completed: Enumerable.Range(0, 4), content: wrong);
+
+        string path = await _f.Api.DownloadFileAsync(Repo, File1);
+
+        Assert.Equal(Weights, await File.ReadAllBytesAsync(path));
+        string?[] firstPass = Enumerable.Range(4, 12).Select(RangeOf).ToArray();
+        string?[] secondPass = Enumerable.Range(0, 16).Select(RangeOf).ToArray();
+        Assert.Equal(firstPass.Concat(secondPass).Order(), CdnGets.Select(r => r.Range).Order());
+    }
+
+    [Fact]
+    public async Task Validator_remembered_from_an_earlier_run_that_no_longer_matches_is_dropped_not_fatal()
+    {
+        WritePartial(completed: Enumerable.Range(0, 8), validator: "\"from-another-cdn\"");
+
+        string path = await _f.Api.DownloadFileAsync(Repo, File1);
+
+        Assert.Equal(Weights, await File.ReadAllBytesAsync(path));
+        FakeHubRequest[] gets = CdnGets;
+        Assert.Equal(412, gets[0].StatusCode);
+        Assert.Equal("\"from-another-cdn\"", gets[0].Headers["If-Match"]);
+        Assert.Equal(Enumerable.Range(8, 8).Select(RangeOf).Order(), gets.Where(r => r.StatusCode == 206).Select(r => r.Range).Order());
+    }
+
+    [Fact]
+    public async Task File_changing_mid_download_aborts_cleanly_with_nothing_published()
+    {
+        byte[] changed = Bytes.Random(Weights.Length, seed: 99);
+        _f.Hub.InjectFault(FakeFault.ReplaceContent(changed), r => r.IsCdn && RangeStart(r) > 0, times: null);
+
+        var e = await Assert.ThrowsAsync<HubFileChangedException>(() => _f.Api.DownloadFileAsync(Repo, File1));
+
+        Assert.Equal(File1, e.Path);
+        AssertNothingCached();
+    }
+
+    [Fact]
+    public async Task Precondition_failed_on_a_later_range_aborts_cleanly()
+    {
+        _f.Hub.InjectFault(FakeFault.Status(412), r => r.IsCdn && r.Range == RangeOf(7));
+
+        await Assert.ThrowsAsync<HubFileChangedException>(() => _f.Api.DownloadFileAsync(Repo, File1));
+
+        AssertNothingCached();
+    }
+
+    [Fact]
+    public async Task File_changing_size_mid_download_aborts_cleanly()
+    {
+        _f.Hub.InjectFault(FakeFault.ReplaceContent(Bytes.Random(Weights.Length * 2, seed: 5)), r => r.IsCdn && RangeStart(r) > 0, times: null);
+
+        await Assert.ThrowsAsync<HubFileChangedException>(() => _f.Api.DownloadFileAsync(Repo, File1));
+
+        AssertNothingCached();
+    }
+
+    [Fact]
+    public async Task Corrupted_range_fails_the_sha256_and_leaves_nothing_in_blobs()
+    {
+        _f.Hub.InjectFault(FakeFault.CorruptByte((11L * Chunk) + 17), r => r.IsCdn && r.Range == RangeOf(11));
+
+        var e = await Assert.ThrowsAsync<HubIntegrityException>(() => _f.Api.DownloadFileAsync(Repo, File1));
+
+        Assert.Equal(Sha, e.Expected);
+        AssertNothingCached();
+    }
+
+    [Fact]
+    public async Task Server_that_ignores_Range_gets_one_stream_instead()
+    {
+        _f.Hub.InjectFault(FakeFault.IgnoreRange(), r => r.IsCdn, times: null);
+
+        string path = await _f.Api.DownloadFileAsync(Repo, File1);
+
+        Assert.Equal(Weights, await File.ReadAllBytesAsync(path));
+        Assert.Equal([RangeOf(0) + " 200", "none 200"], CdnGets.Select(r => $"{r.Range ?? "none"} {r.StatusCode}"));
+        Assert.Equal([Sha], Directory.GetFiles(Blobs).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public async Task Expired_cdn_url_is_resolved_again_once_and_the_download_continues()
+    {
+        _f.Hub.InjectFault(FakeFault.Status(403), r => r.IsCdn && r.Range == RangeOf(6));
+
+        string path = await _f.Api.DownloadFileAsync(Repo, File1);
+
+        Assert.Equal(Weights, await File.ReadAllBytesAsync(path));
+        Assert.Equal(2, _f.Hub.Requests.Count(r => r.Method == "HEAD"));
+        Assert.Equal([403, 206], CdnGets.Where(r => r.Range == RangeOf(6)).Select(r => r.StatusCode));
+    }
+
+    [Fact]
+    public async Task Progress_from_all_connections_adds_up_monotonically_to_the_total()
+    {
+        var reports = new List<DownloadProgress>();
+        var progress = new SynchronousProgress<DownloadProgress>(reports.Add);
+
+        await _f.Api.DownloadFileAsync(Repo, File1, new DownloadFileOptions { Progress = progress });
+
+        Assert.Equal(Weights.Length, reports[^1].BytesDownloaded);
+        Assert.All(reports, r => Assert.Equal(Weights.Length, r.TotalBytes));
+        Assert.True(reports.Select(r => r.BytesDownloaded).SequenceEqual(reports.Select(r => r.BytesDownloaded).Order()));
+    }
+
+    [Fact]
+    public async Task Two_concurrent_callers_produce_one_intact_blob()
+    {
+        using HubApi other = _f.NewClient(Configure);
+
+        string[] paths = await Task.WhenAll(_f.Api.DownloadFileAsync(Repo, File1), other.DownloadFileAsync(Repo, File1));
+
+        Assert.Equal(paths[0], paths[1]);
+        Assert.Equal(Weights, await File.ReadAllBytesAsync(paths[0]));
+        Assert.Equal([Sha], Directory.GetFiles(Blobs).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void Sidecar_round_trips_and_rejects_another_download()
+    {
+        var plan = new ChunkPlan(Weights.Length, Chunk);
+        var state = new ChunkState(Sha, plan) { Validator = "\"v\"" };
+        state.MarkComplete(2, 0xDEADBEEF);
+        state.MarkComplete(15, ulong.MaxValue);
+        byte[] json = state.Serialize().Json;
+
+        ChunkState back = ChunkState.Deserialize(json, Sha, plan)!;
+        Assert.Equal("\"v\"", back.Validator);
+        Assert.Equal([2, 15], Enumerable.Range(0, Chunks).Where(back.IsComplete));
+        Assert.Equal(ulong.MaxValue, back.Checksum(15));
+        Assert.Null(ChunkState.Deserialize(json, Sha, new ChunkPlan(Weights.Length, Chunk * 2)));
+        Assert.Null(ChunkState.Deserialize(json, new string('0', 64), plan));
+        Assert.Null(ChunkState.Deserialize(json.AsSpan(0, json.Length / 2), Sha, plan));
+    }
+
+    private void AssertNothingCached()
+    {
+        Assert.Empty(Directory.Exists(Blobs) ? Directory.GetFiles(Blobs) : []);
+        Assert.False(File.Exists(Path.Combine(_f.RepoDir("models--acme--big-model"), "snapshots", _commit.Sha, File1)));
+    }
+
+    private ChunkState ReadState() =>
+        ChunkState.Deserialize(File.ReadAllBytes(StatePath), Sha, new ChunkPlan(Weights.Length, Chunk))
+        ?? throw new InvalidOperationException("No readable chunk state.");
+
+    /// <summary>Leaves what an interrupted run would: the partial with some chunks written, and their sidecar.</summary>
+    private void WritePartial(IEnumerable<int> completed, int? damage = null, byte[]? content = null, string? validator = null)
+    {
+        content ??= Weights;
+        var plan = new ChunkPlan(Weights.Length, Chunk);
+        var state = new ChunkState(Sha, plan) { Validator = validator };
+        byte[] data = new byte[Weights.Length];
+        foreach (int i in completed)
+        {
+            Array.Copy(content, i * Chunk, data, i * Chunk, Chunk);
+            state.MarkComplete(i, XxHash3.HashToUInt64(data.AsSpan(i * Chunk, Chunk)));
+        }
+        if (damage is { } d) data[(d * Chunk) + 1000] ^= 0x55;
+        Directory.CreateDirectory(Blobs);
+        File.WriteAllBytes(DataPath, data);
+        File.WriteAllBytes(StatePath, state.Serialize().Json);
+    }
+
+    private static string RangeOf(int chunk) =>
+        string.Create(CultureInfo.InvariantCulture, $"bytes={(long)chunk * Chunk}-{((long)(chunk + 1) * Chunk) - 1}");
+
+    private static long RangeStart(FakeHubRequest r) =>
+        r.Range is { } range ? long.Parse(range["bytes=".Length..range.IndexOf('-', StringComparison.Ordinal)], CultureInfo.InvariantCulture) : -1;
+
+    private static long RangeEnd(FakeHubRequest r) =>
+        r.Range is { } range ? long.Parse(range[(range.IndexOf('-', StringComparison.Ordinal) + 1)..], CultureInfo.InvariantCulture) : -1;
+}
