@@ -25,11 +25,32 @@ public sealed class FakeFault
 
     internal byte[]? Replacement { get; private init; }
 
+    internal string? Text { get; private init; }
+
+    internal string? HeaderName { get; private init; }
+
     /// <summary>What the fault does, for test output.</summary>
     public string Description { get; }
 
     /// <summary>Answers with <paramref name="status"/> and an empty body (500, 502, 503, 504, 408…).</summary>
     public static FakeFault Status(int status) => new(FaultKind.Status, $"status {status}") { StatusCode = status };
+
+    /// <summary>Answers with <paramref name="status"/> and <paramref name="body"/> as <c>application/json</c> (which it need not be).</summary>
+    public static FakeFault Status(int status, string body) => new(FaultKind.Status, $"status {status} with a body") { StatusCode = status, Text = body };
+
+    /// <summary>
+    /// Answers with a redirect to <paramref name="location"/>, sent as given: relative (<c>/path</c>), absolute
+    /// (<c>http://host/path</c>), protocol-relative (<c>//host/path</c>) or another scheme.
+    /// </summary>
+    public static FakeFault Redirect(string location, int status = 302) =>
+        new(FaultKind.Redirect, $"{status} redirect to {location}") { StatusCode = status, Text = location };
+
+    /// <summary>
+    /// Serves the request normally but with response header <paramref name="name"/> set to <paramref name="value"/>
+    /// (replacing the hub's own): a malformed size, a hostile commit or etag, a broken <c>Content-Range</c>.
+    /// </summary>
+    public static FakeFault Header(string name, string value) =>
+        new(FaultKind.Header, $"header {name}: {value}") { HeaderName = name, Text = value };
 
     /// <summary>Answers 429 with <c>Retry-After</c> in seconds.</summary>
     public static FakeFault RateLimited(TimeSpan retryAfter) =>
@@ -94,4 +115,6 @@ internal enum FaultKind
     RedirectLoop,
     MalformedJson,
     OversizedHeader,
+    Redirect,
+    Header,
 }

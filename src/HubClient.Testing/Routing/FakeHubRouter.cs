@@ -31,7 +31,29 @@ internal sealed class FakeHubRouter
             {
                 context.Response.StatusCode = fault.StatusCode;
                 if (fault.RetryAfterValue is not null) context.Response.Headers.RetryAfter = fault.RetryAfterValue;
+                if (fault.Text is not null && !HttpMethods.IsHead(context.Request.Method))
+                {
+                    byte[] body = Encoding.UTF8.GetBytes(fault.Text);
+                    context.Response.ContentType = "application/json";
+                    context.Response.ContentLength = body.Length;
+                    await context.Response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
+                }
                 return;
+            }
+            if (fault?.Kind == FaultKind.Redirect)
+            {
+                context.Response.StatusCode = fault.StatusCode;
+                context.Response.Headers.Location = fault.Text;
+                return;
+            }
+            if (fault?.Kind == FaultKind.Header)
+            {
+                HttpResponse response = context.Response;
+                response.OnStarting(() =>
+                {
+                    response.Headers[fault.HeaderName!] = fault.Text;
+                    return Task.CompletedTask;
+                });
             }
             if (fault?.Kind == FaultKind.RedirectLoop)
             {

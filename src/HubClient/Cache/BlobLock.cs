@@ -39,7 +39,10 @@ internal sealed class BlobLock : IDisposable
         {
             try
             {
-                return new BlobLock(new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None));
+                var stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
+                if (LocksAreEffective(lockPath)) return new BlobLock(stream);
+                stream.Dispose();
+                return new BlobLock(null);
             }
             catch (UnauthorizedAccessException)
             {
@@ -56,6 +59,51 @@ internal sealed class BlobLock : IDisposable
             if (isDone() || clock.Elapsed >= timeout) return new BlobLock(null);
             await Task.Delay(poll, cancellationToken).ConfigureAwait(false);
             poll = TimeSpan.FromTicks(Math.Min(poll.Ticks * 2, MaxPoll.Ticks));
+        }
+    }
+
+    /// <summary>
+    /// Tries to take the lock a second time while holding it. On a file system where locks do nothing (some network
+    /// mounts, or .NET's <c>System.IO.DisableFileLocking</c>) that succeeds: the lock is then worthless and must not be
+    /// treated as held, or two writers would share the resumable partial.
+    /// </summary>
+    private static bool LocksAreEffective(string lockPath)
+    {
+        try
+        {
+            using var probe = new FileStream(lockPath, FileMode.Open, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
+            return false;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Takes the lock of a blob only if nobody holds it, without creating the lock file, for housekeeping that must keep
+    /// out of a running download. Returns null when the lock is busy; a lock (possibly not held) otherwise.
+    /// </summary>
+    public static BlobLock? TryAcquireExisting(string lockPath)
+    {
+        try
+        {
+            var stream = new FileStream(lockPath, FileMode.Open, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
+            if (LocksAreEffective(lockPath)) return new BlobLock(stream);
+            stream.Dispose();
+            return new BlobLock(null);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException)
+        {
+            return new BlobLock(null); // No lock file: nobody downloads that blob (or locks cannot be used here).
+        }
+        catch (IOException) when (File.Exists(lockPath))
+        {
+            return null;
+        }
+        catch (IOException)
+        {
+            return new BlobLock(null);
         }
     }
 

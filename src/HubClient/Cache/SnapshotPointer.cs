@@ -2,7 +2,9 @@ namespace HubClient;
 
 /// <summary>
 /// Places a blob at <c>snapshots/{commit}/{path}</c>: a relative symlink (as huggingface_hub does) or, where symlinks are
-/// unavailable or disabled, the file itself. Either way the entry appears atomically, by rename.
+/// unavailable or disabled, the file itself. Either way the entry appears atomically and complete: a new symlink is
+/// created in one system call; a replacement or a copy is staged under a temp name in <c>blobs/</c> (where a crash leaves
+/// only a <c>*.incomplete</c> that prune removes) and renamed into place. The snapshot folder never holds temp files.
 /// </summary>
 internal static class SnapshotPointer
 {
@@ -15,37 +17,98 @@ internal static class SnapshotPointer
         string pointer = layout.SnapshotPath(commit, repoPath);
         string blob = layout.BlobPath(etag);
         Directory.CreateDirectory(Path.GetDirectoryName(pointer)!);
-        if (!disableSymlinks && TryCreateSymlink(pointer, RepoCacheLayout.RelativeBlobTarget(repoPath, etag)))
+        if (!disableSymlinks && TryCreateSymlink(layout, pointer, RepoCacheLayout.RelativeBlobTarget(repoPath, etag), etag))
         {
             return;
         }
 
-        string temp = AtomicFile.TempSibling(pointer);
+        if (newBlob)
+        {
+            File.Move(blob, pointer, overwrite: true);
+            return;
+        }
+        string staged = StagingPath(layout, etag);
         try
         {
-            if (newBlob) File.Move(blob, temp);
-            else File.Copy(blob, temp);
-            File.Move(temp, pointer, overwrite: true);
+            File.Copy(blob, staged);
+            CrashPoints.Reached(CrashPoints.PointerStaged);
+            File.Move(staged, pointer, overwrite: true);
         }
         finally
         {
-            AtomicFile.TryDelete(temp);
+            AtomicFile.TryDelete(staged);
         }
     }
 
-    private static bool TryCreateSymlink(string pointer, string relativeTarget)
+    /// <summary>
+    /// Whether <paramref name="pointer"/> is a usable snapshot entry: a regular file, or a symlink whose target exists.
+    /// A dangling link (its blob was deleted or set aside) counts as absent, so the file is fetched again.
+    /// </summary>
+    public static bool IsUsable(string pointer)
     {
-        string temp = AtomicFile.TempSibling(pointer);
         try
         {
-            File.CreateSymbolicLink(temp, relativeTarget);
-            File.Move(temp, pointer, overwrite: true);
+            var info = new FileInfo(pointer);
+            if (!info.Exists) return false;
+            if (info.LinkTarget is null) return true;
+            return info.ResolveLinkTarget(returnFinalTarget: true) is FileInfo { Exists: true };
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private static bool TryCreateSymlink(RepoCacheLayout layout, string pointer, string relativeTarget, string etag)
+    {
+        try
+        {
+            File.CreateSymbolicLink(pointer, relativeTarget);
+            return true;
+        }
+        catch (IOException) when (LinkTarget(pointer) == relativeTarget)
+        {
+            return true; // Another writer created the same link, or it was left dangling and now has its blob again.
+        }
+        catch (IOException) when (SafeDelete.Exists(pointer))
+        {
+            return TryReplaceWithSymlink(layout, pointer, relativeTarget, etag);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or PlatformNotSupportedException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Replaces an existing entry by a link staged in <c>blobs/</c> (the link text is relative, so it resolves from where it lands).</summary>
+    private static bool TryReplaceWithSymlink(RepoCacheLayout layout, string pointer, string relativeTarget, string etag)
+    {
+        string staged = StagingPath(layout, etag);
+        try
+        {
+            File.CreateSymbolicLink(staged, relativeTarget);
+            File.Move(staged, pointer, overwrite: true);
             return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or PlatformNotSupportedException)
         {
-            AtomicFile.TryDelete(temp);
+            AtomicFile.TryDelete(staged);
             return false;
+        }
+    }
+
+    private static string StagingPath(RepoCacheLayout layout, string etag) =>
+        layout.BlobPath(etag) + "." + Guid.NewGuid().ToString("N")[..8] + BlobFileNames.IncompleteSuffix;
+
+    private static string? LinkTarget(string path)
+    {
+        try
+        {
+            return new FileInfo(path).LinkTarget;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
         }
     }
 }

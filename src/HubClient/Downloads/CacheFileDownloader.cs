@@ -32,7 +32,7 @@ internal sealed class CacheFileDownloader
         if (Revision.IsCommitHash(revision) && !options.ForceDownload)
         {
             string pointer = layout.SnapshotPath(revision, path);
-            if (File.Exists(pointer)) return CacheHit(repoId, path, revision, pointer);
+            if (SnapshotPointer.IsUsable(pointer)) return CacheHit(repoId, path, revision, pointer);
         }
 
         if (_http.Options.Offline || options.LocalFilesOnly)
@@ -67,12 +67,13 @@ internal sealed class CacheFileDownloader
         string commitHash = metadata.CommitHash;
         if (revision != commitHash) AtomicFile.WriteTextIfChanged(layout.RefPath(revision), commitHash);
         string pointerPath = layout.SnapshotPath(commitHash, path);
-        if (!options.ForceDownload && File.Exists(pointerPath)) return CacheHit(repoId, path, commitHash, pointerPath);
+        if (!options.ForceDownload && SnapshotPointer.IsUsable(pointerPath)) return CacheHit(repoId, path, commitHash, pointerPath);
 
         long started = Stopwatch.GetTimestamp();
         var request = new BlobDownloadRequest(path, metadata.Location, metadata.Etag, metadata.Size, options.Progress,
             async ct => (await _metadata.GetAsync(repoType, repoId, commitHash, path, ct).ConfigureAwait(false)).Location);
         bool newBlob = await _blobs.FetchAsync(layout, request, options.ForceDownload, cancellationToken).ConfigureAwait(false);
+        CrashPoints.Reached(CrashPoints.BlobPublished);
         SnapshotPointer.Create(layout, commitHash, path, metadata.Etag, newBlob, _http.Options.DisableSymlinks);
         AtomicFile.TryDelete(layout.NoExistPath(commitHash, path));
         if (newBlob)

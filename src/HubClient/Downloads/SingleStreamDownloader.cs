@@ -59,8 +59,8 @@ internal sealed class SingleStreamDownloader
                 long attemptStart = position;
                 try
                 {
-                    using HttpResponseMessage response = await _http.SendAsync(
-                        () => CreateGet(location, allowRange ? position : 0),
+                    using HttpResponseMessage response = await _http.SendFollowingRedirectsAsync(
+                        location, uri => CreateGet(uri, allowRange ? position : 0),
                         _http.Options.DownloadTimeout, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
 
                     if (DownloadRedirect.Target(response, location) is { } target)
@@ -162,8 +162,9 @@ internal sealed class SingleStreamDownloader
             {
                 await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
             }
-            catch (IOException e)
+            catch (Exception e) when (e is IOException or ArgumentOutOfRangeException)
             {
+                // .NET reports EFBIG (a file-size limit: FAT32's 4 GiB, RLIMIT_FSIZE) as ArgumentOutOfRangeException.
                 throw new LocalWriteException($"Could not write '{file.Name}' (disk full?): {e.Message} The partial download is kept for the next attempt.", e);
             }
             hasher.Append(buffer.AsSpan(0, read));

@@ -1,0 +1,48 @@
+using System.Globalization;
+
+namespace HubClient;
+
+/// <summary>
+/// What the names in a repo's <c>blobs/</c> folder mean: <c>{etag}</c> is a published blob, <c>{etag}.incomplete</c> the
+/// resumable partial, <c>{etag}.{random}.incomplete</c> a writer's private temp file, anything that starts with a partial's
+/// name and continues (<c>{etag}.incomplete.json</c>) its sidecar, and <c>{etag}.corrupt-{time}</c> a blob that failed
+/// verification and was set aside.
+/// </summary>
+internal static class BlobFileNames
+{
+    public const string IncompleteSuffix = ".incomplete";
+    private const string CorruptMarker = ".corrupt-";
+
+    /// <summary>Whether <paramref name="name"/> names a published blob (an etag: no dot, safe characters).</summary>
+    public static bool IsBlob(string name) =>
+        name.Length is > 0 and <= 200 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+
+    public static bool IsIncomplete(string name) => name.EndsWith(IncompleteSuffix, StringComparison.Ordinal) && name.Length > IncompleteSuffix.Length;
+
+    /// <summary>The resumable partial <c>{etag}.incomplete</c> (as opposed to a private <c>{etag}.{random}.incomplete</c>).</summary>
+    public static bool IsResumableIncomplete(string name) => IsIncomplete(name) && IsBlob(name[..^IncompleteSuffix.Length]);
+
+    /// <summary>The etag a temp or set-aside file belongs to: the name up to its first dot.</summary>
+    public static string EtagOf(string name)
+    {
+        int dot = name.IndexOf('.', StringComparison.Ordinal);
+        return dot < 0 ? name : name[..dot];
+    }
+
+    /// <summary>Whether <paramref name="name"/> is a sidecar of the partial <paramref name="incompleteName"/>.</summary>
+    public static bool IsSidecarOf(string name, string incompleteName) =>
+        name.Length > incompleteName.Length && name.StartsWith(incompleteName, StringComparison.Ordinal);
+
+    /// <summary>Whether <paramref name="name"/> is a sidecar of some partial (its name continues after <c>.incomplete</c>).</summary>
+    public static bool IsSidecar(string name)
+    {
+        int index = name.IndexOf(IncompleteSuffix, StringComparison.Ordinal);
+        return index > 0 && index + IncompleteSuffix.Length < name.Length;
+    }
+
+    public static bool IsSetAside(string name) => name.Contains(CorruptMarker, StringComparison.Ordinal);
+
+    /// <summary><c>{etag}.corrupt-{yyyyMMddTHHmmssfffZ}</c>: outside the blob naming scheme, so no client mistakes it for the blob.</summary>
+    public static string SetAsideName(string etag, DateTimeOffset now) =>
+        etag + CorruptMarker + now.UtcDateTime.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,90 @@
+namespace HubClient;
+
+/// <summary>Works out what a deletion of revisions, or a prune, removes (huggingface_hub's <c>DeleteCacheStrategy</c>).</summary>
+internal static class CacheDeletePlanner
+{
+    public static CacheDeletePlan ForRevisions(HubCacheInfo info, IEnumerable<string> commits)
+    {
+        var wanted = new HashSet<string>(commits, StringComparer.Ordinal);
+        var items = new List<PlannedDeletion>();
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        foreach (CachedRepo repo in info.Repos)
+        {
+            CachedRevision[] going = repo.Revisions.Where(r => wanted.Contains(r.CommitHash)).ToArray();
+            found.UnionWith(going.Select(r => r.CommitHash));
+            PlanRevisions(repo, going, wholeRepoAllowed: true, items);
+        }
+        string[] notFound = wanted.Where(c => !found.Contains(c)).Order(StringComparer.Ordinal).ToArray();
+        return new CacheDeletePlan(info.CacheDirectory, items, notFound, incompleteCutoff: null);
+    }
+
+    public static CacheDeletePlan ForPrune(HubCacheInfo info, CachePruneOptions options)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.OlderThan, TimeSpan.Zero, nameof(options));
+        DateTimeOffset cutoff = options.TimeProvider.GetUtcNow() - options.OlderThan;
+        var items = new List<PlannedDeletion>();
+
+        var staleIncomplete = info.IncompleteDownloads.Where(i => i.LastModified < cutoff).ToList();
+        if (options.DetachedRevisions)
+        {
+            foreach (CachedRepo repo in info.Repos)
+            {
+                // A repo with a download under way is never removed whole, even if all its revisions are detached.
+                bool busy = info.IncompleteDownloads.Any(i => i.RepoPath == repo.RepoPath && i.LastModified >= cutoff);
+                PlanRevisions(repo, repo.Revisions.Where(r => r.IsDetached).ToArray(), wholeRepoAllowed: !busy, items);
+            }
+        }
+        var wholeRepos = new HashSet<string>(items.Where(i => i.Kind == PlannedKind.Repo).Select(i => i.Path), StringComparer.Ordinal);
+        foreach (CachedIncompleteDownload partial in staleIncomplete.Where(i => !wholeRepos.Contains(i.RepoPath)))
+        {
+            items.Add(new PlannedDeletion(PlannedKind.Incomplete, partial.FilePath, SizeOf(partial.FilePath), partial.FilePath));
+            items.AddRange(partial.Sidecars.Select(s => new PlannedDeletion(PlannedKind.Incomplete, s, SizeOf(s), partial.FilePath)));
+        }
+        foreach (CacheWarning setAside in info.Warnings.Where(w => w.Kind == CacheWarningKind.SetAsideBlob))
+        {
+            var file = new FileInfo(setAside.Path);
+            string repoPath = Path.GetDirectoryName(Path.GetDirectoryName(setAside.Path))!;
+            if (file.Exists && file.LastWriteTimeUtc < cutoff.UtcDateTime && !wholeRepos.Contains(repoPath))
+            {
+                items.Add(new PlannedDeletion(PlannedKind.SetAside, setAside.Path, SizeOf(setAside.Path)));
+            }
+        }
+        return new CacheDeletePlan(info.CacheDirectory, items, [], cutoff);
+    }
+
+    private static void PlanRevisions(CachedRepo repo, CachedRevision[] going, bool wholeRepoAllowed, List<PlannedDeletion> items)
+    {
+        if (going.Length == 0) return;
+        if (wholeRepoAllowed && going.Length == repo.Revisions.Count)
+        {
+            items.Add(new PlannedDeletion(PlannedKind.Repo, repo.RepoPath, SafeDelete.SizeOf(repo.RepoPath)));
+            return;
+        }
+
+        string blobsPath = Path.Combine(repo.RepoPath, "blobs");
+        var goingCommits = new HashSet<string>(going.Select(r => r.CommitHash), StringComparer.Ordinal);
+        var stillUsed = new HashSet<string>(
+            repo.Revisions.Where(r => !goingCommits.Contains(r.CommitHash)).SelectMany(r => r.Files).Select(f => f.BlobPath), StringComparer.Ordinal);
+        var plannedBlobs = new HashSet<string>(StringComparer.Ordinal);
+        foreach (CachedRevision revision in going)
+        {
+            // Copy-mode files live inside the snapshot folder and go with it.
+            long inSnapshot = revision.Files.Where(f => !f.IsSymbolicLink).Sum(f => f.SizeOnDisk);
+            items.Add(new PlannedDeletion(PlannedKind.Snapshot, revision.SnapshotPath, inSnapshot));
+            items.AddRange(revision.Refs.Select(name => new PlannedDeletion(PlannedKind.Ref, Path.Combine([repo.RepoPath, "refs", .. name.Split('/')]), 0)));
+            foreach (string extra in new[] { Path.Combine(repo.RepoPath, ".no_exist", revision.CommitHash), Path.Combine(repo.RepoPath, "trees", revision.CommitHash + ".json") })
+            {
+                if (SafeDelete.Exists(extra)) items.Add(new PlannedDeletion(PlannedKind.Other, extra, SafeDelete.SizeOf(extra)));
+            }
+            foreach (CachedFile file in revision.Files)
+            {
+                // Only blobs in this repo's blobs/ are ever deleted: a link to anywhere else is never followed.
+                if (!file.IsSymbolicLink || !PathContainment.IsDirectChild(file.BlobPath, blobsPath)) continue;
+                if (stillUsed.Contains(file.BlobPath) || !plannedBlobs.Add(file.BlobPath)) continue;
+                items.Add(new PlannedDeletion(PlannedKind.Blob, file.BlobPath, file.SizeOnDisk));
+            }
+        }
+    }
+
+    private static long SizeOf(string path) => SafeDelete.SizeOf(path);
+}

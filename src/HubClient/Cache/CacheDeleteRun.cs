@@ -1,0 +1,194 @@
+namespace HubClient;
+
+/// <summary>Carries out a <see cref="CacheDeletePlan"/>: deletes safely, re-checks what may have changed, and records the outcome.</summary>
+internal sealed class CacheDeleteRun
+{
+    private readonly string _root;
+    private readonly DateTimeOffset? _incompleteCutoff;
+    private readonly List<string> _deleted = [];
+    private readonly Dictionary<string, string> _notDeleted = new(StringComparer.Ordinal);
+    private long _freed;
+
+    public CacheDeleteRun(string root, DateTimeOffset? incompleteCutoff)
+    {
+        _root = root;
+        _incompleteCutoff = incompleteCutoff;
+    }
+
+    public CacheDeleteResult Result() => new(_deleted, _notDeleted, _freed);
+
+    public void DeleteAll(IEnumerable<PlannedDeletion> items, Action<string>? afterEach = null)
+    {
+        foreach (PlannedDeletion item in items)
+        {
+            TryDelete(item.Path, item.Bytes);
+            afterEach?.Invoke(item.Path);
+        }
+    }
+
+    /// <summary>Removes <c>refs/refs/pr</c> and the like once their last ref is gone (never <c>refs/</c> itself).</summary>
+    public void RemoveEmptyRefFolders(string refPath)
+    {
+        string[] parts = Path.GetRelativePath(_root, refPath).Split(Path.DirectorySeparatorChar);
+        if (parts.Length < 3 || parts[1] != "refs") return;
+        string refsRoot = Path.Combine(_root, parts[0], "refs");
+        string? folder = Path.GetDirectoryName(refPath);
+        while (folder is not null && PathContainment.IsSameOrBelow(folder, refsRoot) && !PathContainment.IsSameOrBelow(refsRoot, folder))
+        {
+            try
+            {
+                if (!Directory.Exists(folder) || new FileInfo(folder).LinkTarget is not null || Directory.EnumerateFileSystemEntries(folder).Any()) return;
+                Directory.Delete(folder);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return;
+            }
+            folder = Path.GetDirectoryName(folder);
+        }
+    }
+
+    /// <summary>Deletes blobs unless a snapshot entry links to them again (a download since the plan was made).</summary>
+    public void DeleteBlobs(IEnumerable<PlannedDeletion> items)
+    {
+        foreach (IGrouping<string, PlannedDeletion> repo in items.GroupBy(i => Path.GetDirectoryName(Path.GetDirectoryName(i.Path))!, StringComparer.Ordinal))
+        {
+            HashSet<string> linked = LinkedBlobs(Path.Combine(repo.Key, "snapshots"));
+            foreach (PlannedDeletion blob in repo)
+            {
+                if (linked.Contains(Path.GetFullPath(blob.Path))) _notDeleted[blob.Path] = "A snapshot links to this blob again (downloaded since the plan was made).";
+                else TryDelete(blob.Path, blob.Bytes);
+            }
+        }
+    }
+
+    /// <summary>Deletes partial downloads with their sidecars, unless written to since the plan or in use by a download.</summary>
+    public void DeleteIncomplete(IEnumerable<PlannedDeletion> items)
+    {
+        foreach (IGrouping<string?, PlannedDeletion> group in items.GroupBy(i => i.Group, StringComparer.Ordinal))
+        {
+            PlannedDeletion[] files = group.ToArray();
+            string partial = group.Key ?? files[0].Path;
+            string? busy = WhyBusy(partial, files);
+            if (busy is not null)
+            {
+                foreach (PlannedDeletion file in files) _notDeleted[file.Path] = busy;
+                continue;
+            }
+            using BlobLock? blobLock = BlobLock.TryAcquireExisting(LockPathOf(partial));
+            if (blobLock is null)
+            {
+                foreach (PlannedDeletion file in files) _notDeleted[file.Path] = "A download holds this blob's lock.";
+                continue;
+            }
+            foreach (PlannedDeletion file in files) TryDelete(file.Path, file.Bytes);
+        }
+    }
+
+    /// <summary>Removes whole repo folders: refs first, then snapshots, then the rest, so an interruption leaves no ref to a missing blob.</summary>
+    public void DeleteRepos(IEnumerable<PlannedDeletion> items)
+    {
+        foreach (PlannedDeletion repo in items)
+        {
+            bool isLink = new FileInfo(repo.Path).LinkTarget is not null;
+            if (!isLink)
+            {
+                foreach (string part in new[] { "refs", "snapshots" })
+                {
+                    string path = Path.Combine(repo.Path, part);
+                    try
+                    {
+                        SafeDelete.Delete(path, _root);
+                    }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                    {
+                        _notDeleted[path] = e.Message;
+                    }
+                }
+            }
+            TryDelete(repo.Path, repo.Bytes);
+        }
+    }
+
+    private string? WhyBusy(string partial, PlannedDeletion[] files)
+    {
+        if (_incompleteCutoff is { } cutoff)
+        {
+            foreach (PlannedDeletion file in files)
+            {
+                var info = new FileInfo(file.Path);
+                if (info.Exists && info.LastWriteTimeUtc > cutoff.UtcDateTime) return "Written to since the plan was made: a download is running.";
+            }
+        }
+        try
+        {
+            // .NET writers hold their partial open exclusively (flock on Unix); Python writers are covered by the lock and the age.
+            using var probe = new FileStream(partial, FileMode.Open, FileAccess.Read, FileShare.None, 1, FileOptions.None);
+            return null;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+        catch (IOException)
+        {
+            return "A download has the partial file open.";
+        }
+    }
+
+    private string LockPathOf(string partial)
+    {
+        string repoFolder = Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(partial))!);
+        return Path.Combine(_root, ".locks", repoFolder, BlobFileNames.EtagOf(Path.GetFileName(partial)) + ".lock");
+    }
+
+    private void TryDelete(string path, long bytes)
+    {
+        try
+        {
+            if (SafeDelete.Delete(path, _root))
+            {
+                _deleted.Add(path);
+                _freed += bytes;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _notDeleted[path] = e.Message;
+        }
+    }
+
+    /// <summary>The blobs that symlinks under <paramref name="snapshots"/> point at (full paths, not resolved further).</summary>
+    internal static HashSet<string> LinkedBlobs(string snapshots)
+    {
+        var linked = new HashSet<string>(StringComparer.Ordinal);
+        if (!Directory.Exists(snapshots)) return linked;
+        var pending = new Stack<string>();
+        pending.Push(snapshots);
+        while (pending.Count > 0)
+        {
+            string folder = pending.Pop();
+            IEnumerable<FileSystemInfo> entries;
+            try
+            {
+                entries = new DirectoryInfo(folder).EnumerateFileSystemInfos().ToList();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+            foreach (FileSystemInfo entry in entries)
+            {
+                if (entry.LinkTarget is { } target)
+                {
+                    if (!Directory.Exists(entry.FullName)) linked.Add(Path.GetFullPath(Path.IsPathRooted(target) ? target : Path.Combine(folder, target)));
+                }
+                else if (entry is DirectoryInfo)
+                {
+                    pending.Push(entry.FullName);
+                }
+            }
+        }
+        return linked;
+    }
+}

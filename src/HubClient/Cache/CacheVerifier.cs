@@ -1,0 +1,119 @@
+namespace HubClient;
+
+/// <summary>
+/// Re-hashes the blobs of a cache against their names and reports corrupt, missing and orphaned blobs; optionally sets
+/// corrupt ones aside (or deletes them) together with the snapshot links to them, so the next download fetches them again.
+/// </summary>
+internal static class CacheVerifier
+{
+    /// <summary>How long to wait for a download holding a corrupt blob's lock before acting without it.</summary>
+    private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(10);
+
+    public static async Task<CacheVerifyReport> VerifyAsync(string cacheDirectory, CacheVerifyOptions options, CancellationToken cancellationToken)
+    {
+        if (options.RepoId is not null) RepoId.Validate(options.RepoId, nameof(options));
+        HubCacheInfo info = CacheScanner.Scan(cacheDirectory);
+        IEnumerable<CachedRepo> repos = options.RepoId is null
+            ? info.Repos
+            : info.Repos.Where(r => r.RepoType == options.RepoType && r.RepoId == options.RepoId);
+
+        var work = new List<(CachedRepo Repo, FileInfo Blob)>();
+        var missing = new List<MissingBlob>();
+        var orphaned = new List<string>();
+        var unverifiable = new List<string>();
+        foreach (CachedRepo repo in repos)
+        {
+            var linked = new HashSet<string>(repo.Revisions.SelectMany(r => r.Files).Where(f => f.IsSymbolicLink).Select(f => f.BlobPath), StringComparer.Ordinal);
+            unverifiable.AddRange(repo.Revisions.SelectMany(r => r.Files).Where(f => !f.IsSymbolicLink).Select(f => f.FilePath));
+            missing.AddRange(repo.BrokenEntries.Select(b => new MissingBlob(b.SnapshotPath, b.TargetPath)));
+            foreach (FileInfo blob in BlobFiles(Path.Combine(repo.RepoPath, "blobs")))
+            {
+                if (ContentHasher.IsContentHash(blob.Name)) work.Add((repo, blob));
+                else unverifiable.Add(blob.FullName);
+                if (!linked.Contains(blob.FullName)) orphaned.Add(blob.FullName);
+            }
+        }
+
+        long bytesTotal = work.Sum(w => w.Blob.Length);
+        long bytesDone = 0;
+        int blobsDone = 0;
+        IProgress<CacheVerifyProgress>? progress = options.Progress;
+        progress?.Report(new CacheVerifyProgress(null, 0, work.Count, 0, bytesTotal));
+        var corrupt = new List<CorruptBlob>();
+        foreach ((CachedRepo repo, FileInfo blob) in work)
+        {
+            long before = bytesDone;
+            IProgress<long>? bytes = progress is null ? null
+                : new CallbackProgress<long>(read => progress.Report(new CacheVerifyProgress(blob.FullName, blobsDone, work.Count, before + read, bytesTotal)));
+            string? actual;
+            try
+            {
+                actual = await BlobVerifier.HashFileAsync(blob.FullName, blob.Name, cancellationToken, bytes).ConfigureAwait(false);
+            }
+            catch (FileNotFoundException)
+            {
+                actual = blob.Name; // Removed since the scan (deleted or set aside by someone else): nothing to judge.
+            }
+            bytesDone += blob.Length;
+            blobsDone++;
+            if (actual is not null && actual != blob.Name)
+            {
+                CorruptBlob? found = await HandleCorruptAsync(info.CacheDirectory, repo, blob, actual, options.CorruptBlobs, cancellationToken).ConfigureAwait(false);
+                if (found is not null) corrupt.Add(found);
+            }
+            progress?.Report(new CacheVerifyProgress(blob.FullName, blobsDone, work.Count, bytesDone, bytesTotal));
+        }
+        progress?.Report(new CacheVerifyProgress(null, blobsDone, work.Count, bytesDone, bytesTotal));
+        return new CacheVerifyReport(blobsDone, bytesDone, corrupt, missing, orphaned, unverifiable);
+    }
+
+    /// <summary>Published blobs: regular files named by an etag (temp files, sidecars and set-aside blobs have dots).</summary>
+    private static List<FileInfo> BlobFiles(string blobsPath)
+    {
+        if (!Directory.Exists(blobsPath)) return [];
+        return new DirectoryInfo(blobsPath).EnumerateFiles()
+            .Where(f => f.LinkTarget is null && BlobFileNames.IsBlob(f.Name))
+            .OrderBy(f => f.Name, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    private static async Task<CorruptBlob?> HandleCorruptAsync(
+        string cacheRoot, CachedRepo repo, FileInfo blob, string actual, CorruptBlobAction action, CancellationToken cancellationToken)
+    {
+        if (action == CorruptBlobAction.Report) return new CorruptBlob(blob.FullName, blob.Name, actual, blob.Length, null, false, []);
+
+        string lockPath = Path.Combine(cacheRoot, ".locks", Path.GetFileName(repo.RepoPath), blob.Name + ".lock");
+        using BlobLock blobLock = await BlobLock.AcquireAsync(lockPath, LockWait, () => false, cancellationToken).ConfigureAwait(false);
+        var current = new FileInfo(blob.FullName);
+        if (!current.Exists || current.Length != blob.Length || current.LastWriteTimeUtc != blob.LastWriteTimeUtc)
+        {
+            return null; // Replaced since it was hashed (a forced download published a fresh copy): not ours to judge.
+        }
+
+        string? movedTo = null;
+        if (action == CorruptBlobAction.MoveAside)
+        {
+            movedTo = Path.Combine(Path.GetDirectoryName(blob.FullName)!, BlobFileNames.SetAsideName(blob.Name, DateTimeOffset.UtcNow));
+            File.Move(blob.FullName, movedTo);
+            File.SetLastWriteTimeUtc(movedTo, DateTime.UtcNow); // Prune measures its age from now, not from the download.
+        }
+        else
+        {
+            File.Delete(blob.FullName);
+        }
+
+        // The blob is gone from its name first, so no download trusts it; then the links that pointed at it go too.
+        var removed = new List<string>();
+        foreach (CachedFile file in repo.Revisions.SelectMany(r => r.Files).Where(f => f.IsSymbolicLink && f.BlobPath == blob.FullName))
+        {
+            if (SafeDelete.Delete(file.FilePath, cacheRoot)) removed.Add(file.FilePath);
+        }
+        return new CorruptBlob(blob.FullName, blob.Name, actual, blob.Length, movedTo, movedTo is null, removed);
+    }
+
+    /// <summary>Reports inline (<see cref="Progress{T}"/> posts to a synchronization context).</summary>
+    private sealed class CallbackProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}

@@ -1,0 +1,19 @@
+namespace HubClient;
+
+/// <summary>
+/// A test seam, internal on purpose: named points between the steps that publish a download, where the crash tests'
+/// helper process pauses so that it can be killed there deterministically. Nothing is called when no hook is set.
+/// </summary>
+internal static class CrashPoints
+{
+    /// <summary>The blob is in <c>blobs/</c>; the snapshot entry does not exist yet.</summary>
+    public const string BlobPublished = "blob-published";
+
+    /// <summary>Copy mode: the copy of a shared blob is staged in <c>blobs/</c>; it has not been renamed into the snapshot yet.</summary>
+    public const string PointerStaged = "pointer-staged";
+
+    /// <summary>Set by the crash-test helper only.</summary>
+    internal static Action<string>? Hook { get; set; }
+
+    public static void Reached(string point) => Hook?.Invoke(point);
+}

@@ -1,0 +1,61 @@
+namespace HubClient;
+
+/// <summary>
+/// What <see cref="HubCache.Scan"/> found in a hub cache: repositories, their revisions and files, partial downloads, and
+/// warnings about anything malformed. A snapshot: it does not change when the cache does.
+/// </summary>
+public sealed class HubCacheInfo
+{
+    internal HubCacheInfo(string cacheDirectory, IReadOnlyList<CachedRepo> repos, IReadOnlyList<CachedIncompleteDownload> incompleteDownloads, IReadOnlyList<CacheWarning> warnings)
+    {
+        CacheDirectory = cacheDirectory;
+        Repos = repos;
+        IncompleteDownloads = incompleteDownloads;
+        Warnings = warnings;
+    }
+
+    /// <summary>The cache folder that was scanned (full path).</summary>
+    public string CacheDirectory { get; }
+
+    /// <summary>The cached repositories, sorted by folder name.</summary>
+    public IReadOnlyList<CachedRepo> Repos { get; }
+
+    /// <summary>The sum of <see cref="CachedRepo.SizeOnDisk"/>.</summary>
+    public long SizeOnDisk => Repos.Sum(r => r.SizeOnDisk);
+
+    /// <summary>Partial downloads in any repo's <c>blobs/</c>, running or interrupted.</summary>
+    public IReadOnlyList<CachedIncompleteDownload> IncompleteDownloads { get; }
+
+    /// <summary>The bytes of <see cref="IncompleteDownloads"/>.</summary>
+    public long IncompleteSizeOnDisk => IncompleteDownloads.Sum(i => i.SizeOnDisk);
+
+    /// <summary>Everything malformed the scan stepped over, in the order found.</summary>
+    public IReadOnlyList<CacheWarning> Warnings { get; }
+
+    /// <summary>The cached repository, or null.</summary>
+    /// <param name="repoId">The repo id, <c>namespace/name</c> or <c>name</c>.</param>
+    /// <param name="repoType">The repository type.</param>
+    public CachedRepo? FindRepo(string repoId, RepoType repoType = RepoType.Model) =>
+        Repos.FirstOrDefault(r => r.RepoType == repoType && string.Equals(r.RepoId, repoId, StringComparison.Ordinal));
+
+    /// <summary>
+    /// Plans the deletion of cached revisions, by commit hash, across repositories (as huggingface_hub's
+    /// <c>delete_revisions</c>). A repository whose every revision goes is removed whole; otherwise the plan removes the
+    /// snapshot folders, the refs pointing at them and the blobs no remaining revision uses. Nothing is deleted until
+    /// <see cref="CacheDeletePlan.Execute"/>; commits not in the cache are listed in <see cref="CacheDeletePlan.RevisionsNotFound"/>.
+    /// </summary>
+    /// <param name="commits">40-hex commit hashes (snapshot folder names).</param>
+    public CacheDeletePlan DeleteRevisions(params string[] commits)
+    {
+        ArgumentNullException.ThrowIfNull(commits);
+        return CacheDeletePlanner.ForRevisions(this, commits);
+    }
+
+    /// <summary>
+    /// Plans a clean-up: partial downloads (and their sidecars) and set-aside corrupt blobs not written to for
+    /// <see cref="CachePruneOptions.OlderThan"/>, and detached revisions (no ref points at them). Nothing is deleted until
+    /// <see cref="CacheDeletePlan.Execute"/>, which also skips partials whose download is still running.
+    /// </summary>
+    /// <param name="options">What to prune; defaults prune everything older than a day.</param>
+    public CacheDeletePlan Prune(CachePruneOptions? options = null) => CacheDeletePlanner.ForPrune(this, options ?? new CachePruneOptions());
+}

@@ -1,0 +1,145 @@
+using System.Globalization;
+
+namespace HubClient.Tests.Processes;
+
+/// <summary>
+/// A download process is killed with SIGKILL at a known point (mid-transfer, with every byte written, between the
+/// publish steps) and started again. The snapshot path must never show a partial or unverified file, and the second run
+/// must fetch only the bytes that were missing.
+/// </summary>
+public sealed class KillTests : IAsyncLifetime
+{
+    private const string Repo = "acme/big-model";
+    private const int Size = 2_000_000;
+    private static readonly byte[] Weights = Bytes.Random(Size, seed: 21);
+    private readonly HubFixture _f = new();
+    private FakeCommit _commit = null!;
+
+    public Task InitializeAsync()
+    {
+        _commit = _f.Hub.AddRepo(Repo).Commit(c => c.AddLfs("model.bin", Weights).Add("config.json", "{\"layers\": 2}"));
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _f.DisposeAsync();
+
+    private string RepoDir => _f.RepoDir("models--acme--big-model");
+
+    private string Sha => Bytes.Sha256(Weights);
+
+    private string SnapshotPath => Path.Combine(RepoDir, "snapshots", _commit.Sha, "model.bin");
+
+    public static TheoryData<int> KillOffsets() => new()
+    {
+        1,                                     // right after the first bytes
+        Size / 2,                              // mid-transfer
+        new Random(2024).Next(1, Size),        // a pseudo-random point (fixed seed: the same every run)
+    };
+
+    [Theory]
+    [MemberData(nameof(KillOffsets))]
+    public async Task Killed_mid_transfer_then_run_again_fetches_only_the_missing_bytes(int killAfter)
+    {
+        long written = await RunAndKillAsync("--pause-at-bytes", killAfter.ToString(CultureInfo.InvariantCulture));
+
+        AssertNothingPublished();
+        string partial = Path.Combine(RepoDir, "blobs", Sha + ".incomplete");
+        Assert.Equal(written, new FileInfo(partial).Length);
+        Assert.Equal(Weights[..(int)written], await File.ReadAllBytesAsync(partial));
+        _f.Hub.ClearRequests();
+
+        string path = await RunAsync();
+
+        Assert.Equal(SnapshotPath, path);
+        FakeHubRequest get = Assert.Single(_f.Hub.Requests, r => r.IsCdn);
+        Assert.Equal($"bytes={written}-", get.Range);
+        Assert.Equal(Size - written, get.BytesSent);
+        AssertPublished();
+    }
+
+    [Fact]
+    public async Task Killed_with_every_byte_written_but_not_yet_verified_nor_renamed_then_run_again_fetches_nothing()
+    {
+        long written = await RunAndKillAsync("--pause-at-bytes", Size.ToString(CultureInfo.InvariantCulture));
+
+        Assert.Equal(Size, written);
+        AssertNothingPublished(); // complete bytes, but unverified: still only a partial
+        _f.Hub.ClearRequests();
+
+        Assert.Equal(SnapshotPath, await RunAsync());
+        Assert.DoesNotContain(_f.Hub.Requests, r => r.IsCdn);
+        AssertPublished();
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Killed_between_publishing_the_blob_and_creating_the_snapshot_entry_then_run_again_fetches_nothing(bool copyMode)
+    {
+        string[] mode = copyMode ? ["--copy-mode"] : [];
+        await RunAndKillAsync(["--pause-at", "blob-published", .. mode]);
+
+        Assert.False(CacheInvariants.EntryExists(SnapshotPath), "The snapshot entry must not exist before the blob is published and linked.");
+        Assert.Equal(Sha, CacheInvariants.HashOf(Path.Combine(RepoDir, "blobs", Sha), Sha));
+        _f.Hub.ClearRequests();
+
+        Assert.Equal(SnapshotPath, await RunAsync(mode));
+        Assert.DoesNotContain(_f.Hub.Requests, r => r.IsCdn);
+        Assert.Equal(Weights, await File.ReadAllBytesAsync(SnapshotPath));
+        Assert.Equal(!copyMode, new FileInfo(SnapshotPath).LinkTarget is not null);
+        CacheInvariants.AssertNoIncomplete(_f.CacheDirectory);
+        CacheInvariants.AssertNoUnverifiedBlob(_f.CacheDirectory);
+    }
+
+    [Fact]
+    public async Task Copy_mode_killed_with_a_shared_blob_staged_leaves_no_snapshot_entry_and_only_a_prunable_partial()
+    {
+        // The blob is already cached (from another revision): the new snapshot gets a copy, staged then renamed.
+        using (HubApi api = _f.NewClient(o => o.DisableSymlinks = true))
+        {
+            await api.DownloadFileAsync(Repo, "model.bin");
+        }
+        FakeCommit next = _f.Hub.FindRepo(Repo)!.Commit(c => c.Add("readme.md", "v2"));
+        string blob = Path.Combine(RepoDir, "blobs", Sha);
+        File.Copy(Path.Combine(RepoDir, "snapshots", _commit.Sha, "model.bin"), blob); // the shared blob
+        string nextSnapshot = Path.Combine(RepoDir, "snapshots", next.Sha, "model.bin");
+
+        await RunAndKillAsync("--copy-mode", "--pause-at", "pointer-staged");
+
+        Assert.False(CacheInvariants.EntryExists(nextSnapshot));
+        Assert.Single(HubCache.Scan(_f.CacheDirectory).IncompleteDownloads);
+        Assert.Equal(nextSnapshot, await RunAsync("--copy-mode"));
+        Assert.Equal(Weights, await File.ReadAllBytesAsync(nextSnapshot));
+        CacheInvariants.AssertNoUnverifiedBlob(_f.CacheDirectory);
+    }
+
+    /// <summary>Runs the helper until it reports its pause, SIGKILLs it there, and returns the bytes written when it paused (or -1).</summary>
+    private async Task<long> RunAndKillAsync(params string[] pause)
+    {
+        using HelperProcess helper = HelperProcess.Start(HelperProcess.DownloadArgs(_f.Hub, _f.CacheDirectory, Repo, "model.bin", pause));
+        string paused = await helper.WaitForLineAsync("paused ");
+        await helper.KillAsync();
+        return paused.StartsWith("paused bytes ", StringComparison.Ordinal) ? long.Parse(paused["paused bytes ".Length..], CultureInfo.InvariantCulture) : -1;
+    }
+
+    private async Task<string> RunAsync(params string[] extra)
+    {
+        using HelperProcess helper = HelperProcess.Start(HelperProcess.DownloadArgs(_f.Hub, _f.CacheDirectory, Repo, "model.bin", extra));
+        return await helper.SucceedsAsync();
+    }
+
+    private void AssertNothingPublished()
+    {
+        Assert.False(CacheInvariants.EntryExists(SnapshotPath), "A killed download must not leave anything at the snapshot path.");
+        Assert.False(File.Exists(Path.Combine(RepoDir, "blobs", Sha)), "A killed download must not publish the blob.");
+        CacheInvariants.AssertNoUnverifiedBlob(_f.CacheDirectory);
+    }
+
+    private void AssertPublished()
+    {
+        Assert.Equal(Weights, File.ReadAllBytes(SnapshotPath));
+        CacheInvariants.AssertNoIncomplete(_f.CacheDirectory);
+        CacheInvariants.AssertNoUnverifiedBlob(_f.CacheDirectory);
+        CacheInvariants.AssertSnapshotsVerified(_f.CacheDirectory);
+    }
+}
