@@ -10,7 +10,8 @@ public static class DemoRepos
 
     /// <summary>
     /// Adds <see cref="TinyModel"/>: a config, a tokenizer, a README, an ONNX graph and an LFS weights file of
-    /// <paramref name="weightsBytes"/> bytes (deterministic content), on branch <c>main</c> and tag <c>v1.0</c>.
+    /// <paramref name="weightsBytes"/> bytes (deterministic content). Two commits: tag <c>v1.0</c>, then <c>main</c> with a
+    /// changed config.
     /// </summary>
     public static FakeRepo AddTinyModel(this FakeHub hub, int weightsBytes = 4 * 1024 * 1024)
     {
@@ -31,6 +32,8 @@ public static class DemoRepos
             .AddLfs("onnx/model.onnx", onnx)
             .AddLfs("model.safetensors", weights), title: "Upload tiny-model");
         repo.SetTag("v1.0", commit.Sha);
+        repo.Commit(c => c.Add("config.json", "{\n  \"model_type\": \"bert\",\n  \"hidden_size\": 32,\n  \"num_labels\": 3\n}\n"),
+            title: "Three labels");
         return repo;
     }
 
