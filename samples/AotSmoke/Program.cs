@@ -25,7 +25,8 @@ if (endpoint is null)
 }
 
 string path = await api.DownloadFileAsync(args.Length >= 4 ? args[3] : "demo/tiny-model", "config.json");
-Console.WriteLine($"ok: downloaded {path} ({new FileInfo(path).Length} bytes)");
+using FileStream stream = File.OpenRead(path); // a snapshot entry is a symlink: FileInfo.Length would be the link's
+Console.WriteLine($"ok: downloaded {path} ({stream.Length} bytes)");
 return 0;
 
 internal sealed class TempFolder : IDisposable

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace HubClient.Tests.Api;
 
@@ -141,5 +143,90 @@ public sealed class RepoInfoTests : IAsyncLifetime
 
         Assert.Contains("Offline", e.Message, StringComparison.Ordinal);
         Assert.Empty(_f.Hub.Requests);
+    }
+
+    [Fact]
+    public async Task Card_data_safetensors_gating_and_unknown_fields_are_read()
+    {
+        _repo.PipelineTag = "text-classification";
+        _repo.LibraryName = "transformers";
+        _repo.InfoFields["cardData"] = JsonNode.Parse("""{"license": "mit", "language": ["en", "fr"]}""");
+        _repo.InfoFields["safetensors"] = JsonNode.Parse("""{"parameters": {"F32": 1000, "BF16": 24}, "total": 1024}""");
+        _repo.InfoFields["gated"] = "manual";
+        _repo.InfoFields["usedStorage"] = 4096;
+        _repo.InfoFields["spaces"] = JsonNode.Parse("""["acme/demo"]""");
+        _repo.InfoFields["someFutureField"] = JsonNode.Parse("""{"nested": [1, 2, 3]}""");
+
+        ModelInfo info = await _f.Api.GetModelInfoAsync(Repo);
+
+        Assert.Equal("text-classification", info.PipelineTag);
+        Assert.Equal("transformers", info.LibraryName);
+        Assert.Equal(_repo.CreatedAt, info.CreatedAt);
+        Assert.Equal("mit", info.CardData?.GetProperty("license").GetString());
+        Assert.Equal(2, info.CardData?.GetProperty("language").GetArrayLength());
+        Assert.Equal(1024, info.Safetensors?.Total);
+        Assert.Equal(1000, info.Safetensors?.Parameters["F32"]);
+        Assert.Equal(RepoGating.Manual, info.Gated);
+        Assert.True(info.Gated?.IsGated);
+        Assert.Equal(4096, info.UsedStorage);
+        Assert.Equal(JsonValueKind.Array, info.AdditionalProperties["spaces"].ValueKind);
+        Assert.Equal(3, info.AdditionalProperties["someFutureField"].GetProperty("nested").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Gating_reads_false_auto_manual_and_values_added_later()
+    {
+        _f.Hub.AddRepo("acme/auto").Commit(c => c.Add("a", "a"));
+        _f.Hub.FindRepo("acme/auto")!.InfoFields["gated"] = "auto";
+        _f.Hub.AddRepo("acme/later").Commit(c => c.Add("a", "a"));
+        _f.Hub.FindRepo("acme/later")!.InfoFields["gated"] = "by-invitation";
+
+        Assert.Equal(RepoGating.NotGated, (await _f.Api.GetRepoInfoAsync(Repo)).Gated);
+        Assert.Equal(RepoGating.Auto, (await _f.Api.GetRepoInfoAsync("acme/auto")).Gated);
+        RepoGating? later = (await _f.Api.GetRepoInfoAsync("acme/later")).Gated;
+        Assert.True(later?.IsGated);
+        Assert.Equal("by-invitation", later?.ToString());
+    }
+
+    [Fact]
+    public async Task Expand_is_repeated_and_only_the_fields_asked_for_come_back()
+    {
+        ModelInfo info = await _f.Api.GetModelInfoAsync(Repo, expand: ["downloads", "likes"]);
+
+        Assert.Equal(["downloads", "likes"], Assert.Single(_f.Hub.Requests).Values("expand"));
+        Assert.Equal(1234, info.Downloads);
+        Assert.Null(info.Sha);
+        Assert.Empty(info.Siblings);
+    }
+
+    [Fact]
+    public async Task Renamed_repo_redirect_is_followed()
+    {
+        _f.Hub.RenameRepo("acme/old-name", Repo);
+
+        RepoInfo info = await _f.Api.GetRepoInfoAsync("acme/old-name");
+
+        Assert.Equal(Repo, info.Id);
+        Assert.Equal(["/api/models/acme/old-name/revision/main", "/api/models/acme/tiny-model/revision/main"], _f.Hub.Requests.Select(r => r.Path));
+    }
+
+    [Fact]
+    public async Task Repo_info_without_a_commit_id_is_a_protocol_error()
+    {
+        _f.Hub.InjectFault(FakeFault.JsonBody("""{"id": "acme/tiny-model", "siblings": []}"""), RequestFilters.Api);
+
+        var e = await Assert.ThrowsAsync<HubProtocolException>(() => _f.Api.GetRepoInfoAsync(Repo));
+
+        Assert.Contains("commit id", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Unsafe_sibling_path_is_refused()
+    {
+        _f.Hub.InjectFault(FakeFault.JsonBody($$"""{"id": "acme/tiny-model", "sha": "{{_commit.Sha}}", "siblings": [{"rfilename": "C:/Windows/evil.dll"}]}"""), RequestFilters.Api);
+
+        var e = await Assert.ThrowsAsync<HubProtocolException>(() => _f.Api.GetRepoInfoAsync(Repo));
+
+        Assert.Contains("unsafe path", e.Message, StringComparison.Ordinal);
     }
 }

@@ -213,4 +213,77 @@ public sealed class RepoTreeTests : IAsyncLifetime
         Assert.Throws<ArgumentException>(() => _f.Api.ListRepoTreeAsync(Repo, path: path));
         Assert.Empty(_f.Hub.Requests);
     }
+
+    [Fact]
+    public async Task Expanded_listing_reports_last_commits_and_security_scans()
+    {
+        FakeCommit second = _repo.Commit(c => c.Add("config.json", "{\"v\": 2}"), title: "Bump config");
+
+        var entries = await _f.Api.ListRepoTreeAsync(Repo, expand: true).ToListAsync();
+
+        Assert.Equal(["true"], Assert.Single(_f.Hub.Requests).Values("expand"));
+        RepoFile config = entries.OfType<RepoFile>().Single(f => f.Path == "config.json");
+        Assert.Equal((second.Sha, "Bump config", second.Date), (config.LastCommit?.Id, config.LastCommit?.Title, config.LastCommit?.Date));
+        RepoFile readme = entries.OfType<RepoFile>().Single(f => f.Path == "README.md");
+        Assert.Equal(_commit.Sha, readme.LastCommit?.Id);
+        Assert.True(readme.SecurityFileStatus?.IsSafe);
+        Assert.False(readme.SecurityFileStatus?.AvScan?.GetProperty("virusFound").GetBoolean());
+        Assert.Equal(_commit.Sha, entries.OfType<RepoFolder>().Single().LastCommit?.Id);
+    }
+
+    [Fact]
+    public async Task Xet_hashes_and_fields_unknown_to_the_client_are_kept()
+    {
+        _f.Hub.InjectFault(FakeFault.JsonBody("""
+            [{"path": "a.bin", "type": "file", "oid": "0123", "size": 5, "xetHash": "feed", "lfs": {"oid": "abcd", "size": 5, "pointerSize": 130}, "storage": {"tier": "cold"}},
+             {"type": "directory", "oid": "4567", "size": 0, "path": "d"}]
+            """), RequestFilters.Api);
+
+        var entries = await _f.Api.ListRepoTreeAsync(Repo).ToListAsync();
+
+        RepoFile file = Assert.IsType<RepoFile>(entries[0]);
+        Assert.Equal(("feed", "abcd", 5L), (file.XetHash, file.Lfs?.Oid, file.Size));
+        Assert.Equal("cold", file.AdditionalProperties["storage"].GetProperty("tier").GetString());
+        Assert.Equal(0, Assert.IsType<RepoFolder>(entries[1]).AdditionalProperties["size"].GetInt32());
+    }
+
+    [Theory]
+    [InlineData("""[{"type": "submodule", "path": "ext", "oid": "0123"}]""")]
+    [InlineData("""[{"type": "file", "path": "a.txt", "oid": "0123"}]""")]
+    [InlineData("""[{"type": "file", "path": "a.txt", "oid": "0123", "size": 1, "lfs": {"size": 1}}]""")]
+    [InlineData("""[{"type": "file", "path": "/etc/passwd", "oid": "0123", "size": 1}]""")]
+    [InlineData("""[{"type": "file", "path": "a\u0000b", "oid": "0123", "size": 1}]""")]
+    [InlineData("""{"entries": []}""")]
+    public async Task Unexpected_tree_entries_throw_a_HubProtocolException(string body)
+    {
+        _f.Hub.InjectFault(FakeFault.JsonBody(body), RequestFilters.Api);
+
+        var e = await Assert.ThrowsAsync<HubProtocolException>(() => _f.Api.ListRepoTreeAsync(Repo).ToListAsync().AsTask());
+
+        Assert.Equal("/api/models/acme/tiny-model/tree/main", e.RequestUri?.AbsolutePath);
+    }
+
+    [Fact]
+    public async Task Repo_files_are_the_paths_of_every_file_without_folders()
+    {
+        _f.Hub.TreePageSize = 3;
+
+        var files = await _f.Api.ListRepoFilesAsync(Repo).ToListAsync();
+
+        Assert.Equal(["README.md", "config.json", "model.safetensors", "onnx/model.onnx", "onnx/quantized/model_q4.onnx"], files);
+        Assert.All(_f.Hub.Requests, r => Assert.Equal(["true"], r.Values("recursive")));
+        Assert.Equal(3, _f.Hub.Requests.Count);
+    }
+
+    [Fact]
+    public async Task Renamed_repo_tree_is_listed_through_the_redirect()
+    {
+        _f.Hub.RenameRepo("acme/old-name", Repo);
+
+        var entries = await _f.Api.ListRepoTreeAsync("acme/old-name", recursive: true).ToListAsync();
+
+        Assert.Equal(7, entries.Count);
+        Assert.Equal("/api/models/acme/tiny-model/tree/main", _f.Hub.Requests[^1].Path);
+        Assert.Equal(["true"], _f.Hub.Requests[^1].Values("recursive"));
+    }
 }
