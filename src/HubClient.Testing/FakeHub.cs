@@ -65,6 +65,12 @@ public sealed class FakeHub : IDisposable, IAsyncDisposable
     /// <summary>Entries per page of tree listings (the real hub uses about 1,000).</summary>
     public int TreePageSize { get; set; } = 1000;
 
+    /// <summary>Repositories per page of <c>/api/models|datasets|spaces</c> listings (and the most a <c>limit</c> may ask).</summary>
+    public int ListingPageSize { get; set; } = 1000;
+
+    /// <summary>Commits per page of <c>/api/…/commits/{rev}</c> listings.</summary>
+    public int CommitsPageSize { get; set; } = 50;
+
     /// <summary>Every request received, in order of arrival.</summary>
     public IReadOnlyList<FakeHubRequest> Requests => _requests.ToArray();
 

@@ -4,7 +4,49 @@ public partial class HubApi
 {
     private RepoApiClient? _repoApi;
 
-    private RepoApiClient RepoApi => _repoApi ??= new RepoApiClient(new HubJsonClient(_http));
+    private RepoApiClient RepoApi => _repoApi ??= new RepoApiClient(new HubJsonClient(_http), MetadataFetcher);
+
+    /// <summary>
+    /// Searches the hub's models (<c>GET /api/models</c>), lazily: pages are fetched as the enumeration needs them and no
+    /// further once <see cref="RepoSearch.Limit"/> is reached.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// await foreach (ModelInfo model in hub.ListModelsAsync(new ModelSearch { Author = "acme", Sort = RepoSort.Downloads, Limit = 50 }))
+    ///     Console.WriteLine($"{model.Id} {model.Downloads}");
+    /// </code>
+    /// </example>
+    /// <param name="search">What to look for; everything when null.</param>
+    /// <param name="cancellationToken">Cancels the enumeration.</param>
+    /// <exception cref="ArgumentException">A combination the hub rejects (Expand with Full or CardData), a negative Limit (thrown at once).</exception>
+    public virtual HubPageable<ModelInfo> ListModelsAsync(ModelSearch? search = null, CancellationToken cancellationToken = default)
+    {
+        search ??= new ModelSearch();
+        search.Validate(nameof(search));
+        return RepoApi.ListRepos(RepoType.Model, search, HubJsonContext.Default.ListModelInfo, cancellationToken);
+    }
+
+    /// <summary>Searches the hub's datasets (<c>GET /api/datasets</c>), lazily; see <see cref="ListModelsAsync"/>.</summary>
+    /// <param name="search">What to look for; everything when null.</param>
+    /// <param name="cancellationToken">Cancels the enumeration.</param>
+    /// <exception cref="ArgumentException">Expand with Full, or a negative Limit (thrown at once).</exception>
+    public virtual HubPageable<DatasetInfo> ListDatasetsAsync(DatasetSearch? search = null, CancellationToken cancellationToken = default)
+    {
+        search ??= new DatasetSearch();
+        search.Validate(nameof(search));
+        return RepoApi.ListRepos(RepoType.Dataset, search, HubJsonContext.Default.ListDatasetInfo, cancellationToken);
+    }
+
+    /// <summary>Searches the hub's Spaces (<c>GET /api/spaces</c>), lazily; see <see cref="ListModelsAsync"/>.</summary>
+    /// <param name="search">What to look for; everything when null.</param>
+    /// <param name="cancellationToken">Cancels the enumeration.</param>
+    /// <exception cref="ArgumentException">Expand with Full, or a negative Limit (thrown at once).</exception>
+    public virtual HubPageable<SpaceInfo> ListSpacesAsync(SpaceSearch? search = null, CancellationToken cancellationToken = default)
+    {
+        search ??= new SpaceSearch();
+        search.Validate(nameof(search));
+        return RepoApi.ListRepos(RepoType.Space, search, HubJsonContext.Default.ListSpaceInfo, cancellationToken);
+    }
 
     /// <summary>
     /// Gets what the hub says about a repository at a revision (<c>GET /api/{type}s/{repo}/revision/{rev}</c>): the commit
@@ -96,11 +138,113 @@ public partial class HubApi
         return RepoApi.ListTree(repoType, repoId, Revision.Normalize(revision), path, recursive, expand, cancellationToken);
     }
 
+    /// <summary>Lists the paths of every file (not folder) of a repository at a revision, lazily, from the recursive tree listing.</summary>
+    /// <param name="repoId">The repository, <c>name</c> or <c>namespace/name</c>.</param>
+    /// <param name="revision">A branch, tag, <c>refs/pr/N</c> or commit id; default <c>main</c>.</param>
+    /// <param name="repoType">The kind of repository.</param>
+    /// <param name="cancellationToken">Cancels the enumeration.</param>
+    /// <exception cref="ArgumentException">Invalid repo id or revision (thrown at once).</exception>
+    public virtual HubPageable<string> ListRepoFilesAsync(
+        string repoId, string? revision = null, RepoType repoType = RepoType.Model, CancellationToken cancellationToken = default)
+    {
+        RepoId.Validate(repoId);
+        return RepoApi.ListFiles(repoType, repoId, Revision.Normalize(revision), cancellationToken);
+    }
+
+    /// <summary>Whether a file exists at a revision (one HEAD on its URL, as for a download).</summary>
+    /// <param name="repoId">The repository, <c>name</c> or <c>namespace/name</c>.</param>
+    /// <param name="path">The file's path in the repository.</param>
+    /// <param name="revision">A branch, tag, <c>refs/pr/N</c> or commit id; default <c>main</c>.</param>
+    /// <param name="repoType">The kind of repository.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>False when the file, the revision or the repository does not exist (or the repository is private).</returns>
+    /// <exception cref="GatedRepositoryException">The repository is gated and the token has no access: whether the file exists cannot be known.</exception>
+    public virtual Task<bool> FileExistsAsync(
+        string repoId, string path, string? revision = null, RepoType repoType = RepoType.Model, CancellationToken cancellationToken = default)
+    {
+        RepoId.Validate(repoId);
+        RepoPath.Validate(path);
+        return RepoApi.FileExistsAsync(repoType, repoId, Revision.Normalize(revision), path, cancellationToken);
+    }
+
+    /// <summary>Whether a repository exists (and is visible with the current token). A gated repository exists.</summary>
+    /// <param name="repoId">The repository, <c>name</c> or <c>namespace/name</c>.</param>
+    /// <param name="repoType">The kind of repository.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    public virtual Task<bool> RepoExistsAsync(string repoId, RepoType repoType = RepoType.Model, CancellationToken cancellationToken = default)
+    {
+        RepoId.Validate(repoId);
+        return RepoApi.RepoExistsAsync(repoType, repoId, cancellationToken);
+    }
+
+    /// <summary>Whether a branch, tag or commit exists in a repository.</summary>
+    /// <param name="repoId">The repository, <c>name</c> or <c>namespace/name</c>.</param>
+    /// <param name="revision">A branch, tag, <c>refs/pr/N</c> or commit id.</param>
+    /// <param name="repoType">The kind of repository.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>False when the revision or the repository does not exist (or the repository is private).</returns>
+    /// <exception cref="GatedRepositoryException">The repository is gated and the token has no access.</exception>
+    public virtual Task<bool> RevisionExistsAsync(string repoId, string revision, RepoType repoType = RepoType.Model, CancellationToken cancellationToken = default)
+    {
+        RepoId.Validate(repoId);
+        ArgumentNullException.ThrowIfNull(revision);
+        return RepoApi.RevisionExistsAsync(repoType, repoId, Revision.Normalize(revision), cancellationToken);
+    }
+
+    /// <summary>
+    /// Gets the entries of some paths at a revision in one request (<c>POST /api/{type}s/{repo}/paths-info/{rev}</c>): a
+    /// <see cref="RepoFile"/> or <see cref="RepoFolder"/> for each path that exists; missing paths are left out.
+    /// </summary>
+    /// <param name="repoId">The repository, <c>name</c> or <c>namespace/name</c>.</param>
+    /// <param name="paths">The paths to look up.</param>
+    /// <param name="expand">Also report last commits and security scans.</param>
+    /// <param name="revision">A branch, tag, <c>refs/pr/N</c> or commit id; default <c>main</c>.</param>
+    /// <param name="repoType">The kind of repository.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <exception cref="ArgumentException">Invalid repo id, revision or path, or no path at all (nothing was requested).</exception>
+    public virtual Task<IReadOnlyList<RepoTreeEntry>> GetPathsInfoAsync(
+        string repoId, IEnumerable<string> paths, bool expand = false, string? revision = null, RepoType repoType = RepoType.Model,
+        CancellationToken cancellationToken = default)
+    {
+        RepoId.Validate(repoId);
+        ArgumentNullException.ThrowIfNull(paths);
+        string[] list = paths.ToArray();
+        if (list.Length == 0) throw new ArgumentException("At least one path is needed.", nameof(paths));
+        foreach (string path in list) RepoPath.Validate(path, nameof(paths));
+        return RepoApi.GetPathsInfoAsync(repoType, repoId, Revision.Normalize(revision), list, expand, cancellationToken);
+    }
+
+    /// <summary>Lists a repository's branches, tags and converts, and its pull requests if asked (<c>GET /api/{type}s/{repo}/refs</c>).</summary>
+    /// <param name="repoId">The repository, <c>name</c> or <c>namespace/name</c>.</param>
+    /// <param name="includePullRequests">Also list the pull requests' refs (<c>refs/pr/N</c>).</param>
+    /// <param name="repoType">The kind of repository.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    public virtual Task<GitRefs> ListRepoRefsAsync(
+        string repoId, bool includePullRequests = false, RepoType repoType = RepoType.Model, CancellationToken cancellationToken = default)
+    {
+        RepoId.Validate(repoId);
+        return RepoApi.GetRefsAsync(repoType, repoId, includePullRequests, cancellationToken);
+    }
+
+    /// <summary>Lists the commits reachable from a revision, newest first, lazily (<c>GET /api/{type}s/{repo}/commits/{rev}</c>).</summary>
+    /// <param name="repoId">The repository, <c>name</c> or <c>namespace/name</c>.</param>
+    /// <param name="revision">A branch, tag, <c>refs/pr/N</c> or commit id; default <c>main</c>.</param>
+    /// <param name="repoType">The kind of repository.</param>
+    /// <param name="cancellationToken">Cancels the enumeration.</param>
+    /// <exception cref="ArgumentException">Invalid repo id or revision (thrown at once).</exception>
+    public virtual HubPageable<CommitInfo> ListRepoCommitsAsync(
+        string repoId, string? revision = null, RepoType repoType = RepoType.Model, CancellationToken cancellationToken = default)
+    {
+        RepoId.Validate(repoId);
+        return RepoApi.ListCommits(repoType, repoId, Revision.Normalize(revision), cancellationToken);
+    }
+
     private static (string Revision, string[] Expand) CheckRepoInfoArguments(string repoId, string? revision, bool filesMetadata, IEnumerable<string>? expand)
     {
         RepoId.Validate(repoId);
         string rev = Revision.Normalize(revision);
         string[] fields = expand?.ToArray() ?? [];
+        if (fields.Any(string.IsNullOrEmpty)) throw new ArgumentException("'expand' must not contain empty values.", nameof(expand));
         if (fields.Length > 0 && filesMetadata)
         {
             throw new ArgumentException("'expand' cannot be combined with 'filesMetadata': the hub rejects it.", nameof(expand));

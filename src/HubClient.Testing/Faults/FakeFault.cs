@@ -29,6 +29,10 @@ public sealed class FakeFault
 
     internal string? HeaderName { get; private init; }
 
+    internal string? Json { get; private init; }
+
+    internal string? NextLink { get; private init; }
+
     /// <summary>What the fault does, for test output.</summary>
     public string Description { get; }
 
@@ -94,6 +98,14 @@ public sealed class FakeFault
     /// <summary>Answers 200 with a body that is not JSON.</summary>
     public static FakeFault MalformedJson() => new(FaultKind.MalformedJson, "malformed JSON");
 
+    /// <summary>
+    /// Answers an API request with 200 and <paramref name="json"/> instead of the hub's answer, and a
+    /// <c>Link: &lt;<paramref name="nextLink"/>&gt;; rel="next"</c> header when given: fields the client does not know,
+    /// unexpected shapes, unsafe paths, links to other hosts.
+    /// </summary>
+    public static FakeFault JsonBody(string json, string? nextLink = null) =>
+        new(FaultKind.JsonBody, "JSON body replaced") { Json = json, NextLink = nextLink };
+
     /// <summary>Adds a response header of <paramref name="bytes"/> bytes (clients limit header sizes).</summary>
     public static FakeFault OversizedHeader(int bytes) => new(FaultKind.OversizedHeader, $"{bytes}-byte header") { Bytes = bytes };
 
@@ -117,4 +129,5 @@ internal enum FaultKind
     OversizedHeader,
     Redirect,
     Header,
+    JsonBody,
 }

@@ -44,6 +44,24 @@ public sealed class FakeRepo
     /// <summary>Tags reported in listings and repo info.</summary>
     public IList<string> RepoTags { get; } = [];
 
+    /// <summary>The task reported as <c>pipeline_tag</c> (models).</summary>
+    public string? PipelineTag { get; set; }
+
+    /// <summary>The library reported as <c>library_name</c> (models).</summary>
+    public string? LibraryName { get; set; }
+
+    /// <summary>When the repository was created.</summary>
+    public DateTimeOffset CreatedAt { get; set; } = new(2023, 6, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The trending score reported in listings.</summary>
+    public long TrendingScore { get; set; }
+
+    /// <summary>
+    /// More fields reported in repo info and full listings (<c>cardData</c>, <c>safetensors</c>, fields a client does
+    /// not know), or replacing a standard one of the same name.
+    /// </summary>
+    public IDictionary<string, System.Text.Json.Nodes.JsonNode?> InfoFields { get; } = new Dictionary<string, System.Text.Json.Nodes.JsonNode?>(StringComparer.Ordinal);
+
     /// <summary>The branches and the commits they point at.</summary>
     public IReadOnlyDictionary<string, string> Branches => _branches;
 

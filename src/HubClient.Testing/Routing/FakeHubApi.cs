@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace HubClient.Testing;
 
-/// <summary>The fake hub's JSON API: repo info (<c>/revision/</c>) and tree listings with <c>Link</c> pagination.</summary>
+/// <summary>The fake hub's JSON API: repo info (<c>/revision/</c>) and tree listings with <c>Link</c> pagination (listings, refs, commits: <see cref="FakeHubListingApi"/>).</summary>
 internal static class FakeHubApi
 {
     public static async Task<bool> HandleAsync(FakeHub hub, HttpContext context, RawPath raw, FakeFault? fault)
@@ -25,18 +25,13 @@ internal static class FakeHubApi
             await FakeHubRouter.WriteErrorAsync(context, 404, "RevisionNotFound", $"Invalid rev id: {revision}").ConfigureAwait(false);
             return true;
         }
-        if (fault?.Kind == FaultKind.MalformedJson)
-        {
-            context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync("{\"id\": \"oops\", \"siblings\": [", context.RequestAborted).ConfigureAwait(false);
-            return true;
-        }
+        if (await FakeApiFaults.TryServeAsync(context, fault).ConfigureAwait(false)) return true;
         if (s[op] == "revision") await WriteRepoInfoAsync(context, repo, commit, context.Request.Query["blobs"] == "true").ConfigureAwait(false);
         else await WriteTreeAsync(hub, context, raw, repo, commit, path).ConfigureAwait(false);
         return true;
     }
 
-    private static RepoType? ParseType(string plural) => plural switch
+    internal static RepoType? ParseType(string plural) => plural switch
     {
         "models" => RepoType.Model,
         "datasets" => RepoType.Dataset,
@@ -44,46 +39,16 @@ internal static class FakeHubApi
         _ => null,
     };
 
-    private static async Task WriteRepoInfoAsync(HttpContext context, FakeRepo repo, FakeCommit commit, bool blobs)
+    private static Task WriteRepoInfoAsync(HttpContext context, FakeRepo repo, FakeCommit commit, bool blobs)
     {
-        await WriteJsonAsync(context, w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("_id", "fake" + repo.Id.GetHashCode(StringComparison.Ordinal).ToString("x", CultureInfo.InvariantCulture));
-            w.WriteString("id", repo.Id);
-            if (repo.Id.Contains('/', StringComparison.Ordinal)) w.WriteString("author", repo.Id.Split('/')[0]);
-            w.WriteString("sha", commit.Sha);
-            w.WriteString("lastModified", commit.Date.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture));
-            w.WriteBoolean("private", repo.Private);
-            if (repo.Gated) w.WriteString("gated", "auto");
-            else w.WriteBoolean("gated", false);
-            w.WriteBoolean("disabled", repo.Disabled);
-            w.WriteNumber("downloads", repo.Downloads);
-            w.WriteNumber("likes", repo.Likes);
-            w.WriteStartArray("tags");
-            foreach (string tag in repo.RepoTags) w.WriteStringValue(tag);
-            w.WriteEndArray();
-            w.WriteStartArray("siblings");
-            foreach (FakeFile file in commit.Files.Values.OrderBy(f => f.Path, StringComparer.Ordinal))
-            {
-                w.WriteStartObject();
-                w.WriteString("rfilename", file.Path);
-                if (blobs)
-                {
-                    w.WriteNumber("size", file.Size);
-                    w.WriteString("blobId", file.GitSha1);
-                    if (file.IsLfs) WriteLfs(w, file, "sha256");
-                }
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }).ConfigureAwait(false);
+        string[] expand = context.Request.Query["expand"].Where(e => e is not null).Select(e => e!).ToArray();
+        return WriteJsonAsync(context, w => FakeRepoJson.Write(w, repo, commit, blobs, FakeRepoJson.InfoSelection(expand)));
     }
 
     private static async Task WriteTreeAsync(FakeHub hub, HttpContext context, RawPath raw, FakeRepo repo, FakeCommit commit, string path)
     {
         bool recursive = context.Request.Query["recursive"] is var r && (r == "true" || r == "1" || r == "True");
+        bool expand = context.Request.Query["expand"] is var x && (x == "true" || x == "1" || x == "True");
         string prefix = path.Length == 0 ? "" : path.TrimEnd('/') + "/";
         List<(string Path, FakeFile? File)> entries = TreeEntries(commit, prefix, recursive);
         if (path.Length > 0 && entries.Count == 0 && !commit.Files.ContainsKey(path))
@@ -103,26 +68,7 @@ internal static class FakeHubApi
         await WriteJsonAsync(context, w =>
         {
             w.WriteStartArray();
-            foreach ((string entryPath, FakeFile? file) in page)
-            {
-                w.WriteStartObject();
-                if (file is null)
-                {
-                    w.WriteString("type", "directory");
-                    w.WriteString("oid", FakeFile.GitBlobSha1(System.Text.Encoding.UTF8.GetBytes(entryPath)));
-                    w.WriteNumber("size", 0);
-                    w.WriteString("path", entryPath);
-                }
-                else
-                {
-                    w.WriteString("type", "file");
-                    w.WriteString("oid", file.GitSha1);
-                    w.WriteNumber("size", file.Size);
-                    w.WriteString("path", entryPath);
-                    if (file.IsLfs) WriteLfs(w, file, "oid");
-                }
-                w.WriteEndObject();
-            }
+            foreach ((string entryPath, FakeFile? file) in page) FakeTreeJson.WriteEntry(w, commit, entryPath, file, expand);
             w.WriteEndArray();
         }).ConfigureAwait(false);
     }
@@ -153,15 +99,6 @@ internal static class FakeHubApi
             }
         }
         return folders.Select(f => (f, (FakeFile?)null)).Concat(files).OrderBy(e => e.Item1, StringComparer.Ordinal).ToList();
-    }
-
-    private static void WriteLfs(Utf8JsonWriter w, FakeFile file, string oidName)
-    {
-        w.WriteStartObject("lfs");
-        w.WriteString(oidName, file.Sha256);
-        w.WriteNumber("size", file.Size);
-        w.WriteNumber("pointerSize", 134);
-        w.WriteEndObject();
     }
 
     internal static async Task WriteJsonAsync(HttpContext context, Action<Utf8JsonWriter> write)

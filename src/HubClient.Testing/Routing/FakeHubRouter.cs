@@ -82,7 +82,8 @@ internal sealed class FakeHubRouter
         }
         if (s.Length >= 1 && s[0] == "api")
         {
-            return await FakeHubApi.HandleAsync(_hub, context, raw, fault).ConfigureAwait(false);
+            return await FakeHubListingApi.HandleAsync(_hub, context, raw, fault).ConfigureAwait(false)
+                || await FakeHubApi.HandleAsync(_hub, context, raw, fault).ConfigureAwait(false);
         }
         int resolve = Array.IndexOf(s, "resolve");
         if (resolve is >= 1 and <= 3 && s.Length >= resolve + 3)

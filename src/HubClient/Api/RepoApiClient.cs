@@ -9,8 +9,28 @@ namespace HubClient;
 internal sealed class RepoApiClient
 {
     private readonly HubJsonClient _json;
+    private readonly FileMetadataFetcher _metadata;
 
-    public RepoApiClient(HubJsonClient json) => _json = json;
+    public RepoApiClient(HubJsonClient json, FileMetadataFetcher metadata)
+    {
+        _json = json;
+        _metadata = metadata;
+    }
+
+    /// <summary><c>GET /api/{type}s?search=…</c>, paginated by <c>Link</c>, ending at <see cref="RepoSearch.Limit"/>.</summary>
+    public HubPageable<T> ListRepos<T>(RepoType type, RepoSearch search, JsonTypeInfo<List<T>> typeInfo, CancellationToken cancellationToken)
+        where T : RepoInfo
+    {
+        var query = new QueryString();
+        search.AddTo(query);
+        Uri firstPage = _json.Http.ApiUri("api/" + type.Plural() + query);
+        return new LinkedPageable<T>(_json, firstPage, async (uri, ct) =>
+        {
+            (List<T> repos, Uri? next) = await _json.GetPageAsync(uri, typeInfo, ct).ConfigureAwait(false);
+            foreach (T repo in repos) CheckSiblings(repo, uri);
+            return new LinkedPage<T>(repos, next);
+        }, search.Limit, cancellationToken);
+    }
 
     public async Task<RepoInfo> GetRepoInfoAsync(
         RepoType type, string repoId, string revision, bool filesMetadata, IReadOnlyList<string> expand, CancellationToken cancellationToken) => type switch
@@ -33,12 +53,55 @@ internal sealed class RepoApiClient
         {
             throw new HubProtocolException($"The repo info of {repoId}@{revision} has no valid commit id ('sha': '{info.Sha}').", uri);
         }
-        foreach (RepoSibling sibling in info.Siblings)
-        {
-            CheckPath(sibling.Path, uri);
-            CheckLfs(sibling.Lfs, sibling.Path, uri);
-        }
+        CheckSiblings(info, uri);
         return info;
+    }
+
+    /// <summary>Whether the repository exists: a gated one does, even without access; so does one without the default branch.</summary>
+    public async Task<bool> RepoExistsAsync(RepoType type, string repoId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await GetRepoInfoAsync(type, repoId, Revision.Default, filesMetadata: false, [], cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is GatedRepositoryException or RevisionNotFoundException)
+        {
+            return true;
+        }
+        catch (RepositoryNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Whether the revision exists in the repository (false too when the repository does not exist).</summary>
+    public async Task<bool> RevisionExistsAsync(RepoType type, string repoId, string revision, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await GetRepoInfoAsync(type, repoId, revision, filesMetadata: false, [], cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is RevisionNotFoundException or RepositoryNotFoundException and not GatedRepositoryException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Whether the file exists, by a HEAD on its resolve URL as huggingface_hub does.</summary>
+    public async Task<bool> FileExistsAsync(RepoType type, string repoId, string revision, string path, CancellationToken cancellationToken)
+    {
+        _json.ThrowIfOffline(_json.Http.ResolveUri(type, repoId, revision, path));
+        try
+        {
+            await _metadata.GetAsync(type, repoId, revision, path, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is EntryNotFoundException or RevisionNotFoundException or RepositoryNotFoundException and not GatedRepositoryException)
+        {
+            return false;
+        }
     }
 
     /// <summary><c>GET /api/{type}s/{repo}/tree/{rev}/{path}?recursive=true&amp;expand=true</c>, paginated by <c>Link</c>.</summary>
@@ -50,11 +113,60 @@ internal sealed class RepoApiClient
         return new LinkedPageable<RepoTreeEntry>(_json, firstPage, GetTreePageAsync, limit: null, cancellationToken);
     }
 
+    /// <summary>The paths of every file (not folder) of the repository, from the recursive tree listing.</summary>
+    public HubPageable<string> ListFiles(RepoType type, string repoId, string revision, CancellationToken cancellationToken)
+    {
+        Uri firstPage = RepoUri(type, repoId, "tree/" + Uri.EscapeDataString(revision), new QueryString().AddFlag("recursive", true));
+        return new LinkedPageable<string>(_json, firstPage, async (uri, ct) =>
+        {
+            LinkedPage<RepoTreeEntry> page = await GetTreePageAsync(uri, ct).ConfigureAwait(false);
+            return new LinkedPage<string>(page.Values.OfType<RepoFile>().Select(f => f.Path).ToList(), page.Next);
+        }, limit: null, cancellationToken);
+    }
+
+    /// <summary><c>POST /api/{type}s/{repo}/paths-info/{rev}</c> with form fields <c>paths</c> (repeated) and <c>expand</c>.</summary>
+    public async Task<IReadOnlyList<RepoTreeEntry>> GetPathsInfoAsync(
+        RepoType type, string repoId, string revision, IReadOnlyList<string> paths, bool expand, CancellationToken cancellationToken)
+    {
+        Uri uri = RepoUri(type, repoId, "paths-info/" + Uri.EscapeDataString(revision), new QueryString());
+        var form = paths.Select(p => KeyValuePair.Create("paths", p)).Append(KeyValuePair.Create("expand", expand ? "true" : "false")).ToList();
+        List<RepoTreeEntry> entries = await _json.PostFormAsync(uri, form, HubJsonContext.Default.ListRepoTreeEntry, cancellationToken).ConfigureAwait(false);
+        CheckEntries(entries, uri);
+        return entries;
+    }
+
+    /// <summary><c>GET /api/{type}s/{repo}/refs</c>, with <c>include_prs=1</c> when asked.</summary>
+    public Task<GitRefs> GetRefsAsync(RepoType type, string repoId, bool includePullRequests, CancellationToken cancellationToken)
+    {
+        Uri uri = RepoUri(type, repoId, "refs", new QueryString().Add("include_prs", includePullRequests ? "1" : null));
+        return _json.GetAsync(uri, HubJsonContext.Default.GitRefs, cancellationToken);
+    }
+
+    /// <summary><c>GET /api/{type}s/{repo}/commits/{rev}</c>, newest first, paginated by <c>Link</c>.</summary>
+    public HubPageable<CommitInfo> ListCommits(RepoType type, string repoId, string revision, CancellationToken cancellationToken)
+    {
+        Uri firstPage = RepoUri(type, repoId, "commits/" + Uri.EscapeDataString(revision), new QueryString());
+        return new LinkedPageable<CommitInfo>(_json, firstPage, async (uri, ct) =>
+        {
+            (List<CommitInfo> commits, Uri? next) = await _json.GetPageAsync(uri, HubJsonContext.Default.ListCommitInfo, ct).ConfigureAwait(false);
+            return new LinkedPage<CommitInfo>(commits, next);
+        }, limit: null, cancellationToken);
+    }
+
     private async Task<LinkedPage<RepoTreeEntry>> GetTreePageAsync(Uri uri, CancellationToken cancellationToken)
     {
         (List<RepoTreeEntry> entries, Uri? next) = await _json.GetPageAsync(uri, HubJsonContext.Default.ListRepoTreeEntry, cancellationToken).ConfigureAwait(false);
         CheckEntries(entries, uri);
         return new LinkedPage<RepoTreeEntry>(entries, next);
+    }
+
+    private static void CheckSiblings(RepoInfo info, Uri uri)
+    {
+        foreach (RepoSibling sibling in info.Siblings)
+        {
+            CheckPath(sibling.Path, uri);
+            CheckLfs(sibling.Lfs, sibling.Path, uri);
+        }
     }
 
     private static void CheckEntries(List<RepoTreeEntry> entries, Uri uri)

@@ -17,6 +17,8 @@ namespace HubClient;
 [JsonSerializable(typeof(List<DatasetInfo>))]
 [JsonSerializable(typeof(List<SpaceInfo>))]
 [JsonSerializable(typeof(List<RepoTreeEntry>))]
+[JsonSerializable(typeof(List<CommitInfo>))]
+[JsonSerializable(typeof(GitRefs))]
 internal sealed partial class HubJsonContext : JsonSerializerContext
 {
 }

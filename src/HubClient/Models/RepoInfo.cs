@@ -10,6 +10,9 @@ namespace HubClient;
 /// </summary>
 public abstract class RepoInfo
 {
+    // Defaults live in the getters: the source-generated deserializer assigns every init-only property, null when absent.
+    private readonly IReadOnlyList<string>? _tags;
+    private readonly IReadOnlyList<RepoSibling>? _siblings;
     private IDictionary<string, JsonElement>? _additionalProperties;
 
     /// <summary>For derived types.</summary>
@@ -60,11 +63,19 @@ public abstract class RepoInfo
 
     /// <summary>The tags, including those the hub derives (library, license, arXiv…).</summary>
     [JsonPropertyName("tags")]
-    public IReadOnlyList<string> Tags { get; init; } = [];
+    public IReadOnlyList<string> Tags
+    {
+        get => _tags ?? [];
+        init => _tags = value;
+    }
 
     /// <summary>The files at this revision; sizes, blob ids and LFS details only when file metadata was asked for.</summary>
     [JsonPropertyName("siblings")]
-    public IReadOnlyList<RepoSibling> Siblings { get; init; } = [];
+    public IReadOnlyList<RepoSibling> Siblings
+    {
+        get => _siblings ?? [];
+        init => _siblings = value;
+    }
 
     /// <summary>The metadata block of the repository card (README front matter), as raw JSON.</summary>
     [JsonPropertyName("cardData")]
@@ -76,6 +87,10 @@ public abstract class RepoInfo
 
     /// <summary>Fields the hub sent that this version of HubClient does not know, as raw JSON.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement> AdditionalProperties =>
-        _additionalProperties ??= new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+    [JsonInclude]
+    public IDictionary<string, JsonElement> AdditionalProperties
+    {
+        get => _additionalProperties ??= new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        internal set => _additionalProperties = value;
+    }
 }

@@ -28,6 +28,10 @@ public abstract class RepoTreeEntry
 
     /// <summary>Fields the hub sent that this version of HubClient does not know, as raw JSON.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement> AdditionalProperties =>
-        _additionalProperties ??= new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+    [JsonInclude]
+    public IDictionary<string, JsonElement> AdditionalProperties
+    {
+        get => _additionalProperties ??= new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        internal set => _additionalProperties = value;
+    }
 }

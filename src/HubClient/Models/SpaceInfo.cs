@@ -5,6 +5,9 @@ namespace HubClient;
 /// <summary>What the hub says about a Space (<c>GET /api/spaces/…</c>).</summary>
 public sealed class SpaceInfo : RepoInfo
 {
+    private readonly IReadOnlyList<string>? _models;
+    private readonly IReadOnlyList<string>? _datasets;
+
     /// <summary>The SDK the Space runs on: <c>gradio</c>, <c>streamlit</c>, <c>docker</c>, <c>static</c>.</summary>
     [JsonPropertyName("sdk")]
     public string? Sdk { get; init; }
@@ -15,9 +18,17 @@ public sealed class SpaceInfo : RepoInfo
 
     /// <summary>The models the Space uses.</summary>
     [JsonPropertyName("models")]
-    public IReadOnlyList<string> Models { get; init; } = [];
+    public IReadOnlyList<string> Models
+    {
+        get => _models ?? [];
+        init => _models = value;
+    }
 
     /// <summary>The datasets the Space uses.</summary>
     [JsonPropertyName("datasets")]
-    public IReadOnlyList<string> Datasets { get; init; } = [];
+    public IReadOnlyList<string> Datasets
+    {
+        get => _datasets ?? [];
+        init => _datasets = value;
+    }
 }
