@@ -1,4 +1,4 @@
-namespace HubClient.Cli.Commands.Cache;
+namespace HubClient.Cli.Output;
 
 /// <summary>The shapes <c>hub cache scan --json</c> and <c>hub cache verify --json</c> print (camelCase, stable for scripts).</summary>
 internal static class CacheJson
