@@ -1,12 +1,66 @@
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
 namespace HubClient.Cli;
 
-/// <summary>Where a command writes, and whether a live display is possible there.</summary>
-internal sealed class CliContext(TextWriter output, TextWriter error)
+/// <summary>
+/// Where a command writes, whether a live display is possible there, and who answers confirmation questions.
+/// </summary>
+/// <param name="output">Results: paths, tables, JSON.</param>
+/// <param name="error">Progress lines, warnings and errors.</param>
+/// <param name="confirm">
+/// Answers yes/no questions in place of the terminal (tests); null asks on the terminal when there is one.
+/// </param>
+internal sealed class CliContext(TextWriter output, TextWriter error, Func<string, bool>? confirm = null)
 {
+    /// <summary>Width given to tables when output is not a terminal: wide enough that rows never wrap.</summary>
+    private const int RedirectedWidth = 4096;
+
     public TextWriter Output { get; } = output;
 
     public TextWriter Error { get; } = error;
 
     /// <summary>Live progress bars only on a real terminal; redirected output gets plain lines.</summary>
     public bool IsInteractive => ReferenceEquals(Output, Console.Out) && !Console.IsOutputRedirected && !Console.IsErrorRedirected;
+
+    /// <summary>The terminal, for live displays; only meaningful when <see cref="IsInteractive"/>.</summary>
+    public static IAnsiConsole Terminal => AnsiConsole.Console;
+
+    /// <summary>
+    /// Writes a Spectre widget (a table) to <see cref="Output"/>: styled on a terminal; as plain text when redirected, with
+    /// no colours, no wrapping and no trailing spaces, so that each row stays one line.
+    /// </summary>
+    public async Task RenderAsync(IRenderable widget)
+    {
+        if (IsInteractive)
+        {
+            Terminal.Write(widget);
+            return;
+        }
+        using var text = new StringWriter();
+        IAnsiConsole plain = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(text),
+        });
+        plain.Profile.Width = RedirectedWidth;
+        plain.Write(widget);
+        foreach (string line in text.ToString().Split('\n'))
+        {
+            string trimmed = line.TrimEnd();
+            if (trimmed.Length > 0) await Output.WriteLineAsync(trimmed).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Asks a yes/no question (default no). Null when nobody can answer: input or output is not a terminal.
+    /// </summary>
+    public bool? Confirm(string question)
+    {
+        if (confirm is not null) return confirm(question);
+        if (!IsInteractive || Console.IsInputRedirected) return null;
+        return Terminal.Prompt(new ConfirmationPrompt(question) { DefaultValue = false });
+    }
 }

@@ -9,9 +9,9 @@ internal static class GlobalOptions
 
     public static readonly Option<string?> Token = new("--token") { Description = "Access token (default: HF_TOKEN or the saved token file)", Recursive = true };
 
-    public static readonly Option<bool> Verbose = new("--verbose") { Description = "Show full error details", Recursive = true };
+    public static readonly Option<bool> Verbose = new("--verbose") { Description = "Show more: full error details, revisions in cache scan, every path of a deletion plan", Recursive = true };
 
-    public static readonly Option<string?> CacheDir = new("--cache-dir") { Description = "Cache folder (default: HF_HUB_CACHE or ~/.cache/huggingface/hub)" };
+    public static readonly Option<string?> CacheDir = new("--cache-dir") { Description = "Cache folder (default: HF_HUB_CACHE or ~/.cache/huggingface/hub)", HelpName = "folder" };
 
     public static readonly Option<string?> RepoType = new("--repo-type")
     {
@@ -19,8 +19,11 @@ internal static class GlobalOptions
         DefaultValueFactory = _ => "model",
     };
 
+    public static readonly Option<bool> Json = new("--json") { Description = "Print JSON for scripts" };
+
     static GlobalOptions() => RepoType.AcceptOnlyFromAmong("model", "dataset", "space");
 
+    /// <summary>The client settings: <c>HF_*</c> environment variables, overridden by the options given.</summary>
     public static HubApiOptions CreateOptions(ParseResult result)
     {
         HubApiOptions options = HubApiOptions.FromEnvironment();
@@ -30,10 +33,21 @@ internal static class GlobalOptions
         return options;
     }
 
+    /// <summary>The cache folder: <c>--cache-dir</c>, else the one the environment selects.</summary>
+    public static string CacheDirectory(ParseResult result) => CreateOptions(result).CacheDirectory;
+
     public static RepoType ParseRepoType(ParseResult result) => result.GetValue(RepoType) switch
     {
         "dataset" => HubClient.RepoType.Dataset,
         "space" => HubClient.RepoType.Space,
         _ => HubClient.RepoType.Model,
+    };
+
+    /// <summary>The word <c>--repo-type</c> uses for a type: model, dataset or space.</summary>
+    public static string RepoTypeName(RepoType type) => type switch
+    {
+        HubClient.RepoType.Dataset => "dataset",
+        HubClient.RepoType.Space => "space",
+        _ => "model",
     };
 }

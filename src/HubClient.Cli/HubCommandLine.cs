@@ -1,5 +1,6 @@
 using System.CommandLine;
 using HubClient.Cli.Commands;
+using HubClient.Cli.Commands.Cache;
 
 namespace HubClient.Cli;
 
@@ -15,12 +16,21 @@ internal static class HubCommandLine
         root.Subcommands.Add(DownloadCommand.Create(context));
         root.Subcommands.Add(LsCommand.Create(context));
         root.Subcommands.Add(InfoCommand.Create(context));
+        root.Subcommands.Add(ModelsCommand.Create(context));
+        root.Subcommands.Add(DatasetsCommand.Create(context));
+        root.Subcommands.Add(SpacesCommand.Create(context));
+        root.Subcommands.Add(CacheCommand.Create(context));
         return root;
     }
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    /// <summary>Parses and runs one command line.</summary>
+    /// <param name="args">The arguments.</param>
+    /// <param name="output">Results (paths, tables, JSON).</param>
+    /// <param name="error">Progress lines, warnings and errors.</param>
+    /// <param name="confirm">Answers confirmation questions instead of the terminal (for tests).</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, Func<string, bool>? confirm = null)
     {
-        var context = new CliContext(output, error);
+        var context = new CliContext(output, error, confirm);
         RootCommand root = Build(context);
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -35,7 +45,7 @@ internal static class HubCommandLine
             var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = output, Error = error };
             return await parse.InvokeAsync(invocation).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is HubException or ArgumentException or IOException or HttpRequestException or UnauthorizedAccessException)
+        catch (Exception e) when (e is HubException or CliException or ArgumentException or IOException or HttpRequestException or UnauthorizedAccessException)
         {
             await error.WriteLineAsync(parse.GetValue(GlobalOptions.Verbose) ? e.ToString() : "error: " + e.Message).ConfigureAwait(false);
             return ExitCodes.Error;

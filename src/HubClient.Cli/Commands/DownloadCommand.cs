@@ -3,7 +3,15 @@ using HubClient.Cli.Output;
 
 namespace HubClient.Cli.Commands;
 
-/// <summary><c>hub download REPO [FILES...]</c>: files, or the whole repository as a snapshot; prints the final path.</summary>
+/// <summary>
+/// <c>hub download REPO [FILES...]</c>, as <c>hf download</c>: one file, several files, or the whole repository filtered by
+/// <c>--include</c>/<c>--exclude</c>; prints the final path (the file for one file, the folder otherwise).
+/// </summary>
+/// <remarks>
+/// One file uses the single-file download; none or several use the snapshot download, so that every file comes from the
+/// same commit (several files are its allow patterns, and <c>--include</c>/<c>--exclude</c> are then ignored with a warning,
+/// as <c>hf download</c> does).
+/// </remarks>
 internal static class DownloadCommand
 {
     public static Command Create(CliContext context)
@@ -17,13 +25,22 @@ internal static class DownloadCommand
                 r.AddError($"Unrecognized option '{token.Value}'.");
             }
         });
-        var revision = new Option<string?>("--revision") { Description = "Branch, tag or commit (default: main)" };
-        var include = new Option<string[]>("--include") { Description = "Glob of files to include (repeatable)", AllowMultipleArgumentsPerToken = false };
-        var exclude = new Option<string[]>("--exclude") { Description = "Glob of files to exclude (repeatable)", AllowMultipleArgumentsPerToken = false };
-        var localDir = new Option<string?>("--local-dir") { Description = "Place files in this folder instead of the cache" };
-        var force = new Option<bool>("--force") { Description = "Download again even if cached" };
-        var maxWorkers = new Option<int>("--max-workers") { Description = "Files downloaded at once", DefaultValueFactory = _ => 8 };
-        var quiet = new Option<bool>("--quiet") { Description = "Print only the final path" };
+        var revision = new Option<string?>("--revision") { Description = "Branch, tag or commit (default: main)", HelpName = "revision" };
+        var include = new Option<string[]>("--include") { Description = "Glob of files to download, e.g. \"*.json\" (repeatable)", HelpName = "pattern", AllowMultipleArgumentsPerToken = false };
+        var exclude = new Option<string[]>("--exclude") { Description = "Glob of files to skip, e.g. \"*.onnx\" (repeatable)", HelpName = "pattern", AllowMultipleArgumentsPerToken = false };
+        var localDir = new Option<string?>("--local-dir") { Description = "Place files in this folder instead of the cache", HelpName = "folder" };
+        var force = new Option<bool>("--force", "--force-download") { Description = "Download again even if cached" };
+        var maxWorkers = new Option<int>("--max-workers")
+        {
+            Description = "Files downloaded at once",
+            HelpName = "count",
+            DefaultValueFactory = _ => SnapshotDownloadOptions.DefaultMaxConcurrency,
+        };
+        maxWorkers.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 1) r.AddError("--max-workers must be at least 1.");
+        });
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only the final path" };
 
         var command = new Command("download", "Download files or a whole repository into the cache (or --local-dir) and print the path.")
         {
@@ -31,49 +48,73 @@ internal static class DownloadCommand
         };
         command.SetAction(async (result, cancellationToken) =>
         {
-            using var api = new HubApi(GlobalOptions.CreateOptions(result));
-            var display = new TransferDisplay(context, result.GetValue(quiet));
             string repoId = result.GetValue(repo)!;
             string[] paths = result.GetValue(files) ?? [];
+            string[] includes = result.GetValue(include) ?? [];
+            string[] excludes = result.GetValue(exclude) ?? [];
+            bool isQuiet = result.GetValue(quiet);
+            if (paths.Length > 0 && !isQuiet)
+            {
+                if (includes.Length > 0) await context.Error.WriteLineAsync("warning: ignoring --include since files were given").ConfigureAwait(false);
+                if (excludes.Length > 0) await context.Error.WriteLineAsync("warning: ignoring --exclude since files were given").ConfigureAwait(false);
+            }
+
+            using var api = new HubApi(GlobalOptions.CreateOptions(result));
+            var display = new TransferDisplay(context, isQuiet);
             RepoType repoType = GlobalOptions.ParseRepoType(result);
             string? rev = result.GetValue(revision);
-
-            string final = await display.RunAsync(repoId, async progress =>
+            string final;
+            if (paths.Length == 1)
             {
-                using var gate = new SemaphoreSlim(Math.Max(1, result.GetValue(maxWorkers)));
-                string[] downloaded = await Task.WhenAll(paths.Select(async path =>
+                final = await display.RunFilesAsync(repoId, progress => api.DownloadFileAsync(repoId, paths[0], new DownloadFileOptions
                 {
-                    await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-                    try
-                    {
-                        return await api.DownloadFileAsync(repoId, path, new DownloadFileOptions
-                        {
-                            RepoType = repoType,
-                            Revision = rev,
-                            ForceDownload = result.GetValue(force),
-                            LocalDirectory = result.GetValue(localDir),
-                            Progress = progress,
-                        }, cancellationToken).ConfigureAwait(false);
-                    }
-                    finally
-                    {
-                        gate.Release();
-                    }
-                })).ConfigureAwait(false);
-                return downloaded.Length == 1 ? downloaded[0] : CommonFolder(downloaded, paths);
-            }).ConfigureAwait(false);
+                    RepoType = repoType,
+                    Revision = rev,
+                    ForceDownload = result.GetValue(force),
+                    LocalDirectory = result.GetValue(localDir),
+                    Progress = progress,
+                }, cancellationToken)).ConfigureAwait(false);
+            }
+            else
+            {
+                var options = new SnapshotDownloadOptions
+                {
+                    RepoType = repoType,
+                    Revision = rev,
+                    AllowPatterns = paths.Length > 0 ? paths : NullIfEmpty(includes),
+                    IgnorePatterns = paths.Length > 0 ? null : NullIfEmpty(excludes),
+                    MaxConcurrency = result.GetValue(maxWorkers),
+                    ForceDownload = result.GetValue(force),
+                    LocalDirectory = result.GetValue(localDir),
+                };
+                final = await display.RunSnapshotAsync(repoId, progress =>
+                {
+                    options.Progress = progress;
+                    return api.DownloadSnapshotAsync(repoId, options, cancellationToken);
+                }).ConfigureAwait(false);
+                ThrowIfNamedFilesMissing(final, paths, repoId, rev);
+            }
             await context.Output.WriteLineAsync(final).ConfigureAwait(false);
             return ExitCodes.Ok;
         });
         return command;
     }
 
-    /// <summary>The folder the repository paths were placed under (snapshot folder or local dir).</summary>
-    private static string CommonFolder(string[] downloaded, string[] repoPaths)
+    private static string[]? NullIfEmpty(string[] patterns) => patterns.Length == 0 ? null : patterns;
+
+    /// <summary>
+    /// Files named exactly (no wildcard) must have arrived: as allow patterns, a name the repository lacks would otherwise
+    /// select nothing without a word.
+    /// </summary>
+    private static void ThrowIfNamedFilesMissing(string folder, string[] paths, string repoId, string? revision)
     {
-        string first = downloaded[0];
-        int depth = repoPaths[0].Count(c => c == '/') + 1;
-        for (int i = 0; i < depth; i++) first = Path.GetDirectoryName(first)!;
-        return first;
+        string[] missing = paths
+            .Where(p => p.IndexOfAny(['*', '?', '[']) < 0 && !p.EndsWith('/'))
+            .Where(p => !File.Exists(Path.Combine([folder, .. p.Split('/')])))
+            .ToArray();
+        if (missing.Length > 0)
+        {
+            throw new CliException($"{repoId}@{revision ?? "main"} has no file {string.Join(", ", missing.Select(m => $"'{m}'"))} (the other files are in {folder}).");
+        }
     }
 }

@@ -1,10 +1,12 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
 using Spectre.Console;
 
 namespace HubClient.Cli.Output;
 
 /// <summary>
-/// Shows download progress: live Spectre.Console bars (per file and total, speed, ETA) on a terminal, plain lines when
+/// Shows download progress: live Spectre.Console bars (speed, ETA) on a terminal, plain lines on the error stream when
 /// output is redirected, nothing with --quiet. Progress reports may arrive from several threads at once.
 /// </summary>
 internal sealed class TransferDisplay
@@ -18,37 +20,63 @@ internal sealed class TransferDisplay
         _quiet = quiet;
     }
 
-    /// <summary>Runs <paramref name="work"/> with a sink for per-file progress.</summary>
-    public async Task<T> RunAsync<T>(string title, Func<IProgress<DownloadProgress>, Task<T>> work)
+    /// <summary>Runs <paramref name="work"/> with a sink for per-file progress: one bar per file and a total.</summary>
+    public async Task<T> RunFilesAsync<T>(string title, Func<IProgress<DownloadProgress>?, Task<T>> work)
     {
-        if (_quiet) return await work(new Progress<DownloadProgress>(_ => { })).ConfigureAwait(false);
+        if (_quiet) return await work(null).ConfigureAwait(false);
         if (!_context.IsInteractive)
         {
-            var plain = new PlainProgress(_context.Error);
-            T result = await work(plain).ConfigureAwait(false);
-            plain.Finish();
+            T result = await work(new PlainFileProgress(_context.Error)).ConfigureAwait(false);
+            await _context.Error.FlushAsync().ConfigureAwait(false);
             return result;
         }
 
         T value = default!;
-        await AnsiConsole.Progress()
-            .AutoClear(false)
-            .HideCompleted(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new DownloadedColumn(),
-                new TransferSpeedColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-            .StartAsync(async ctx =>
-            {
-                ProgressTask total = ctx.AddTask($"[bold]{Markup.Escape(title)}[/]", maxValue: 1);
-                var live = new LiveProgress(ctx, total);
-                value = await work(live).ConfigureAwait(false);
-                live.Complete();
-            }).ConfigureAwait(false);
+        await LiveProgress().StartAsync(async ctx =>
+        {
+            ProgressTask total = ctx.AddTask($"[bold]{Markup.Escape(title)}[/]", maxValue: 1);
+            var live = new LiveFileProgress(ctx, total);
+            value = await work(live).ConfigureAwait(false);
+            live.Complete();
+        }).ConfigureAwait(false);
         return value;
     }
 
-    private sealed class LiveProgress(ProgressContext context, ProgressTask total) : IProgress<DownloadProgress>
+    /// <summary>
+    /// Runs <paramref name="work"/> with a sink for a snapshot's progress, which the library reports summed over its files:
+    /// one bar for the bytes, its label counting the files done.
+    /// </summary>
+    public async Task<T> RunSnapshotAsync<T>(string title, Func<IProgress<SnapshotProgress>?, Task<T>> work)
     {
-        private readonly ConcurrentDictionary<string, (ProgressTask Task, long Done, long Size)> _files = new();
+        if (_quiet) return await work(null).ConfigureAwait(false);
+        if (!_context.IsInteractive)
+        {
+            var plain = new PlainSnapshotProgress(_context.Error, title);
+            T result = await work(plain).ConfigureAwait(false);
+            plain.Finish();
+            await _context.Error.FlushAsync().ConfigureAwait(false);
+            return result;
+        }
+
+        T value = default!;
+        await LiveProgress().StartAsync(async ctx =>
+        {
+            var live = new LiveSnapshotProgress(ctx.AddTask(LiveSnapshotProgress.Label(title, 0, 0), maxValue: 1), title);
+            value = await work(live).ConfigureAwait(false);
+            live.Complete();
+        }).ConfigureAwait(false);
+        return value;
+    }
+
+    private static Spectre.Console.Progress LiveProgress() => CliContext.Terminal.Progress()
+        .AutoClear(false)
+        .HideCompleted(false)
+        .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new DownloadedColumn(),
+            new TransferSpeedColumn(), new RemainingTimeColumn(), new SpinnerColumn());
+
+    private sealed class LiveFileProgress(ProgressContext context, ProgressTask total) : IProgress<DownloadProgress>
+    {
+        private readonly Dictionary<string, (ProgressTask Task, long Done, long Size)> _files = new(StringComparer.Ordinal);
         private readonly Lock _lock = new();
 
         public void Report(DownloadProgress value)
@@ -78,9 +106,32 @@ internal sealed class TransferDisplay
         }
     }
 
-    private sealed class PlainProgress(TextWriter writer) : IProgress<DownloadProgress>
+    private sealed class LiveSnapshotProgress(ProgressTask bar, string title) : IProgress<SnapshotProgress>
     {
-        private readonly ConcurrentDictionary<string, bool> _finished = new();
+        private readonly Lock _lock = new();
+
+        public static string Label(string title, int filesDone, int filesTotal) =>
+            $"[bold]{Markup.Escape(title)}[/] [grey]{filesDone}/{filesTotal} files[/]";
+
+        public void Report(SnapshotProgress value)
+        {
+            lock (_lock)
+            {
+                bar.MaxValue = Math.Max(1, value.TotalBytes);
+                bar.Value = value.BytesDownloaded;
+                bar.Description = Label(title, value.FilesCompleted, value.TotalFiles);
+            }
+        }
+
+        public void Complete()
+        {
+            lock (_lock) bar.Value = bar.MaxValue;
+        }
+    }
+
+    private sealed class PlainFileProgress(TextWriter writer) : IProgress<DownloadProgress>
+    {
+        private readonly ConcurrentDictionary<string, bool> _finished = new(StringComparer.Ordinal);
 
         public void Report(DownloadProgress value)
         {
@@ -89,7 +140,40 @@ internal sealed class TransferDisplay
                 lock (writer) writer.WriteLine($"downloaded {value.Path} ({ByteSize.Format(size)})");
             }
         }
+    }
 
-        public void Finish() => writer.Flush();
+    /// <summary>One line when the file list is known, one per file done, one at the end.</summary>
+    private sealed class PlainSnapshotProgress(TextWriter writer, string title) : IProgress<SnapshotProgress>
+    {
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private readonly Lock _lock = new();
+        private SnapshotProgress? _last;
+
+        public void Report(SnapshotProgress value)
+        {
+            lock (_lock)
+            {
+                if (_last is null)
+                {
+                    writer.WriteLine($"fetching {value.TotalFiles} files ({ByteSize.Format(value.TotalBytes)}) from {title}");
+                }
+                else if (value.FilesCompleted > _last.Value.FilesCompleted)
+                {
+                    writer.WriteLine($"  [{value.FilesCompleted}/{value.TotalFiles}] {ByteSize.Format(value.BytesDownloaded)} of {ByteSize.Format(value.TotalBytes)}");
+                }
+                _last = value;
+            }
+        }
+
+        public void Finish()
+        {
+            lock (_lock)
+            {
+                if (_last is { } last)
+                {
+                    writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"done: {last.FilesCompleted} files, {ByteSize.Format(last.TotalBytes)} in {_clock.Elapsed.TotalSeconds:0.0}s"));
+                }
+            }
+        }
     }
 }

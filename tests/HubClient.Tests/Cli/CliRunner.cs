@@ -1,0 +1,22 @@
+using HubClient.Cli;
+
+namespace HubClient.Tests.Cli;
+
+/// <summary>What one in-process run of <c>hub</c> printed and returned.</summary>
+public sealed record CliResult(int Code, string Out, string Err)
+{
+    /// <summary>The non-empty lines of standard output.</summary>
+    public string[] OutLines => Out.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}
+
+/// <summary>Runs <c>hub</c> in process against a test's fake hub, capturing both streams (so output counts as redirected).</summary>
+public static class CliRunner
+{
+    public static async Task<CliResult> RunAsync(HubFixture fixture, string[] args, Func<string, bool>? confirm = null)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = await HubCommandLine.RunAsync([.. args, "--endpoint", fixture.Hub.Endpoint], output, error, confirm);
+        return new CliResult(code, output.ToString(), error.ToString());
+    }
+}
