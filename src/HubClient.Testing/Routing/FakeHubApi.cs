@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
@@ -7,6 +9,9 @@ namespace HubClient.Testing;
 /// <summary>The fake hub's JSON API: repo info (<c>/revision/</c>) and tree listings with <c>Link</c> pagination (listings, refs, commits: <see cref="FakeHubListingApi"/>).</summary>
 internal static class FakeHubApi
 {
+    // Commits never change, so a tree level is built and sorted once, not for every page of a large listing.
+    private static readonly ConditionalWeakTable<FakeCommit, ConcurrentDictionary<(string Prefix, bool Recursive), List<(string Path, FakeFile? File)>>> TreeCache = new();
+
     public static async Task<bool> HandleAsync(FakeHub hub, HttpContext context, RawPath raw, FakeFault? fault)
     {
         string[] s = raw.Segments;
@@ -50,7 +55,7 @@ internal static class FakeHubApi
         bool recursive = context.Request.Query["recursive"] is var r && (r == "true" || r == "1" || r == "True");
         bool expand = context.Request.Query["expand"] is var x && (x == "true" || x == "1" || x == "True");
         string prefix = path.Length == 0 ? "" : path.TrimEnd('/') + "/";
-        List<(string Path, FakeFile? File)> entries = TreeEntries(commit, prefix, recursive);
+        List<(string Path, FakeFile? File)> entries = TreeCache.GetOrCreateValue(commit).GetOrAdd((prefix, recursive), key => TreeEntries(commit, key.Prefix, key.Recursive));
         if (path.Length > 0 && entries.Count == 0 && !commit.Files.ContainsKey(path))
         {
             await FakeHubRouter.WriteErrorAsync(context, 404, "EntryNotFound", $"{path} does not exist on \"{commit.Sha}\"").ConfigureAwait(false);

@@ -119,7 +119,7 @@ internal static class FakeHubListingApi
 
     private static Task WriteRefsAsync(HttpContext context, FakeRepo repo)
     {
-        bool includePrs = context.Request.Query["include_prs"] is var v && (v == "1" || IsTrue(v));
+        bool includePrs = IsTrue(context.Request.Query["include_prs"]);
         var branches = repo.Branches.Where(b => !b.Key.StartsWith("refs/", StringComparison.Ordinal)).ToList();
         var converts = repo.Branches.Where(b => b.Key.StartsWith("refs/convert/", StringComparison.Ordinal)).ToList();
         var pullRequests = repo.Branches.Where(b => b.Key.StartsWith("refs/pr/", StringComparison.Ordinal)).ToList();

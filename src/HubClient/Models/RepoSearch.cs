@@ -21,8 +21,9 @@ public abstract class RepoSearch
     public RepoSort? Sort { get; set; }
 
     /// <summary>
-    /// At most this many results (<c>limit</c>, also the page size asked of the hub); no further page is fetched once it is
-    /// reached. Null lists everything that matches.
+    /// At most this many results (<c>limit</c>, also the page size asked of the hub), counted from where an enumeration
+    /// starts. The listing ends there: no further page is fetched, and the last page carries no continuation token.
+    /// Null lists everything that matches.
     /// </summary>
     public int? Limit { get; set; }
 

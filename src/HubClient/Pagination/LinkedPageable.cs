@@ -59,6 +59,3 @@ internal sealed class LinkedPageable<T> : HubPageable<T>
         }
     }
 }
-
-/// <summary>One fetched page: its items and the URL of the next page, if any.</summary>
-internal readonly record struct LinkedPage<T>(IReadOnlyList<T> Values, Uri? Next);
