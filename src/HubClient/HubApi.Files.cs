@@ -29,6 +29,9 @@ public partial class HubApi
     /// <exception cref="LocalEntryNotFoundException">Offline (or the hub unreachable) and the file is not cached.</exception>
     /// <exception cref="HubIntegrityException">The downloaded bytes did not match their hash (nothing was published).</exception>
     /// <exception cref="RateLimitedException">The hub kept answering 429.</exception>
+    /// <exception cref="HubProtocolException">The download was redirected in a loop or to a location that is not http(s).</exception>
+    /// <exception cref="HubException">The download kept failing (server errors, dropped connections without progress); the partial is kept.</exception>
+    /// <exception cref="IOException">Writing to the cache failed (disk full, file too large, read-only); the partial is kept.</exception>
     public virtual Task<string> DownloadFileAsync(string repoId, string path, DownloadFileOptions? options = null, CancellationToken cancellationToken = default)
     {
         RepoId.Validate(repoId);

@@ -32,14 +32,16 @@ internal sealed class FileMetadataFetcher
             {
                 Uri? location = response.Headers.Location;
                 if (location is null) throw new HubProtocolException($"Redirect {status} without a Location header.", current);
-                if (!location.IsAbsoluteUri)
+                // Like huggingface_hub, only a location without a host is followed here; "//host/path" names another
+                // host, so it is where the bytes are, as an absolute location.
+                if (!location.IsAbsoluteUri && !location.OriginalString.StartsWith("//", StringComparison.Ordinal))
                 {
                     if (hop >= MaxRelativeRedirects)
                         throw new HubProtocolException($"More than {MaxRelativeRedirects} redirects resolving '{path}' (a redirect loop?).", current);
                     uri = new Uri(current, location);
                     continue;
                 }
-                return Read(response, current, location, isRedirect: true);
+                return Read(response, current, location.IsAbsoluteUri ? location : new Uri(current, location), isRedirect: true);
             }
             await _http.EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
             return Read(response, current, current, isRedirect: false);

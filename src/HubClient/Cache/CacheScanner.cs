@@ -159,6 +159,7 @@ internal static class CacheScanner
                 if (!Revision.IsCommitHash(commit))
                 {
                     warnings.Add(new CacheWarning(CacheWarningKind.InvalidRef, entry.FullName, $"Ref '{name}' does not hold a commit hash: '{RepoId.Printable(commit)}'."));
+                    continue;
                 }
                 if (!refsByCommit.TryGetValue(commit, out List<string>? names)) refsByCommit[commit] = names = [];
                 names.Add(name);

@@ -10,17 +10,24 @@ internal static class HubErrors
     private const int MaxErrorBodyBytes = 64 * 1024;
     private const int MaxMessageChars = 2_000;
 
-    public static async Task<HubException> FromResponseAsync(HttpResponseMessage response, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>What replaces the token wherever a server's message repeats it.</summary>
+    internal const string Redacted = "[token redacted]";
+
+    public static async Task<HubException> FromResponseAsync(HttpResponseMessage response, TimeProvider time, CancellationToken cancellationToken, string? token = null)
     {
         string? body = await ReadBoundedBodyAsync(response, cancellationToken).ConfigureAwait(false);
-        return FromResponse(response, body, time);
+        return FromResponse(response, body, time, token);
     }
 
-    public static HubException FromResponse(HttpResponseMessage response, string? body, TimeProvider time)
+    /// <summary>
+    /// Maps an answer to its exception. Whatever the server says is quoted in the message, except <paramref name="token"/>:
+    /// a proxy or a misbehaving server that echoes the request's credentials must not put them in exception messages.
+    /// </summary>
+    public static HubException FromResponse(HttpResponseMessage response, string? body, TimeProvider time, string? token = null)
     {
         HttpStatusCode status = response.StatusCode;
         string? errorCode = Header(response, "X-Error-Code");
-        string serverMessage = Header(response, "X-Error-Message") ?? MessageFromBody(body) ?? response.ReasonPhrase ?? "";
+        string serverMessage = Redact(Header(response, "X-Error-Message") ?? MessageFromBody(body) ?? response.ReasonPhrase ?? "", token);
         string? requestId = Header(response, "X-Request-Id") ?? Header(response, "X-Amzn-Trace-Id") ?? Header(response, "X-Amz-Cf-Id");
         Uri? uri = response.RequestMessage?.RequestUri;
         string message = Describe(status, serverMessage, requestId, uri);
@@ -57,6 +64,9 @@ internal static class HubErrors
         if (requestId is not null) text.Append(" (request id ").Append(requestId).Append(')');
         return text.ToString();
     }
+
+    private static string Redact(string message, string? token) =>
+        token is { Length: > 0 } ? message.Replace(token, Redacted, StringComparison.Ordinal) : message;
 
     private static string Truncate(string s) => s.Length <= MaxMessageChars ? s : s[..MaxMessageChars] + "…";
 

@@ -13,6 +13,9 @@ namespace HubClient;
 /// </summary>
 internal sealed class HubHttp
 {
+    /// <summary>The most redirects a download follows.</summary>
+    public const int MaxRedirects = 10;
+
     private static readonly string LibraryVersion =
         typeof(HubHttp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
@@ -125,16 +128,13 @@ internal sealed class HubHttp
         }
     }
 
-    /// <summary>The most redirects a download follows.</summary>
-    public const int MaxRedirects = 10;
-
     /// <summary>Throws the mapped <see cref="HubException"/> (disposing the response) unless it succeeded.</summary>
     public async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         if (response.IsSuccessStatusCode) return;
         using (response)
         {
-            throw await HubErrors.FromResponseAsync(response, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+            throw await HubErrors.FromResponseAsync(response, _options.TimeProvider, cancellationToken, _options.Token).ConfigureAwait(false);
         }
     }
 

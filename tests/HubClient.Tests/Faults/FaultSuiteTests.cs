@@ -1,0 +1,98 @@
+namespace HubClient.Tests.Faults;
+
+/// <summary>
+/// Every download path through every fault of <see cref="FaultCases"/>, with a token set. For each: the call succeeds with
+/// a verified file or throws exactly the documented exception; the cache never holds an unverified blob nor a snapshot
+/// entry leading to one; the token never leaves the endpoint's host nor appears in an exception; and once the fault is
+/// gone the next call succeeds from whatever the failed one left behind.
+/// </summary>
+public sealed class FaultSuiteTests
+{
+    public static TheoryData<string, string> Rows()
+    {
+        var rows = new TheoryData<string, string>();
+        foreach (DownloadPath path in DownloadPath.All)
+        {
+            foreach (FaultCase fault in FaultCases.All) rows.Add(path.Name, fault.Name);
+        }
+        return rows;
+    }
+
+    [Theory]
+    [MemberData(nameof(Rows))]
+    public async Task Download_under_fault_succeeds_verified_or_throws_the_documented_exception(string pathName, string faultName)
+    {
+        DownloadPath path = DownloadPath.All.Single(p => p.Name == pathName);
+        FaultCase fault = FaultCases.All.Single(c => c.Name == faultName);
+        var clock = new RecordingTimeProvider();
+        await using var f = new HubFixture(o =>
+        {
+            o.DownloadTimeout = TimeSpan.FromMilliseconds(300);
+            o.TimeProvider = clock;
+        });
+        using HubApi api = f.NewClient(o =>
+        {
+            o.Token = f.Hub.ValidToken;
+            o.DownloadTimeout = TimeSpan.FromMilliseconds(300);
+            o.TimeProvider = clock;
+        });
+        FakeCommit commit = f.Hub.AddRepo(FaultCases.Repo).Commit(c => c.Add(FaultCases.Git, FaultCases.GitContent).AddLfs(FaultCases.Lfs, FaultCases.LfsContent));
+        FakeFile file = commit.Files[fault.File];
+        string repoDir = f.RepoDir("models--" + (fault.RepoId ?? FaultCases.Repo).Replace("/", "--", StringComparison.Ordinal));
+        var context = new FaultContext { Hub = f.Hub, CacheDirectory = f.CacheDirectory, RepoDir = repoDir, Clock = clock, File = file };
+        fault.Arrange(context);
+
+        string? result = null;
+        try
+        {
+            result = await path.Download(api, fault.RepoId ?? FaultCases.Repo, fault.File);
+        }
+#pragma warning disable CA1031 // The row says which exception, if any, is right.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            context.Error = e;
+        }
+
+        if (fault.Throws is null)
+        {
+            Assert.True(context.Error is null, $"Expected success, got {context.Error}");
+            Assert.Equal(file.Content, await File.ReadAllBytesAsync(result!));
+        }
+        else
+        {
+            Assert.True(context.Error?.GetType() == fault.Throws, $"Expected {fault.Throws.Name}, got {context.Error?.ToString() ?? "success"}");
+        }
+        fault.Check?.Invoke(context);
+        AssertCacheHoldsOnlyVerifiedData(context, commit);
+        AssertTokenStayedHome(f, context.Error);
+
+        if (context.Error is not null)
+        {
+            f.Hub.ClearFaults();
+            string again = await path.Download(api, fault.RepoId ?? FaultCases.Repo, fault.File);
+            Assert.Equal(file.Content, await File.ReadAllBytesAsync(again));
+            AssertCacheHoldsOnlyVerifiedData(context, commit);
+        }
+    }
+
+    private static void AssertCacheHoldsOnlyVerifiedData(FaultContext context, FakeCommit commit)
+    {
+        CacheInvariants.AssertNoUnverifiedBlob(context.CacheDirectory);
+        CacheInvariants.AssertSnapshotsVerified(context.CacheDirectory);
+        string pointer = Path.Combine(context.RepoDir, "snapshots", commit.Sha, context.File.Path);
+        if (CacheInvariants.EntryExists(pointer)) Assert.Equal(context.File.Content, File.ReadAllBytes(pointer));
+    }
+
+    private static void AssertTokenStayedHome(HubFixture f, Exception? error)
+    {
+        string endpointHost = new Uri(f.Hub.Endpoint).Authority;
+        Assert.All(f.Hub.Requests.Where(r => r.Host != endpointHost), r => Assert.Null(r.Authorization));
+        Assert.All(f.Hub.Requests.Where(r => r.Host == endpointHost), r => Assert.Equal("Bearer " + f.Hub.ValidToken, r.Authorization));
+        if (error is not null)
+        {
+            Assert.DoesNotContain(f.Hub.ValidToken, error.ToString(), StringComparison.Ordinal);
+            if (error is HubException { RequestUri: { } uri }) Assert.DoesNotContain(f.Hub.ValidToken, uri.ToString(), StringComparison.Ordinal);
+        }
+    }
+}
