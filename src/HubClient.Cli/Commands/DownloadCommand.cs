@@ -87,9 +87,10 @@ internal static class DownloadCommand
                     ForceDownload = result.GetValue(force),
                     LocalDirectory = result.GetValue(localDir),
                 };
-                final = await display.RunSnapshotAsync(repoId, progress =>
+                final = await display.RunSnapshotAsync(repoId, (progress, fileProgress) =>
                 {
                     options.Progress = progress;
+                    options.FileProgress = fileProgress;
                     return api.DownloadSnapshotAsync(repoId, options, cancellationToken);
                 }).ConfigureAwait(false);
                 ThrowIfNamedFilesMissing(final, paths, repoId, rev);

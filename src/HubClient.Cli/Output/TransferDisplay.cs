@@ -43,16 +43,16 @@ internal sealed class TransferDisplay
     }
 
     /// <summary>
-    /// Runs <paramref name="work"/> with a sink for a snapshot's progress, which the library reports summed over its files:
-    /// one bar for the bytes, its label counting the files done.
+    /// Runs <paramref name="work"/> with sinks for a snapshot's progress: the total (one bar for the bytes, its label counting
+    /// the files done) and each file's own (a bar per file while it downloads, hidden once complete).
     /// </summary>
-    public async Task<T> RunSnapshotAsync<T>(string title, Func<IProgress<SnapshotProgress>?, Task<T>> work)
+    public async Task<T> RunSnapshotAsync<T>(string title, Func<IProgress<SnapshotProgress>?, IProgress<DownloadProgress>?, Task<T>> work)
     {
-        if (_quiet) return await work(null).ConfigureAwait(false);
+        if (_quiet) return await work(null, null).ConfigureAwait(false);
         if (!_context.IsInteractive)
         {
             var plain = new PlainSnapshotProgress(_context.Error, title);
-            T result = await work(plain).ConfigureAwait(false);
+            T result = await work(plain, null).ConfigureAwait(false);
             plain.Finish();
             await _context.Error.FlushAsync().ConfigureAwait(false);
             return result;
@@ -62,7 +62,7 @@ internal sealed class TransferDisplay
         await LiveProgress().StartAsync(async ctx =>
         {
             var live = new LiveSnapshotProgress(ctx.AddTask(LiveSnapshotProgress.Label(title, 0, 0), maxValue: 1), title);
-            value = await work(live).ConfigureAwait(false);
+            value = await work(live, new LiveFileBars(ctx)).ConfigureAwait(false);
             live.Complete();
         }).ConfigureAwait(false);
         return value;
@@ -102,6 +102,29 @@ internal sealed class TransferDisplay
             {
                 total.Value = total.MaxValue;
                 foreach (var file in _files.Values) file.Task.Value = file.Task.MaxValue;
+            }
+        }
+    }
+
+    /// <summary>A bar per file of a snapshot while it downloads; a finished bar hides itself so thousands of files stay readable.</summary>
+    private sealed class LiveFileBars(ProgressContext context) : IProgress<DownloadProgress>
+    {
+        private readonly Dictionary<string, ProgressTask> _bars = new(StringComparer.Ordinal);
+        private readonly Lock _lock = new();
+
+        public void Report(DownloadProgress value)
+        {
+            lock (_lock)
+            {
+                long size = Math.Max(1, value.TotalBytes ?? 0);
+                if (!_bars.TryGetValue(value.Path, out ProgressTask? bar))
+                {
+                    if (value.BytesDownloaded >= size) return; // Cached: nothing to show.
+                    bar = context.AddTask("  " + Markup.Escape(value.Path), maxValue: size);
+                    bar.HideWhenCompleted = true;
+                    _bars[value.Path] = bar;
+                }
+                bar.Value = Math.Min(value.BytesDownloaded, size);
             }
         }
     }

@@ -52,7 +52,7 @@ internal sealed class SnapshotDownloader
 
         if (revision != commit) WriteRef(target.Layout, revision, commit);
         TreeFile[] selected = files.Where(f => filter.IsSelected(f.Path)).ToArray();
-        var progress = new SnapshotProgressTracker(selected, options.Progress);
+        var progress = new SnapshotProgressTracker(selected, options.Progress, options.FileProgress);
         progress.Start();
 
         await Parallel.ForEachAsync(

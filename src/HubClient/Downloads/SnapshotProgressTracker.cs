@@ -7,15 +7,17 @@ namespace HubClient;
 internal sealed class SnapshotProgressTracker
 {
     private readonly IProgress<SnapshotProgress>? _progress;
+    private readonly IProgress<DownloadProgress>? _fileProgress;
     private readonly Lock _lock = new();
     private readonly long _totalBytes;
     private readonly int _totalFiles;
     private long _bytes;
     private int _files;
 
-    public SnapshotProgressTracker(IReadOnlyCollection<TreeFile> files, IProgress<SnapshotProgress>? progress)
+    public SnapshotProgressTracker(IReadOnlyCollection<TreeFile> files, IProgress<SnapshotProgress>? progress, IProgress<DownloadProgress>? fileProgress = null)
     {
         _progress = progress;
+        _fileProgress = fileProgress;
         _totalBytes = files.Sum(f => f.ContentSize);
         _totalFiles = files.Count;
     }
@@ -26,8 +28,8 @@ internal sealed class SnapshotProgressTracker
         lock (_lock) Report();
     }
 
-    /// <summary>A per-file progress that feeds the totals, or null when nobody listens.</summary>
-    public FileProgress? ForFile() => _progress is null ? null : new FileProgress(this);
+    /// <summary>A per-file progress that feeds the totals (and the per-file listener), or null when nobody listens.</summary>
+    public FileProgress? ForFile() => _progress is null && _fileProgress is null ? null : new FileProgress(this);
 
     /// <summary>A file is in place: its bytes count in full (whatever its own reports said) and one more file is done.</summary>
     public void Completed(TreeFile file, FileProgress? fileProgress)
@@ -38,6 +40,7 @@ internal sealed class SnapshotProgressTracker
             _files++;
             Report();
         }
+        _fileProgress?.Report(new DownloadProgress(file.Path, file.ContentSize, file.ContentSize));
     }
 
     private void Add(long delta)
@@ -63,6 +66,7 @@ internal sealed class SnapshotProgressTracker
         {
             long previous = Interlocked.Exchange(ref _reported, value.BytesDownloaded);
             if (value.BytesDownloaded != previous) tracker.Add(value.BytesDownloaded - previous);
+            tracker._fileProgress?.Report(value);
         }
     }
 }

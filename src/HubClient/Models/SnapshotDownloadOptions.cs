@@ -46,4 +46,10 @@ public sealed class SnapshotDownloadOptions
     /// time; keep the handler quick.
     /// </summary>
     public IProgress<SnapshotProgress>? Progress { get; set; }
+
+    /// <summary>
+    /// Receives each file's own progress (bytes done and total, by path) as the files download, from several threads at
+    /// once; a file already cached reports itself complete.
+    /// </summary>
+    public IProgress<DownloadProgress>? FileProgress { get; set; }
 }
