@@ -27,13 +27,13 @@ public sealed class FaultSuiteTests
         var clock = new RecordingTimeProvider();
         await using var f = new HubFixture(o =>
         {
-            o.DownloadTimeout = TimeSpan.FromMilliseconds(300);
+            o.DownloadTimeout = TimeSpan.FromSeconds(1);
             o.TimeProvider = clock;
         });
         using HubApi api = f.NewClient(o =>
         {
             o.Token = f.Hub.ValidToken;
-            o.DownloadTimeout = TimeSpan.FromMilliseconds(300);
+            o.DownloadTimeout = TimeSpan.FromSeconds(1);
             o.TimeProvider = clock;
         });
         FakeCommit commit = f.Hub.AddRepo(FaultCases.Repo).Commit(c => c.Add(FaultCases.Git, FaultCases.GitContent).AddLfs(FaultCases.Lfs, FaultCases.LfsContent));
