@@ -22,6 +22,9 @@ internal sealed class SampleHub : IAsyncDisposable
 
     public bool IsEmbedded => _embedded is not null;
 
+    /// <summary>The embedded hub, to declare more repositories; null against a real hub.</summary>
+    public FakeHub? Embedded => _embedded;
+
     public static SampleHub Start(string[] args)
     {
         string? endpoint = Option(args, "--endpoint") ?? Environment.GetEnvironmentVariable("HF_ENDPOINT");
