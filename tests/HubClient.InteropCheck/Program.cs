@@ -34,7 +34,29 @@ try
         Expect("python scan_cache_dir sees the repo with no warnings", scan.Contains("warnings\t0", StringComparison.Ordinal) && scan.Contains($"repo\tmodel\t{Repo}", StringComparison.Ordinal), scan);
     }
 
-    // 2. Python writes, HubClient reads offline and online.
+    // 2. Snapshots: HubClient writes a whole snapshot (and the trees/{commit}.json listing); Python reads it offline and online.
+    string dotnetSnapshots = Path.Combine(root, "snapshot-by-dotnet");
+    using (var api = new HubApi(hub.CreateOptions(dotnetSnapshots)))
+    {
+        string folder = await api.DownloadSnapshotAsync(Repo);
+        Expect("python snapshot_download offline returns HubClient's snapshot", Python("snapshot-offline", dotnetSnapshots, offline: true).Trim() == folder, folder);
+        hub.ClearRequests();
+        string online = Python("snapshot-online", dotnetSnapshots, offline: false).Trim();
+        Expect("python snapshot_download online downloads nothing again", online == folder && !hub.Requests.Any(r => r.Method == "GET" && !r.Path.StartsWith("/api/", StringComparison.Ordinal)),
+            string.Join("; ", hub.Requests));
+    }
+    string pythonSnapshots = Path.Combine(root, "snapshot-by-python");
+    string pythonFolder = Python("snapshot-online", pythonSnapshots, offline: false).Trim();
+    var snapshotOffline = hub.CreateOptions(pythonSnapshots);
+    snapshotOffline.Offline = true;
+    using (var offline = new HubApi(snapshotOffline))
+    {
+        hub.ClearRequests();
+        string folder = await offline.DownloadSnapshotAsync(Repo);
+        Expect("HubClient offline snapshot finds python's snapshot, no request", folder == pythonFolder && hub.Requests.Count == 0, $"{folder} vs {pythonFolder}");
+    }
+
+    // 3. Python writes, HubClient reads offline and online.
     string pythonCache = Path.Combine(root, "written-by-python");
     string pythonOut = Python("online", pythonCache, offline: false);
     var pythonPaths = pythonOut.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')[0]).ToArray();

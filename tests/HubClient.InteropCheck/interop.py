@@ -1,6 +1,6 @@
 """Drives Python's huggingface_hub against the fake hub and a cache shared with HubClient.
 
-Usage: interop.py MODE CACHE_DIR REPO FILE...   (MODE: offline | online | scan)
+Usage: interop.py MODE CACHE_DIR REPO FILE...   (MODE: offline | online | scan | snapshot-offline | snapshot-online)
 Prints one line per file: "<path>\t<sha256 of content>", or for scan a summary line.
 """
 import hashlib
@@ -24,7 +24,7 @@ if "mode" not in inspect.signature(filelock.BaseFileLock.__init__).parameters:
     filelock.FileLock = _CompatFileLock
 
 import huggingface_hub
-from huggingface_hub import hf_hub_download, scan_cache_dir
+from huggingface_hub import hf_hub_download, scan_cache_dir, snapshot_download
 
 print(f"# huggingface_hub {huggingface_hub.__version__}", file=sys.stderr)
 if mode == "scan":
@@ -35,6 +35,9 @@ if mode == "scan":
     print(f"warnings\t{len(info.warnings)}")
     for w in info.warnings:
         print(f"warning\t{w}")
+elif mode.startswith("snapshot-"):
+    folder = snapshot_download(repo, cache_dir=cache_dir, local_files_only=(mode == "snapshot-offline"))
+    print(folder)
 else:
     for f in files:
         path = hf_hub_download(repo, f, cache_dir=cache_dir, local_files_only=(mode == "offline"))
