@@ -14,11 +14,6 @@ internal sealed class BenchSite
 {
     public const string BigRepo = "acme/big";
     public const string BigFile = "model.safetensors";
-
-    /// <summary>A smaller large file the HubClient process downloads first, untimed, so the timed run is not its JIT warm-up.</summary>
-    public const string WarmupFile = "warmup.safetensors";
-
-    public const long WarmupSize = 80L * 1024 * 1024;
     public const string SmallRepo = "acme/small";
 
     private BenchSite(string root) => Root = root;
@@ -40,10 +35,6 @@ internal sealed class BenchSite
 
     public string BigPath => Path.Combine(Root, "cdn", BigSha256);
 
-    public string WarmupSha256 { get; private set; } = "";
-
-    public string WarmupPath => Path.Combine(Root, "cdn", WarmupSha256);
-
     public string SmallPath(string repoPath) => Path.Combine([Root, "small", .. repoPath.Split('/')]);
 
     public string RevisionJsonPath => Path.Combine(Root, "api", "small-revision.json");
@@ -58,7 +49,7 @@ internal sealed class BenchSite
         site.Generate(bigSize, smallCount);
         File.WriteAllLines(site.ManifestPath,
         [
-            site.BigCommit, site.BigSha256, site.BigGitSha1, site.BigSize.ToString(CultureInfo.InvariantCulture), site.SmallCommit, site.WarmupSha256,
+            site.BigCommit, site.BigSha256, site.BigGitSha1, site.BigSize.ToString(CultureInfo.InvariantCulture), site.SmallCommit,
             .. site.SmallFiles.Select(f => f.Path + " " + f.Sha1 + " " + f.Size.ToString(CultureInfo.InvariantCulture)),
         ]);
         return site;
@@ -74,8 +65,7 @@ internal sealed class BenchSite
         site.BigGitSha1 = lines[2];
         site.BigSize = long.Parse(lines[3], CultureInfo.InvariantCulture);
         site.SmallCommit = lines[4];
-        site.WarmupSha256 = lines[5];
-        site.SmallFiles = lines[6..].Select(l => l.Split(' ')).Select(p => (p[0], p[1], long.Parse(p[2], CultureInfo.InvariantCulture))).ToList();
+        site.SmallFiles = lines[5..].Select(l => l.Split(' ')).Select(p => (p[0], p[1], long.Parse(p[2], CultureInfo.InvariantCulture))).ToList();
         return site;
     }
 
@@ -88,7 +78,6 @@ internal sealed class BenchSite
         SmallCommit = Hex(SHA1.HashData(Encoding.UTF8.GetBytes("small-commit")));
 
         (BigSha256, BigGitSha1) = WriteRandomFile(bigSize, seed: 42);
-        (WarmupSha256, _) = WriteRandomFile(WarmupSize, seed: 43);
 
         // The small-file repo: folders of 100 files, 512 B to 8 KiB each.
         var files = new List<(string, string, long)>(smallCount);

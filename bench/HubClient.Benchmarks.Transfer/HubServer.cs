@@ -135,12 +135,6 @@ internal sealed class NginxServer : IHubServer
                   add_header ETag 'W/"{{site.BigGitSha1}}"';
                   return 302 http://127.0.0.1:{{port}}/cdn/{{site.BigSha256}};
                 }
-                location ~ ^/{{BenchSite.BigRepo}}/resolve/[^/]+/{{BenchSite.WarmupFile}}$ {
-                  add_header X-Repo-Commit {{site.BigCommit}};
-                  add_header X-Linked-Etag '"{{site.WarmupSha256}}"';
-                  add_header X-Linked-Size {{BenchSite.WarmupSize}};
-                  return 302 http://127.0.0.1:{{port}}/cdn/{{site.WarmupSha256}};
-                }
                 location /cdn/ {
                   root {{root}};
                 }

@@ -59,16 +59,8 @@ internal sealed class KestrelHubServer : IHubServer
             headers.ETag = "W/\"" + site.BigGitSha1 + "\"";
             return Results.Redirect("http://127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture) + "/cdn/" + site.BigSha256);
         });
-        app.MapMethods("/" + BenchSite.BigRepo + "/resolve/{rev}/" + BenchSite.WarmupFile, getHead, (HttpContext context) =>
-        {
-            IHeaderDictionary headers = context.Response.Headers;
-            headers["X-Repo-Commit"] = site.BigCommit;
-            headers["X-Linked-Etag"] = "\"" + site.WarmupSha256 + "\"";
-            headers["X-Linked-Size"] = BenchSite.WarmupSize.ToString(CultureInfo.InvariantCulture);
-            return Results.Redirect("http://127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture) + "/cdn/" + site.WarmupSha256);
-        });
         app.MapMethods("/cdn/{sha}", getHead, (string sha) =>
-            sha == site.BigSha256 || sha == site.WarmupSha256
+            sha == site.BigSha256
                 ? Results.File(Path.Combine(site.Root, "cdn", sha), "application/octet-stream", enableRangeProcessing: true, entityTag: new EntityTagHeaderValue("\"" + sha + "\""))
                 : Results.NotFound());
         app.MapMethods("/" + BenchSite.SmallRepo + "/resolve/{rev}/{**path}", getHead, (HttpContext context, string path) =>

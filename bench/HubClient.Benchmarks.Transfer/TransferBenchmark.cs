@@ -104,113 +104,187 @@ internal sealed class TransferBenchmark
         return KestrelHubServer.Start(site);
     }
 
+    /// <summary>One way of doing a scenario, run once per round.</summary>
+    private sealed record Contender(string Tool, Func<Task<Measurement>> RunAsync);
+
+    private sealed record Measurement(double Seconds, long PeakRssKb, double CpuSeconds);
+
+    /// <summary>
+    /// Runs every contender once per round, round after round (interleaved, so that all of them see the same machine load),
+    /// and reports each one's median; also keeps each round's times for paired ratios.
+    /// </summary>
+    private async Task<Dictionary<string, List<Measurement>>> RoundsAsync(string scenario, IReadOnlyList<Contender> contenders, Func<double, string> rate)
+    {
+        var results = contenders.ToDictionary(c => c.Tool, _ => new List<Measurement>());
+        for (int round = 0; round < _options.Runs; round++)
+        {
+            foreach (Contender contender in contenders)
+            {
+                ProcessRunner.Sync();
+                results[contender.Tool].Add(await contender.RunAsync());
+            }
+        }
+        foreach (Contender contender in contenders)
+        {
+            List<Measurement> runs = results[contender.Tool];
+            Measurement median = runs.OrderBy(r => r.Seconds).ElementAt(runs.Count / 2);
+            _rows.Add(new Row(scenario, contender.Tool, median.Seconds, rate(median.Seconds), runs.Max(r => r.PeakRssKb), median.CpuSeconds));
+        }
+        return results;
+    }
+
+    private static double MedianRatio(List<Measurement> numerator, List<Measurement> denominator) =>
+        numerator.Zip(denominator, (n, d) => n.Seconds / d.Seconds).Order().ElementAt(numerator.Count / 2);
+
     private async Task BigFileAsync(BenchSite site, IHubServer server)
     {
         string scenario = $"{_options.SizeMiB} MiB file, cold";
         string url = server.Endpoint + "/cdn/" + site.BigSha256;
-        string dotnet = Environment.ProcessPath!;
-        string self = typeof(TransferBenchmark).Assembly.Location;
-        bool viaDotnet = Path.GetFileNameWithoutExtension(dotnet) == "dotnet";
-
-        foreach ((string mode, string tool) in new[] { ("parallel", "HubClient, 8 ranges, SHA-256 verified"), ("single", "HubClient, 1 stream, SHA-256 verified") })
+        // Each HubClient process downloads three times: the first pays for JIT compilation, the last is the steady state.
+        Measurement? parallelFresh = null, singleFresh = null;
+        var contenders = new List<Contender>
         {
-            var runs = new List<(double Seconds, long Rss, double Cpu)>();
-            for (int i = 0; i < _options.Runs; i++)
+            new(ParallelTool, () =>
             {
-                string cache = Path.Combine(_work, "cache-big");
-                Delete(cache);
-                ProcessRunner.Sync();
-                string[] args = viaDotnet ? [self, "download", server.Endpoint, cache, mode] : ["download", server.Endpoint, cache, mode];
-                ProcessResult result = ProcessRunner.Run(dotnet, args);
-                if (result.ExitCode != 0) throw new InvalidOperationException($"HubClient download failed: {result.Output}");
-                string[] parts = result.Output.Trim().Split(' ');
-                if (long.Parse(parts[2], CultureInfo.InvariantCulture) != BigBytes) throw new InvalidOperationException("Wrong size downloaded.");
-                runs.Add((double.Parse(parts[0], CultureInfo.InvariantCulture), long.Parse(parts[1], CultureInfo.InvariantCulture), double.Parse(parts[3], CultureInfo.InvariantCulture)));
-            }
-            (double seconds, long rss, double cpu) = Median(runs);
-            _rows.Add(new Row(scenario, tool, seconds, Mbps(BigBytes, seconds), rss, cpu));
-        }
-
+                (Measurement fresh, Measurement steady) = HubClientDownload(server, "parallel");
+                parallelFresh = fresh;
+                return Task.FromResult(steady);
+            }),
+            new(ParallelFreshTool, () => Task.FromResult(parallelFresh!)),
+            new(SingleTool, () =>
+            {
+                (Measurement fresh, Measurement steady) = HubClientDownload(server, "single");
+                singleFresh = fresh;
+                return Task.FromResult(steady);
+            }),
+            new(SingleFreshTool, () => Task.FromResult(singleFresh!)),
+        };
+        string output = Path.Combine(_work, "curl.bin");
         if (ProcessRunner.Which("curl") is { } curl)
         {
-            string output = Path.Combine(_work, "curl.bin");
-            AddExternal(scenario, "curl -o (no verification)", BigBytes, () =>
+            contenders.Add(new(CurlTool, () =>
             {
                 Delete(output);
-                return ProcessRunner.Run(curl, ["-sf", "-o", output, url]);
-            });
+                return Task.FromResult(External(ProcessRunner.Run(curl, ["-sf", "-o", output, url]), CurlTool));
+            }));
             if (ProcessRunner.Which("sha256sum") is { } sha256sum)
             {
-                AddExternal(scenario, "curl -o, then sha256sum", BigBytes, () =>
+                contenders.Add(new("curl -o, then sha256sum", () =>
                 {
                     Delete(output);
                     ProcessResult download = ProcessRunner.Run(curl, ["-sf", "-o", output, url]);
                     ProcessResult hash = ProcessRunner.Run(sha256sum, [output]);
                     if (!hash.Output.StartsWith(site.BigSha256, StringComparison.Ordinal)) throw new InvalidOperationException("curl's file has another hash.");
-                    return download with { Seconds = download.Seconds + hash.Seconds, ExitCode = download.ExitCode | hash.ExitCode, CpuSeconds = download.CpuSeconds + hash.CpuSeconds };
-                });
+                    return Task.FromResult(new Measurement(download.Seconds + hash.Seconds, Math.Max(download.PeakRssKb, hash.PeakRssKb), download.CpuSeconds + hash.CpuSeconds));
+                }));
             }
-            Delete(output);
         }
+        string aria2Dir = Path.Combine(_work, "aria2");
         if (ProcessRunner.Which("aria2c") is { } aria2c)
         {
-            string dir = Path.Combine(_work, "aria2");
-            AddExternal(scenario, "aria2c -x8 -s8 (no verification)", BigBytes, () =>
+            contenders.Add(new("aria2c -x8 -s8 (no verification)", () =>
             {
-                Delete(dir);
-                return ProcessRunner.Run(aria2c,
+                Delete(aria2Dir);
+                return Task.FromResult(External(ProcessRunner.Run(aria2c,
                 [
                     "-x8", "-s8", "-k1M", "--file-allocation=falloc", "--allow-overwrite=true", "--auto-file-renaming=false",
-                    "--console-log-level=error", "--summary-interval=0", "-q", "-d", dir, "-o", "big.bin", url,
-                ]);
-            });
-            Delete(dir);
+                    "--console-log-level=error", "--summary-interval=0", "-q", "-d", aria2Dir, "-o", "big.bin", url,
+                ]), "aria2c"));
+            }));
         }
-        await Task.CompletedTask;
+
+        Dictionary<string, List<Measurement>> results = await RoundsAsync(scenario, contenders, seconds => Mbps(BigBytes, seconds));
+        if (results.TryGetValue(CurlTool, out List<Measurement>? curlRuns))
+        {
+            _bigRatio = MedianRatio(curlRuns, results[ParallelTool]);
+            _bigFreshRatio = MedianRatio(curlRuns, results[ParallelFreshTool]);
+        }
+        Delete(output);
+        Delete(aria2Dir);
+        Delete(Path.Combine(_work, "cache-big"));
     }
+
+    private const string ParallelTool = "HubClient, 8 ranges, SHA-256 verified (warm process)";
+    private const string ParallelFreshTool = "HubClient, 8 ranges, SHA-256 verified (first download of a fresh process, incl. JIT)";
+    private const string SingleTool = "HubClient, 1 stream, SHA-256 verified (warm process)";
+    private const string SingleFreshTool = "HubClient, 1 stream, SHA-256 verified (first download of a fresh process, incl. JIT)";
+    private const string CurlTool = "curl -o (no verification)";
+    private const string SnapshotTool = "HubClient snapshot, 8 files in flight, git SHA-1 verified (in process)";
+    private double? _bigRatio;
+    private double? _bigFreshRatio;
+    private readonly Dictionary<string, double> _snapshotRatios = [];
+
+    /// <summary>
+    /// HubClient downloading the large file in a process of its own (for its own peak RSS): the first download of that
+    /// process, and its third (steady state). Each starts from an empty cache.
+    /// </summary>
+    private (Measurement Fresh, Measurement Steady) HubClientDownload(IHubServer server, string mode)
+    {
+        string dotnet = Environment.ProcessPath!;
+        string self = typeof(TransferBenchmark).Assembly.Location;
+        string cache = Path.Combine(_work, "cache-big");
+        Delete(cache);
+        string[] args = Path.GetFileNameWithoutExtension(dotnet) == "dotnet" ? [self, "download", server.Endpoint, cache, mode] : ["download", server.Endpoint, cache, mode];
+        ProcessResult result = ProcessRunner.Run(dotnet, args);
+        if (result.ExitCode != 0) throw new InvalidOperationException($"HubClient download failed: {result.Output}");
+        double[] v = result.Output.Trim().Split(' ').Select(x => double.Parse(x, CultureInfo.InvariantCulture)).ToArray();
+        if ((long)v[2] != BigBytes || (long)v[5] != BigBytes) throw new InvalidOperationException("Wrong size downloaded.");
+        long rss = (long)v[6];
+        return (new Measurement(v[0], rss, v[1]), new Measurement(v[3], rss, v[4]));
+    }
+
+    private static Measurement External(ProcessResult result, string tool) =>
+        result.ExitCode == 0 ? new Measurement(result.Seconds, result.PeakRssKb, result.CpuSeconds)
+        : throw new InvalidOperationException($"{tool} failed ({result.ExitCode}): {result.Output}");
 
     private async Task SnapshotAsync(BenchSite site, IHubServer server)
     {
         string scenario = $"snapshot, {site.SmallFiles.Count} small files, cold";
-        long bytes = site.SmallFiles.Sum(f => f.Size);
 
         // Untimed warm-up: JIT and connection pool, as a long-running process would have them.
         await HubSnapshotAsync(server, Path.Combine(_work, "cache-warmup"), ["shard-00/*"]);
         Delete(Path.Combine(_work, "cache-warmup"));
 
-        var runs = new List<(double, long, double)>();
-        for (int i = 0; i < _options.Runs; i++)
+        string cache = Path.Combine(_work, "cache-small");
+        var contenders = new List<Contender>
         {
-            string cache = Path.Combine(_work, "cache-small");
-            Delete(cache);
-            ProcessRunner.Sync();
-            TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-            var clock = Stopwatch.StartNew();
-            await HubSnapshotAsync(server, cache, null);
-            runs.Add((clock.Elapsed.TotalSeconds, 0, (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds));
-        }
-        (double hubSeconds, _, double hubCpu) = Median(runs);
-        _rows.Add(new Row(scenario, "HubClient snapshot, 8 files in flight, git SHA-1 verified (in process)", hubSeconds, FilesPerSecond(site.SmallFiles.Count, hubSeconds), 0, hubCpu));
-        Delete(Path.Combine(_work, "cache-small"));
+            new(SnapshotTool, async () =>
+            {
+                Delete(cache);
+                TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+                var clock = Stopwatch.StartNew();
+                await HubSnapshotAsync(server, cache, null);
+                return new Measurement(clock.Elapsed.TotalSeconds, 0, (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds);
+            }),
+        };
 
-        if (ProcessRunner.Which("curl") is not { } curl || ProcessRunner.Which("xargs") is not { } xargs) return;
         string outDir = Path.Combine(_work, "curl-small");
-        string Url(string path) => $"{server.Endpoint}/{BenchSite.SmallRepo}/resolve/{site.SmallCommit}/{path}";
-        var perFile = new StringBuilder();
-        foreach ((string path, _, _) in site.SmallFiles) perFile.Append(Path.Combine(outDir, path)).Append(' ').Append(Url(path)).Append('\n');
-        AddExternal(scenario, "xargs -P 8 curl, 1 file per process", site.SmallFiles.Count, () =>
+        if (ProcessRunner.Which("curl") is { } curl && ProcessRunner.Which("xargs") is { } xargs)
         {
-            Delete(outDir);
-            return ProcessRunner.Run(xargs, ["-P", "8", "-n", "2", curl, "-sf", "--create-dirs", "-o"], perFile.ToString());
-        }, filesRate: true);
-        var batched = new StringBuilder();
-        foreach ((string path, _, _) in site.SmallFiles) batched.Append("-o ").Append(Path.Combine(outDir, path)).Append(' ').Append(Url(path)).Append('\n');
-        int perProcess = (site.SmallFiles.Count + 7) / 8;
-        AddExternal(scenario, $"xargs -P 8 curl, {perProcess} files per process (keep-alive)", site.SmallFiles.Count, () =>
+            string Url(string path) => $"{server.Endpoint}/{BenchSite.SmallRepo}/resolve/{site.SmallCommit}/{path}";
+            var perFile = new StringBuilder();
+            foreach ((string path, _, _) in site.SmallFiles) perFile.Append(Path.Combine(outDir, path)).Append(' ').Append(Url(path)).Append('\n');
+            contenders.Add(new("xargs -P 8 curl, 1 file per process", () =>
+            {
+                Delete(outDir);
+                return Task.FromResult(External(ProcessRunner.Run(xargs, ["-P", "8", "-n", "2", curl, "-sf", "--create-dirs", "-o"], perFile.ToString()), "xargs curl"));
+            }));
+            var batched = new StringBuilder();
+            foreach ((string path, _, _) in site.SmallFiles) batched.Append("-o ").Append(Path.Combine(outDir, path)).Append(' ').Append(Url(path)).Append('\n');
+            int perProcess = (site.SmallFiles.Count + 7) / 8;
+            contenders.Add(new($"xargs -P 8 curl, {perProcess} files per process (keep-alive)", () =>
+            {
+                Delete(outDir);
+                return Task.FromResult(External(ProcessRunner.Run(xargs, ["-P", "8", "-n", (3 * perProcess).ToString(CultureInfo.InvariantCulture), curl, "-sf", "--create-dirs"], batched.ToString()), "xargs curl"));
+            }));
+        }
+
+        Dictionary<string, List<Measurement>> results = await RoundsAsync(scenario, contenders, seconds => FilesPerSecond(site.SmallFiles.Count, seconds));
+        foreach ((string tool, List<Measurement> runs) in results)
         {
-            Delete(outDir);
-            return ProcessRunner.Run(xargs, ["-P", "8", "-n", (3 * perProcess).ToString(CultureInfo.InvariantCulture), curl, "-sf", "--create-dirs"], batched.ToString());
-        }, filesRate: true);
+            if (tool != SnapshotTool) _snapshotRatios[tool] = MedianRatio(results[SnapshotTool], runs);
+        }
+        Delete(cache);
         Delete(outDir);
     }
 
@@ -249,20 +323,6 @@ internal sealed class TransferBenchmark
         return samples[count / 2];
     }
 
-    private void AddExternal(string scenario, string tool, long units, Func<ProcessResult> run, bool filesRate = false)
-    {
-        var runs = new List<(double, long, double)>();
-        for (int i = 0; i < _options.Runs; i++)
-        {
-            ProcessRunner.Sync();
-            ProcessResult result = run();
-            if (result.ExitCode != 0) throw new InvalidOperationException($"{tool} failed ({result.ExitCode}): {result.Output}");
-            runs.Add((result.Seconds, result.PeakRssKb, result.CpuSeconds));
-        }
-        (double seconds, long rss, double cpu) = Median(runs);
-        _rows.Add(new Row(scenario, tool, seconds, filesRate ? FilesPerSecond(units, seconds) : Mbps(units, seconds), rss, cpu));
-    }
-
     private void Print(IHubServer server)
     {
         var text = new StringBuilder();
@@ -278,17 +338,19 @@ internal sealed class TransferBenchmark
             text.AppendLine(CultureInfo.InvariantCulture, $"| {row.Scenario} | {row.Tool} | {time} | {row.Rate} | {rss} | {cpu} |");
         }
         text.AppendLine();
-        Row? hub = _rows.FirstOrDefault(r => r.Tool.StartsWith("HubClient, 8 ranges", StringComparison.Ordinal));
-        Row? curl = _rows.FirstOrDefault(r => r.Tool.StartsWith("curl -o (", StringComparison.Ordinal));
-        if (hub is not null && curl is not null)
+        Row? hub = _rows.FirstOrDefault(r => r.Tool == ParallelTool);
+        if (_bigFreshRatio is { } fresh)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"Headline: HubClient (verified) / curl (unverified) throughput = {curl.Seconds / hub.Seconds:0.00}x (target >= 0.90x); HubClient peak RSS {hub.PeakRssKb / 1024.0:0} MB (target < 150 MB).");
+            text.AppendLine(CultureInfo.InvariantCulture, $"First download of a fresh process (JIT included): HubClient / curl throughput = {fresh:0.00}x.");
         }
-        Row? snap = _rows.FirstOrDefault(r => r.Tool.StartsWith("HubClient snapshot", StringComparison.Ordinal));
-        foreach (Row xargs in _rows.Where(r => r.Tool.StartsWith("xargs", StringComparison.Ordinal)))
+        if (_bigRatio is { } ratio && hub is not null)
         {
-            if (snap is null) break;
-            text.AppendLine(CultureInfo.InvariantCulture, $"Snapshot: HubClient wall time / {xargs.Tool} = {snap.Seconds / xargs.Seconds:0.00}x (target <= 1.50x).");
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"Headline: HubClient (SHA-256 verified) / curl (unverified) throughput = {ratio:0.00}x (median of per-round ratios; target >= 0.90x). HubClient peak RSS {hub.PeakRssKb / 1024.0:0} MB (target < 150 MB).");
+        }
+        foreach ((string tool, double snapshotRatio) in _snapshotRatios)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"Snapshot: HubClient wall time / {tool} = {snapshotRatio:0.00}x (median of per-round ratios; target <= 1.50x).");
         }
         Console.WriteLine(text.ToString());
     }
@@ -299,13 +361,6 @@ internal sealed class TransferBenchmark
     private static string Mbps(long bytes, double seconds) => (bytes / 1e6 / seconds).ToString("0 MB/s", CultureInfo.InvariantCulture);
 
     private static string FilesPerSecond(long files, double seconds) => (files / seconds).ToString("0 files/s", CultureInfo.InvariantCulture);
-
-    /// <summary>The run of median time (with its CPU), and the highest peak RSS of all runs.</summary>
-    private static (double Seconds, long Rss, double Cpu) Median(List<(double Seconds, long Rss, double Cpu)> runs)
-    {
-        var sorted = runs.OrderBy(r => r.Seconds).ToList();
-        return (sorted[sorted.Count / 2].Seconds, runs.Max(r => r.Rss), sorted[sorted.Count / 2].Cpu);
-    }
 
     private void Cleanup()
     {
