@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end transfer benchmark: see bench/README-transfer.md.
-# Usage: bench/run-transfer.sh [--size-mib 1024] [--files 2000] [--runs 3] [--work-dir DIR] [--kestrel]
+# Usage: bench/run-transfer.sh [--size-mib 1024] [--files 2000] [--runs 3] [--work-dir DIR] [--kestrel] [--keep]
+# The data goes to a fresh folder under --work-dir (default $TMPDIR or /tmp), deleted at the end unless --keep.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

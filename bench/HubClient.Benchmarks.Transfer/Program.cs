@@ -6,7 +6,8 @@ using HubClient.Benchmarks.Transfer;
 // Modes:
 //   (none)                                   the whole benchmark (see bench/README-transfer.md)
 //   serve <root> <port>                      the Kestrel fallback server (child process)
-//   download <endpoint> <cache> <mode>       one HubClient download of the large file (child process, for its peak RSS)
+//   download <endpoint> <cache> <mode>       HubClient downloads of the large file (child process, for its peak RSS)
+//   snapshot <endpoint> <cache> <n>          the small-file snapshot n times (profiling aid)
 string[] cli = Environment.GetCommandLineArgs()[1..];
 if (cli.Length > 0 && cli[0] == "serve")
 {
@@ -17,7 +18,29 @@ if (cli.Length > 0 && cli[0] == "download")
 {
     return await ChildDownloadAsync(cli[1], cli[2], cli[3]);
 }
+if (cli.Length > 0 && cli[0] == "snapshot")
+{
+    return await ChildSnapshotAsync(cli[1], cli[2], int.Parse(cli[3], CultureInfo.InvariantCulture));
+}
 return await new TransferBenchmark(BenchOptions.Parse(cli)).RunAsync();
+
+// Profiling aid: the small-file snapshot n times in one process (a fresh cache each time), printing wall and CPU seconds.
+static async Task<int> ChildSnapshotAsync(string endpoint, string cache, int count)
+{
+    for (int i = 0; i < count; i++)
+    {
+        // A new folder each time: deleting thousands of files just before creating as many makes ext4's inode allocator
+        // scan past the recently deleted ones, which would measure the file system, not the client.
+        using var api = new HubApi(new HubApiOptions { Endpoint = endpoint, CacheDirectory = Path.Combine(cache, i.ToString(CultureInfo.InvariantCulture)), Token = null });
+        TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        await api.DownloadSnapshotAsync(BenchSite.SmallRepo);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{clock.Elapsed.TotalSeconds:0.000} s, CPU {(Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds:0.000} s"));
+    }
+    Directory.Delete(cache, recursive: true);
+    return 0;
+}
 
 static async Task<int> ChildDownloadAsync(string endpoint, string cache, string mode)
 {

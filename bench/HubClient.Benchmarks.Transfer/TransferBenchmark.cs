@@ -4,14 +4,14 @@ using System.Text;
 
 namespace HubClient.Benchmarks.Transfer;
 
-internal sealed record BenchOptions(long SizeMiB, int Files, int Runs, string? WorkDirectory, bool ForceKestrel)
+internal sealed record BenchOptions(long SizeMiB, int Files, int Runs, string? WorkDirectory, bool ForceKestrel, bool Keep)
 {
     public static BenchOptions Parse(string[] args)
     {
         long size = 1024;
         int files = 2000, runs = 3;
         string? work = null;
-        bool kestrel = false;
+        bool kestrel = false, keep = false;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -21,10 +21,11 @@ internal sealed record BenchOptions(long SizeMiB, int Files, int Runs, string? W
                 case "--runs": runs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
                 case "--work-dir": work = args[++i]; break;
                 case "--kestrel": kestrel = true; break;
-                default: throw new ArgumentException($"Unknown option {args[i]}. Options: --size-mib N --files N --runs N --work-dir DIR --kestrel");
+                case "--keep": keep = true; break;
+                default: throw new ArgumentException($"Unknown option {args[i]}. Options: --size-mib N --files N --runs N --work-dir DIR --kestrel --keep");
             }
         }
-        return new BenchOptions(size, files, runs, work, kestrel);
+        return new BenchOptions(size, files, runs, work, kestrel, keep);
     }
 }
 
@@ -44,7 +45,7 @@ internal sealed class TransferBenchmark
     public TransferBenchmark(BenchOptions options)
     {
         _options = options;
-        _work = options.WorkDirectory ?? Path.Combine(Path.GetTempPath(), "hubclient-bench-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        _work = Path.Combine(options.WorkDirectory ?? Path.GetTempPath(), "hubclient-bench-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
     }
 
     private long BigBytes => _options.SizeMiB * 1024 * 1024;
@@ -105,7 +106,7 @@ internal sealed class TransferBenchmark
     }
 
     /// <summary>One way of doing a scenario, run once per round.</summary>
-    private sealed record Contender(string Tool, Func<Task<Measurement>> RunAsync);
+    private sealed record Contender(string Tool, Func<int, Task<Measurement>> RunAsync);
 
     private sealed record Measurement(double Seconds, long PeakRssKb, double CpuSeconds);
 
@@ -121,7 +122,7 @@ internal sealed class TransferBenchmark
             foreach (Contender contender in contenders)
             {
                 ProcessRunner.Sync();
-                results[contender.Tool].Add(await contender.RunAsync());
+                results[contender.Tool].Add(await contender.RunAsync(round));
             }
         }
         foreach (Contender contender in contenders)
@@ -144,32 +145,32 @@ internal sealed class TransferBenchmark
         Measurement? parallelFresh = null, singleFresh = null;
         var contenders = new List<Contender>
         {
-            new(ParallelTool, () =>
+            new(ParallelTool, _ =>
             {
                 (Measurement fresh, Measurement steady) = HubClientDownload(server, "parallel");
                 parallelFresh = fresh;
                 return Task.FromResult(steady);
             }),
-            new(ParallelFreshTool, () => Task.FromResult(parallelFresh!)),
-            new(SingleTool, () =>
+            new(ParallelFreshTool, _ => Task.FromResult(parallelFresh!)),
+            new(SingleTool, _ =>
             {
                 (Measurement fresh, Measurement steady) = HubClientDownload(server, "single");
                 singleFresh = fresh;
                 return Task.FromResult(steady);
             }),
-            new(SingleFreshTool, () => Task.FromResult(singleFresh!)),
+            new(SingleFreshTool, _ => Task.FromResult(singleFresh!)),
         };
         string output = Path.Combine(_work, "curl.bin");
         if (ProcessRunner.Which("curl") is { } curl)
         {
-            contenders.Add(new(CurlTool, () =>
+            contenders.Add(new(CurlTool, _ =>
             {
                 Delete(output);
                 return Task.FromResult(External(ProcessRunner.Run(curl, ["-sf", "-o", output, url]), CurlTool));
             }));
             if (ProcessRunner.Which("sha256sum") is { } sha256sum)
             {
-                contenders.Add(new("curl -o, then sha256sum", () =>
+                contenders.Add(new("curl -o, then sha256sum", _ =>
                 {
                     Delete(output);
                     ProcessResult download = ProcessRunner.Run(curl, ["-sf", "-o", output, url]);
@@ -182,7 +183,7 @@ internal sealed class TransferBenchmark
         string aria2Dir = Path.Combine(_work, "aria2");
         if (ProcessRunner.Which("aria2c") is { } aria2c)
         {
-            contenders.Add(new("aria2c -x8 -s8 (no verification)", () =>
+            contenders.Add(new("aria2c -x8 -s8 (no verification)", _ =>
             {
                 Delete(aria2Dir);
                 return Task.FromResult(External(ProcessRunner.Run(aria2c,
@@ -242,15 +243,16 @@ internal sealed class TransferBenchmark
         string scenario = $"snapshot, {site.SmallFiles.Count} small files, cold";
 
         // Untimed warm-up: JIT and connection pool, as a long-running process would have them.
-        await HubSnapshotAsync(server, Path.Combine(_work, "cache-warmup"), ["shard-00/*"]);
-        Delete(Path.Combine(_work, "cache-warmup"));
+        string small = Path.Combine(_work, "small");
+        await HubSnapshotAsync(server, Path.Combine(small, "warmup"), null);
 
-        string cache = Path.Combine(_work, "cache-small");
+        // Every run writes into a folder of its own, all deleted at the end: deleting thousands of files just before creating
+        // as many makes ext4's inode allocator scan past the recently deleted ones (measuring the file system, not the tools).
         var contenders = new List<Contender>
         {
-            new(SnapshotTool, async () =>
+            new(SnapshotTool, async round =>
             {
-                Delete(cache);
+                string cache = Path.Combine(small, "hubclient-" + round.ToString(CultureInfo.InvariantCulture));
                 TimeSpan cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
                 var clock = Stopwatch.StartNew();
                 await HubSnapshotAsync(server, cache, null);
@@ -258,24 +260,29 @@ internal sealed class TransferBenchmark
             }),
         };
 
-        string outDir = Path.Combine(_work, "curl-small");
         if (ProcessRunner.Which("curl") is { } curl && ProcessRunner.Which("xargs") is { } xargs)
         {
             string Url(string path) => $"{server.Endpoint}/{BenchSite.SmallRepo}/resolve/{site.SmallCommit}/{path}";
-            var perFile = new StringBuilder();
-            foreach ((string path, _, _) in site.SmallFiles) perFile.Append(Path.Combine(outDir, path)).Append(' ').Append(Url(path)).Append('\n');
-            contenders.Add(new("xargs -P 8 curl, 1 file per process", () =>
+            string List(string outDir, bool batched)
             {
-                Delete(outDir);
-                return Task.FromResult(External(ProcessRunner.Run(xargs, ["-P", "8", "-n", "2", curl, "-sf", "--create-dirs", "-o"], perFile.ToString()), "xargs curl"));
+                var list = new StringBuilder();
+                foreach ((string path, _, _) in site.SmallFiles)
+                {
+                    list.Append(batched ? "-o " : "").Append(Path.Combine(outDir, path)).Append(' ').Append(Url(path)).Append('\n');
+                }
+                return list.ToString();
+            }
+            contenders.Add(new("xargs -P 8 curl, 1 file per process", round =>
+            {
+                string outDir = Path.Combine(small, "curl-" + round.ToString(CultureInfo.InvariantCulture));
+                return Task.FromResult(External(ProcessRunner.Run(xargs, ["-P", "8", "-n", "2", curl, "-sf", "--create-dirs", "-o"], List(outDir, false)), "xargs curl"));
             }));
-            var batched = new StringBuilder();
-            foreach ((string path, _, _) in site.SmallFiles) batched.Append("-o ").Append(Path.Combine(outDir, path)).Append(' ').Append(Url(path)).Append('\n');
             int perProcess = (site.SmallFiles.Count + 7) / 8;
-            contenders.Add(new($"xargs -P 8 curl, {perProcess} files per process (keep-alive)", () =>
+            contenders.Add(new($"xargs -P 8 curl, {perProcess} files per process (keep-alive)", round =>
             {
-                Delete(outDir);
-                return Task.FromResult(External(ProcessRunner.Run(xargs, ["-P", "8", "-n", (3 * perProcess).ToString(CultureInfo.InvariantCulture), curl, "-sf", "--create-dirs"], batched.ToString()), "xargs curl"));
+                string outDir = Path.Combine(small, "curl-batched-" + round.ToString(CultureInfo.InvariantCulture));
+                return Task.FromResult(External(ProcessRunner.Run(
+                    xargs, ["-P", "8", "-n", (3 * perProcess).ToString(CultureInfo.InvariantCulture), curl, "-sf", "--create-dirs"], List(outDir, true)), "xargs curl"));
             }));
         }
 
@@ -284,8 +291,7 @@ internal sealed class TransferBenchmark
         {
             if (tool != SnapshotTool) _snapshotRatios[tool] = MedianRatio(results[SnapshotTool], runs);
         }
-        Delete(cache);
-        Delete(outDir);
+        Delete(small);
     }
 
     private static async Task HubSnapshotAsync(IHubServer server, string cache, string[]? allow)
@@ -364,7 +370,7 @@ internal sealed class TransferBenchmark
 
     private void Cleanup()
     {
-        if (_options.WorkDirectory is null) Delete(_work);
+        if (!_options.Keep) Delete(_work);
     }
 
     private static void Delete(string path)
