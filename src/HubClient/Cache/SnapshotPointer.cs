@@ -35,6 +35,20 @@ internal static class SnapshotPointer
 
     private static bool TryCreateSymlink(string pointer, string relativeTarget)
     {
+        try
+        {
+            // Usually nothing is there yet: one symlink(2), no temp name.
+            File.CreateSymbolicLink(pointer, relativeTarget);
+            return true;
+        }
+        catch (IOException) when (new FileInfo(pointer).LinkTarget is not null || File.Exists(pointer))
+        {
+            // Something is there (another writer, an older copy): replace it atomically below.
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or PlatformNotSupportedException)
+        {
+            return false;
+        }
         string temp = AtomicFile.TempSibling(pointer);
         try
         {
