@@ -3,10 +3,20 @@ namespace HubClient;
 /// <summary>
 /// Brings one blob into <c>blobs/{etag}</c>, verified, safely against other threads and processes: takes the blob's lock,
 /// continues the resumable partial <c>{etag}.incomplete</c> when it can own it, otherwise downloads to a unique temp name,
-/// and publishes with an atomic rename. Returns whether this call published the blob.
+/// and publishes with an atomic rename. Large blobs (<see cref="TransferOptions.ParallelThreshold"/>) go in parallel ranges
+/// with their own resumable partial; small ones (<see cref="LockFreeMaxSize"/>) skip the lock. Returns whether this call
+/// published the blob.
 /// </summary>
 internal sealed class BlobFetcher
 {
+    /// <summary>
+    /// Blobs up to this size (when no resumable partial of theirs exists) are fetched without the inter-process lock,
+    /// into a unique temp file published by atomic rename: the lock would cost more file operations than a duplicate
+    /// download of a small file by a concurrent process, and there is nothing worth resuming. A snapshot of thousands of
+    /// small files also leaves no thousands of lock files behind.
+    /// </summary>
+    internal const long LockFreeMaxSize = 1024 * 1024;
+
     private readonly HubHttp _http;
     private readonly SingleStreamDownloader _singleStream;
     private readonly ParallelRangeDownloader _parallel;
@@ -24,17 +34,32 @@ internal sealed class BlobFetcher
         if (!force && File.Exists(blobPath)) return false;
         Directory.CreateDirectory(layout.BlobsDirectory);
 
+        bool parallel = _http.Options.Transfer.UseParallel(request.Size);
+        if (!parallel && request.Size <= LockFreeMaxSize && !File.Exists(layout.IncompletePath(request.Etag)))
+        {
+            await DownloadAsync(layout, request, lockHeld: false, force, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+
         using BlobLock blobLock = await BlobLock.AcquireAsync(
             layout.LockPath(request.Etag), _http.Options.LockTimeout, () => !force && File.Exists(blobPath), cancellationToken).ConfigureAwait(false);
         if (!force && File.Exists(blobPath)) return false; // Another process published it while we waited.
 
-        if (_http.Options.Transfer.UseParallel(request.Size)
+        if (parallel
             && await TryParallelAsync(layout, request, blobLock.IsHeld, force, cancellationToken).ConfigureAwait(false))
         {
             return true;
         }
 
-        (FileStream file, string tempPath, bool resumable) = OpenPartial(layout, request.Etag, blobLock.IsHeld);
+        await DownloadAsync(layout, request, blobLock.IsHeld, force, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Downloads in one stream into the shared partial (with the lock) or a unique temp file, and publishes the blob.</summary>
+    private async Task DownloadAsync(RepoCacheLayout layout, BlobDownloadRequest request, bool lockHeld, bool force, CancellationToken cancellationToken)
+    {
+        string blobPath = layout.BlobPath(request.Etag);
+        (FileStream file, string tempPath, bool resumable) = OpenPartial(layout, request.Etag, lockHeld);
         bool published = false;
         try
         {
@@ -45,7 +70,6 @@ internal sealed class BlobFetcher
             }
             File.Move(tempPath, blobPath, overwrite: true);
             published = true;
-            return true;
         }
         finally
         {

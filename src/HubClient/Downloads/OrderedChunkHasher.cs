@@ -104,6 +104,9 @@ internal sealed class OrderedChunkHasher : IDisposable
         return _hasher.FinishHex();
     }
 
+    /// <summary>Waits for the background pass to stop (cancel its token first); it never throws.</summary>
+    public Task DrainAsync() => Volatile.Read(ref _runner);
+
     public void Dispose() => _hasher.Dispose();
 
     private void TryStartRunner()

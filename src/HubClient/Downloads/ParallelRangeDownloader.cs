@@ -60,7 +60,7 @@ internal sealed class ParallelRangeDownloader
             state ??= new ChunkState(request.Etag, plan);
             try
             {
-                await RunAsync(request, file, state, stateFile, resumed, cancellationToken).ConfigureAwait(false);
+                await AttemptAsync(request, file, state, stateFile, resumed, cancellationToken).ConfigureAwait(false);
             }
             catch (HubIntegrityException) when (resumed)
             {
@@ -70,18 +70,38 @@ internal sealed class ParallelRangeDownloader
                 RandomAccess.SetLength(file, 0);
                 RandomAccess.SetLength(file, request.Size);
                 if (stateFile is not null) await stateFile.SaveAsync(state, cancellationToken).ConfigureAwait(false);
-                await RunAsync(request, file, state, stateFile, resumed: false, cancellationToken).ConfigureAwait(false);
+                await AttemptAsync(request, file, state, stateFile, resumed: false, cancellationToken).ConfigureAwait(false);
             }
         }
     }
 
-    private async Task RunAsync(
+    /// <summary>One attempt: validate what an earlier run left, fetch the missing chunks, check the whole file's hash.</summary>
+    private async Task AttemptAsync(
         BlobDownloadRequest request, SafeFileHandle file, ChunkState state, ChunkStateFile? stateFile, bool resumed, CancellationToken cancellationToken)
     {
         TransferOptions options = _http.Options.Transfer;
         ChunkPlan plan = state.Plan;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var hasher = new OrderedChunkHasher(file, plan, request.Etag, options.BufferSize, stop.Token);
+        var hasher = new OrderedChunkHasher(file, plan, request.Etag, options.BufferSize, stop.Token);
+        try
+        {
+            await RunAsync(request, file, state, stateFile, resumed, hasher, stop, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The hashing pass may still be reading when a connection failed: stop it before its hash state goes away.
+            await stop.CancelAsync().ConfigureAwait(false);
+            await hasher.DrainAsync().ConfigureAwait(false);
+            hasher.Dispose();
+        }
+    }
+
+    private async Task RunAsync(
+        BlobDownloadRequest request, SafeFileHandle file, ChunkState state, ChunkStateFile? stateFile, bool resumed,
+        OrderedChunkHasher hasher, CancellationTokenSource stop, CancellationToken cancellationToken)
+    {
+        TransferOptions options = _http.Options.Transfer;
+        ChunkPlan plan = state.Plan;
 
         if (resumed && await ResumedChunkValidator.ValidateAsync(file, state, hasher, options.BufferSize, cancellationToken).ConfigureAwait(false) > 0)
         {

@@ -49,6 +49,17 @@ public sealed class SnapshotDownloadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Small_files_are_published_without_lock_files_or_temp_files_left_behind()
+    {
+        await _f.Api.DownloadSnapshotAsync(Repo);
+
+        string locks = Path.Combine(_f.CacheDirectory, ".locks", "models--acme--tiny-model");
+        Assert.False(Directory.Exists(locks) && Directory.EnumerateFiles(locks).Any());
+        Assert.Equal(_commit.Files.Values.Select(f => f.Etag).Order(), Directory.GetFiles(Path.Combine(RepoDir, "blobs")).Select(Path.GetFileName).Order());
+        Assert.All(AllFiles, p => Assert.NotNull(new FileInfo(Path.Combine([SnapshotDir, .. p.Split('/')])).LinkTarget));
+    }
+
+    [Fact]
     public async Task Listing_is_cached_in_python_format_under_trees()
     {
         await _f.Api.DownloadSnapshotAsync(Repo);

@@ -128,6 +128,47 @@ public sealed class ParallelDownloadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Chunk_of_a_cancelled_run_damaged_on_disk_is_fetched_again_with_the_missing_ones()
+    {
+        using var cts = new CancellationTokenSource();
+        var progress = new SynchronousProgress<DownloadProgress>(p =>
+        {
+            if (p.BytesDownloaded >= Weights.Length / 2) cts.Cancel();
+        });
+        _f.Hub.InjectFault(FakeFault.Drip(4096, TimeSpan.FromMilliseconds(5)), r => r.IsCdn && RangeStart(r) >= Weights.Length / 2, times: null);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            _f.Api.DownloadFileAsync(Repo, File1, new DownloadFileOptions { Progress = progress }, cts.Token));
+        _f.Hub.ClearFaults();
+        int[] done = Enumerable.Range(0, Chunks).Where(ReadState().IsComplete).ToArray();
+        int damaged = done[0];
+        using (FileStream partial = File.OpenWrite(DataPath))
+        {
+            partial.Position = ((long)damaged * Chunk) + 123;
+            partial.WriteByte(0x42);
+        }
+        _f.Hub.ClearRequests();
+
+        string path = await _f.Api.DownloadFileAsync(Repo, File1);
+
+        Assert.Equal(Weights, await File.ReadAllBytesAsync(path));
+        string?[] expected = Enumerable.Range(0, Chunks).Except(done).Append(damaged).Select(RangeOf).Order().ToArray();
+        Assert.Equal(expected, CdnGets.Select(r => r.Range).Order());
+    }
+
+    [Fact]
+    public async Task Large_file_into_a_local_directory_goes_in_parallel_ranges_too()
+    {
+        string dir = _f.Temp.Combine("local");
+
+        string path = await _f.Api.DownloadFileAsync(Repo, File1, new DownloadFileOptions { LocalDirectory = dir });
+
+        Assert.Equal(Path.Combine(dir, File1), path);
+        Assert.Equal(Weights, await File.ReadAllBytesAsync(path));
+        Assert.Equal(Chunks, CdnGets.Length);
+        Assert.DoesNotContain(Directory.GetFiles(dir), f => f.EndsWith(".incomplete", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_chunk_damaged_on_disk_between_runs_is_fetched_again()
     {
         // An earlier run finished chunks 0-9; then a byte of chunk 3 rotted on disk.
