@@ -6,7 +6,8 @@ namespace HubClient.Tests.Cache;
 /// </summary>
 public sealed class PythonCacheLayoutTests : IAsyncLifetime
 {
-    private static readonly byte[] Weights = Bytes.Random(4096, seed: 3);
+    // Above BlobFetcher.LockFreeMaxSize, so the download takes the blob lock (small blobs skip it).
+    private static readonly byte[] Weights = Bytes.Random(1_200_000, seed: 3);
     private readonly HubFixture _f = new();
 
     public Task InitializeAsync() => Task.CompletedTask;
