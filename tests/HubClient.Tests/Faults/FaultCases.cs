@@ -188,6 +188,14 @@ public static class FaultCases
                 // Without a HEAD the resolve URL itself answers with the CDN's address.
                 if (!c.Path.MakesHead) Assert.Equal(302, Assert.Single(c.Hub.Requests, r => c.ResolveHop(r)).StatusCode);
             }),
+        new("absolute redirect to a location that is not http(s)", Lfs,
+            c => c.Hub.InjectFault(FakeFault.Redirect("ftp://files.example.com/model.bin"), c.Download),
+            typeof(HubProtocolException),
+            c => Assert.Contains("'ftp'", c.Error!.Message, StringComparison.Ordinal)),
+        new("bytes located at a location that is not http(s)", Lfs,
+            c => c.Hub.InjectFault(FakeFault.Header("Location", "ftp://files.example.com/model.bin"), c.Locator),
+            typeof(HubProtocolException),
+            c => Assert.Contains("'ftp'", c.Error!.Message, StringComparison.Ordinal)),
         new("absolute redirect on the download GET", Git,
             c => c.Hub.InjectFault(FakeFault.Redirect($"{c.Hub.CdnEndpoint}/cdn/{c.File.Sha256}/{Git}"), c.Download),
             Check: c => Assert.Equal([302, 200], c.Gets.Select(g => g.StatusCode))),

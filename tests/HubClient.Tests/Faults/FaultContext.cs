@@ -44,6 +44,12 @@ public sealed class FaultContext
     }
 
     /// <summary>
+    /// The request whose answer names where the bytes are: the HEAD on the resolve URL (its <c>Location</c>), or on the
+    /// snapshot path, which makes no HEAD, the GET of an LFS file's resolve URL (<see cref="ResolveHop"/>).
+    /// </summary>
+    public Func<FakeHubRequest, bool> Locator => Path.MakesHead ? RequestFilters.Metadata(File.Path) : ResolveHop;
+
+    /// <summary>
     /// The requests that tell the client about the file before any byte moves: the HEAD on its resolve URL, or, on the
     /// snapshot path (which makes no HEAD), the JSON API's repo info (<c>/revision/</c>) and tree listing (<c>/tree/</c>).
     /// </summary>

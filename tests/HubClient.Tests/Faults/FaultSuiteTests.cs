@@ -65,6 +65,7 @@ public sealed class FaultSuiteTests
         {
             Assert.True(context.Error?.GetType() == fault.Throws, $"Expected {fault.Throws.Name}, got {context.Error?.ToString() ?? "success"}");
         }
+        if (context.Error is HubIntegrityException or HubFileChangedException) AssertBadBytesDiscarded(context);
         fault.Check?.Invoke(context);
         AssertCacheHoldsOnlyVerifiedData(context, commit);
         AssertTokenStayedHome(f, context.Error);
@@ -85,6 +86,17 @@ public sealed class FaultSuiteTests
         CacheInvariants.AssertSnapshotsVerified(context.CacheDirectory);
         string pointer = Path.Combine(context.RepoDir, "snapshots", commit.Sha, context.File.Path);
         if (CacheInvariants.EntryExists(pointer)) Assert.Equal(context.File.Content, File.ReadAllBytes(pointer));
+    }
+
+    /// <summary>
+    /// Bytes that failed their hash, or came from another version of the file, are deleted (as both exceptions promise): no
+    /// partial of the file keeps any, for the next call to build on.
+    /// </summary>
+    private static void AssertBadBytesDiscarded(FaultContext context)
+    {
+        string blobs = Path.Combine(context.RepoDir, "blobs");
+        string[] partials = Directory.Exists(blobs) ? Directory.GetFiles(blobs, context.File.Etag + ".*incomplete") : [];
+        Assert.All(partials, p => Assert.True(new FileInfo(p).Length == 0, $"'{Path.GetFileName(p)}' kept {new FileInfo(p).Length} bytes after {context.Error!.GetType().Name}."));
     }
 
     private static void AssertTokenStayedHome(HubFixture f, Exception? error)
