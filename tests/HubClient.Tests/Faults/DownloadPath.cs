@@ -12,7 +12,9 @@ namespace HubClient.Tests.Faults;
 /// Whether the path asks for the file's metadata with a HEAD on its resolve URL. The snapshot download does not: it resolves
 /// the revision and lists the tree through the JSON API, then GETs the resolve URL (which redirects LFS files to the CDN).
 /// </param>
-public sealed record DownloadPath(string Name, Action<HubApiOptions> Configure, Func<HubApi, string, string, Task<string>> Download, bool MakesHead = true)
+/// <param name="SplitsLargeFiles">Whether files larger than <see cref="Chunk"/> come as parallel ranges on this path.</param>
+public sealed record DownloadPath(
+    string Name, Action<HubApiOptions> Configure, Func<HubApi, string, string, Task<string>> Download, bool MakesHead = true, bool SplitsLargeFiles = false)
 {
     /// <summary>The chunk size of <see cref="ParallelRanges"/>: the fault rows' LFS file is five chunks (four full, one short).</summary>
     public const int Chunk = 128 * 1024;
@@ -31,7 +33,8 @@ public sealed record DownloadPath(string Name, Action<HubApiOptions> Configure, 
     public static readonly DownloadPath ParallelRanges = new(
         "parallel-ranges",
         o => o.Transfer = new TransferOptions { ParallelThreshold = Chunk, ChunkSize = Chunk, MaxConnections = Connections, BufferSize = 16 * 1024 },
-        (api, repo, path) => api.DownloadFileAsync(repo, path));
+        (api, repo, path) => api.DownloadFileAsync(repo, path),
+        SplitsLargeFiles: true);
 
     /// <summary><see cref="HubApi.DownloadSnapshotAsync"/> selecting just the file; returns the file's path inside the snapshot.</summary>
     public static readonly DownloadPath Snapshot = new(
@@ -44,11 +47,16 @@ public sealed record DownloadPath(string Name, Action<HubApiOptions> Configure, 
         },
         MakesHead: false);
 
+    /// <summary>
+    /// <see cref="Snapshot"/> with the transfer settings of <see cref="ParallelRanges"/>: the ranges start at the resolve URL
+    /// (no HEAD told the client the CDN's address), whose redirect every connection then follows.
+    /// </summary>
     public static readonly DownloadPath SnapshotRanges = new(
         "snapshot-ranges",
         ParallelRanges.Configure,
         Snapshot.Download,
-        MakesHead: false);
+        MakesHead: false,
+        SplitsLargeFiles: true);
 
     public static IReadOnlyList<DownloadPath> All { get; } = [SingleStream, ParallelRanges, Snapshot, SnapshotRanges];
 

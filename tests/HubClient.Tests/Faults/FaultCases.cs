@@ -27,11 +27,11 @@ public static class FaultCases
     /// <summary>The paths that ask for a file's metadata with a HEAD (a header of that answer can be broken).</summary>
     private static readonly DownloadPath[] HeadPaths = [.. DownloadPath.All.Where(p => p.MakesHead)];
 
-    /// <summary>The path that fetches the LFS file as ranges (faults of one range among several).</summary>
-    private static readonly DownloadPath[] RangedPaths = [DownloadPath.ParallelRanges, DownloadPath.SnapshotRanges];
+    /// <summary>The paths that fetch the LFS file as ranges (faults of one range among several).</summary>
+    private static readonly DownloadPath[] RangedPaths = [.. DownloadPath.All.Where(p => p.SplitsLargeFiles)];
 
-    /// <summary>The path that learns about files from the JSON API and GETs the resolve URL without a HEAD.</summary>
-    private static readonly DownloadPath[] SnapshotPaths = [DownloadPath.Snapshot, DownloadPath.SnapshotRanges];
+    /// <summary>The paths that learn about files from the JSON API and GET the resolve URL without a HEAD (snapshots).</summary>
+    private static readonly DownloadPath[] SnapshotPaths = [.. DownloadPath.All.Where(p => !p.MakesHead)];
 
     public static IReadOnlyList<FaultCase> All { get; } =
     [
@@ -300,7 +300,8 @@ public static class FaultCases
 
     /// <summary>
     /// Each range of the parallel download, in order: the first alone, then every chunk asked until it was whole, each
-    /// retry continuing from no earlier than the last attempt (never from the chunk's start again after progress).
+    /// retry continuing from no earlier than the last attempt (never from the chunk's start again after progress), the
+    /// last attempt receiving exactly the rest of the chunk.
     /// </summary>
     private static void AssertRangesResumed(FaultContext c, int failures)
     {
@@ -314,6 +315,7 @@ public static class FaultCases
             long[] starts = chunk.Select(g => Start(g.Range)).ToArray();
             Assert.Equal(Start(ChunkRanges.Single(r => End(r) == chunk.Key)), starts[0]);
             Assert.True(starts.Zip(starts.Skip(1)).All(p => p.Second >= p.First), "Retries never go back: " + string.Join(",", starts));
+            Assert.Equal(chunk.Key - starts[^1] + 1, chunk.Last().BytesSent);
         }
     }
 

@@ -17,8 +17,8 @@ public sealed class FaultContext
 
     public Exception? Error { get; set; }
 
-    /// <summary>Whether the file's bytes come as parallel ranges on this path (the LFS file on <see cref="DownloadPath.ParallelRanges"/>).</summary>
-    public bool Ranged => (Path == DownloadPath.ParallelRanges || Path == DownloadPath.SnapshotRanges) && File.Size >= DownloadPath.Chunk;
+    /// <summary>Whether the file's bytes come as parallel ranges on this path (the LFS file on a path that splits large files).</summary>
+    public bool Ranged => Path.SplitsLargeFiles && File.Size > DownloadPath.Chunk;
 
     /// <summary>
     /// The GETs that carry the file's bytes: the CDN's for an LFS file, the resolve URL's (and wherever it redirects) for a
