@@ -28,6 +28,10 @@ public partial class HubApi
     /// <exception cref="EntryNotFoundException">The file does not exist at that revision.</exception>
     /// <exception cref="LocalEntryNotFoundException">Offline (or the hub unreachable) and the file is not cached.</exception>
     /// <exception cref="HubIntegrityException">The downloaded bytes did not match their hash (nothing was published).</exception>
+    /// <exception cref="HubFileChangedException">
+    /// The file changed on the server while it downloaded in parallel ranges (a range with another validator, 412 to
+    /// <c>If-Match</c>, another size): nothing was published and its partial was deleted; call again for the new version.
+    /// </exception>
     /// <exception cref="RateLimitedException">The hub kept answering 429.</exception>
     /// <exception cref="HubProtocolException">The download was redirected in a loop or to a location that is not http(s).</exception>
     /// <exception cref="HubException">The download kept failing (server errors, dropped connections without progress); the partial is kept.</exception>

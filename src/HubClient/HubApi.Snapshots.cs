@@ -28,6 +28,12 @@ public partial class HubApi
     /// <exception cref="HubIntegrityException">A file's bytes did not match its hash (nothing was published for it).</exception>
     /// <exception cref="HubFileChangedException">A file changed on the server while it downloaded.</exception>
     /// <exception cref="RateLimitedException">The hub kept answering 429.</exception>
+    /// <exception cref="HubProtocolException">A file's download was redirected in a loop or to a location that is not http(s).</exception>
+    /// <exception cref="HubException">
+    /// A file's download kept failing (server errors, dropped connections without progress); verified files stay in the
+    /// cache and the partial is kept.
+    /// </exception>
+    /// <exception cref="IOException">Writing to the cache failed (disk full, file too large, read-only); the partial is kept.</exception>
     public virtual Task<string> DownloadSnapshotAsync(string repoId, SnapshotDownloadOptions? options = null, CancellationToken cancellationToken = default)
     {
         RepoId.Validate(repoId);

@@ -50,6 +50,7 @@ internal sealed class ChunkFetcher
             try
             {
                 (Uri uri, int version) = _location.Current;
+                HubHttp.EnsureHttpLocation(uri); // A location of another scheme (from the hub or a redirect) is a protocol error.
                 string? ifMatch = _validator.IfMatch;
                 long from = cursor.Value;
                 using HttpResponseMessage response = await _http.SendAsync(

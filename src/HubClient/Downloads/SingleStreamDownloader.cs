@@ -154,6 +154,8 @@ internal sealed class SingleStreamDownloader
             if (read == 0) return position;
             if (position + read > request.Size)
             {
+                // The body is not the file announced: the bytes already written are suspect too, never resume from them.
+                file.SetLength(0);
                 throw new HubIntegrityException(
                     $"The server sent more than the {request.Size} bytes announced for '{request.RepoPath}'.",
                     request.RepoPath, request.Size.ToString(System.Globalization.CultureInfo.InvariantCulture), "more");

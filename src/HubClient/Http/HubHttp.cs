@@ -109,10 +109,7 @@ internal sealed class HubHttp
         Uri current = uri;
         for (int hop = 0; ; hop++)
         {
-            if (current.Scheme != Uri.UriSchemeHttps && current.Scheme != Uri.UriSchemeHttp)
-            {
-                throw new HubProtocolException($"Refusing to download from a '{current.Scheme}' location; only http and https are followed.", null);
-            }
+            EnsureHttpLocation(current);
             Uri target = current;
             HttpResponseMessage response = await SendAsync(() => createRequest(target), timeout, completion, cancellationToken).ConfigureAwait(false);
             if ((int)response.StatusCode is not (301 or 302 or 303 or 307 or 308) || response.Headers.Location is not { } location)
@@ -125,6 +122,15 @@ internal sealed class HubHttp
                 throw new HubProtocolException($"More than {MaxRedirects} redirects downloading from {uri.GetLeftPart(UriPartial.Path)} (a redirect loop?).", target);
             }
             current = new Uri(target, location);
+        }
+    }
+
+    /// <summary>Throws <see cref="HubProtocolException"/> unless bytes may be fetched from <paramref name="location"/> (http or https only).</summary>
+    public static void EnsureHttpLocation(Uri location)
+    {
+        if (location.Scheme != Uri.UriSchemeHttps && location.Scheme != Uri.UriSchemeHttp)
+        {
+            throw new HubProtocolException($"Refusing to download from a '{location.Scheme}' location; only http and https are followed.", null);
         }
     }
 

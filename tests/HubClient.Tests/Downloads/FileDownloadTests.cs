@@ -225,6 +225,25 @@ public sealed class FileDownloadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Body_longer_than_announced_fails_and_keeps_no_bytes_for_the_next_call_to_resume()
+    {
+        byte[] vocab = Bytes.Random(200_000, seed: 3);
+        FakeFile file = _f.Hub.FindRepo(Repo)!.Commit(c => c.Add("vocab.bin", vocab)).Files["vocab.bin"];
+        // The HEAD announces half the size; the body then arrives in pieces, so some bytes land before the excess shows.
+        _f.Hub.InjectFault(FakeFault.Header("Content-Length", "100000"), RequestFilters.Metadata("vocab.bin"));
+        _f.Hub.InjectFault(FakeFault.Drip(32_768, TimeSpan.FromMilliseconds(10)), RequestFilters.Download("vocab.bin"));
+
+        var e = await Assert.ThrowsAsync<HubIntegrityException>(() => _f.Api.DownloadFileAsync(Repo, "vocab.bin"));
+
+        Assert.Equal("more", e.Actual);
+        Assert.Equal(0, new FileInfo(Path.Combine(RepoDir, "blobs", file.GitSha1 + ".incomplete")).Length);
+        _f.Hub.ClearRequests();
+        string path = await _f.Api.DownloadFileAsync(Repo, "vocab.bin");
+        Assert.Equal(vocab, await File.ReadAllBytesAsync(path));
+        Assert.Equal(["none 200"], _f.Hub.Requests.Where(r => r.Method == "GET").Select(r => $"{r.Range ?? "none"} {r.StatusCode}"));
+    }
+
+    [Fact]
     public async Task Renamed_repo_relative_redirect_is_followed_keeping_its_query_string()
     {
         _f.Hub.RenameRepo("acme/old-name", Repo);

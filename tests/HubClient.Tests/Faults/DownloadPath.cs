@@ -1,14 +1,64 @@
 namespace HubClient.Tests.Faults;
 
 /// <summary>
-/// A way of downloading one file that the fault suite runs every fault through. Today: the single-stream download. The
-/// parallel-range and snapshot downloads become more entries here, and every fault row then runs on them too.
+/// A way of downloading one file that the fault suite runs every fault through: how the client is configured for it, and
+/// the call that fetches the file and returns its path in the cache. Every fault row runs on every entry of
+/// <see cref="All"/> (unless the row says it applies to some paths only; see <see cref="FaultCase.Paths"/>).
 /// </summary>
-public sealed record DownloadPath(string Name, Func<HubApi, string, string, Task<string>> Download)
+/// <param name="Name">The path's name in test output.</param>
+/// <param name="Configure">Applied to the client's options after the suite's own (token, timeout, clock).</param>
+/// <param name="Download">Downloads (repo id, file path) and returns the file's path in the cache.</param>
+/// <param name="MakesHead">
+/// Whether the path asks for the file's metadata with a HEAD on its resolve URL. The snapshot download does not: it resolves
+/// the revision and lists the tree through the JSON API, then GETs the resolve URL (which redirects LFS files to the CDN).
+/// </param>
+/// <param name="SplitsLargeFiles">Whether files larger than <see cref="Chunk"/> come as parallel ranges on this path.</param>
+public sealed record DownloadPath(
+    string Name, Action<HubApiOptions> Configure, Func<HubApi, string, string, Task<string>> Download, bool MakesHead = true, bool SplitsLargeFiles = false)
 {
-    public static readonly DownloadPath SingleStream = new("single-stream", (api, repo, path) => api.DownloadFileAsync(repo, path));
+    /// <summary>The chunk size of <see cref="ParallelRanges"/>: the fault rows' LFS file is five chunks (four full, one short).</summary>
+    public const int Chunk = 128 * 1024;
 
-    public static IReadOnlyList<DownloadPath> All { get; } = [SingleStream];
+    /// <summary>The connections of <see cref="ParallelRanges"/>.</summary>
+    public const int Connections = 3;
+
+    /// <summary><see cref="HubApi.DownloadFileAsync"/> with the default transfer settings: one HTTP stream.</summary>
+    public static readonly DownloadPath SingleStream = new("single-stream", _ => { }, (api, repo, path) => api.DownloadFileAsync(repo, path));
+
+    /// <summary>
+    /// <see cref="HubApi.DownloadFileAsync"/> with a threshold low enough that the LFS file of the rows goes as
+    /// <see cref="Chunk"/>-byte ranges over <see cref="Connections"/> connections. The git file of the rows stays below it
+    /// (one stream), as small files do.
+    /// </summary>
+    public static readonly DownloadPath ParallelRanges = new(
+        "parallel-ranges",
+        o => o.Transfer = new TransferOptions { ParallelThreshold = Chunk, ChunkSize = Chunk, MaxConnections = Connections, BufferSize = 16 * 1024 },
+        (api, repo, path) => api.DownloadFileAsync(repo, path),
+        SplitsLargeFiles: true);
+
+    /// <summary><see cref="HubApi.DownloadSnapshotAsync"/> selecting just the file; returns the file's path inside the snapshot.</summary>
+    public static readonly DownloadPath Snapshot = new(
+        "snapshot",
+        _ => { },
+        async (api, repo, path) =>
+        {
+            string folder = await api.DownloadSnapshotAsync(repo, new SnapshotDownloadOptions { AllowPatterns = [path] });
+            return Path.Combine([folder, .. path.Split('/')]);
+        },
+        MakesHead: false);
+
+    /// <summary>
+    /// <see cref="Snapshot"/> with the transfer settings of <see cref="ParallelRanges"/>: the ranges start at the resolve URL
+    /// (no HEAD told the client the CDN's address), whose redirect every connection then follows.
+    /// </summary>
+    public static readonly DownloadPath SnapshotRanges = new(
+        "snapshot-ranges",
+        ParallelRanges.Configure,
+        Snapshot.Download,
+        MakesHead: false,
+        SplitsLargeFiles: true);
+
+    public static IReadOnlyList<DownloadPath> All { get; } = [SingleStream, ParallelRanges, Snapshot, SnapshotRanges];
 
     public override string ToString() => Name;
 }

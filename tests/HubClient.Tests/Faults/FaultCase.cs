@@ -8,10 +8,17 @@ namespace HubClient.Tests.Faults;
 /// <param name="File">The file downloaded: an LFS file (CDN redirect) or a regular git file (resolve URL).</param>
 /// <param name="Arrange">Injects the faults (and seeds partials).</param>
 /// <param name="Throws">The exact exception type expected, or null for success.</param>
-/// <param name="Check">Further assertions, on the request log, the clock or the error.</param>
+/// <param name="Check">Further assertions, on the request log, the clock or the error (<see cref="FaultContext.Path"/> says which path ran).</param>
 /// <param name="RepoId">The repo id the caller asks for, when not the repo itself (a renamed repo).</param>
+/// <param name="Paths">
+/// The download paths the row applies to, when not all: a fault that only exists in one path's request pattern (a range
+/// answered wrongly mid-download needs ranges; a size header needs a HEAD).
+/// </param>
 public sealed record FaultCase(
-    string Name, string File, Action<FaultContext> Arrange, Type? Throws = null, Action<FaultContext>? Check = null, string? RepoId = null)
+    string Name, string File, Action<FaultContext> Arrange, Type? Throws = null, Action<FaultContext>? Check = null, string? RepoId = null,
+    IReadOnlyList<DownloadPath>? Paths = null)
 {
+    public bool AppliesTo(DownloadPath path) => Paths is null || Paths.Contains(path);
+
     public override string ToString() => Name;
 }

@@ -1,8 +1,10 @@
 namespace HubClient.Tests.Faults;
 
-/// <summary>What a fault row sees: the hub, the cache, the clock, the file under test and, after the call, its error.</summary>
+/// <summary>What a fault row sees: the path under test, the hub, the cache, the clock, the file under test and, after the call, its error.</summary>
 public sealed class FaultContext
 {
+    public required DownloadPath Path { get; init; }
+
     public required FakeHub Hub { get; init; }
 
     public required string CacheDirectory { get; init; }
@@ -15,18 +17,55 @@ public sealed class FaultContext
 
     public Exception? Error { get; set; }
 
-    public Func<FakeHubRequest, bool> Download => RequestFilters.Download(File.Path);
+    /// <summary>Whether the file's bytes come as parallel ranges on this path (the LFS file on a path that splits large files).</summary>
+    public bool Ranged => Path.SplitsLargeFiles && File.Size > DownloadPath.Chunk;
 
-    public Func<FakeHubRequest, bool> Metadata => RequestFilters.Metadata(File.Path);
+    /// <summary>
+    /// The GETs that carry the file's bytes: the CDN's for an LFS file, the resolve URL's (and wherever it redirects) for a
+    /// git file. The snapshot path's GET of an LFS file's resolve URL, only a hop to the CDN, is <see cref="ResolveHop"/>.
+    /// </summary>
+    public Func<FakeHubRequest, bool> Download
+    {
+        get
+        {
+            Func<FakeHubRequest, bool> any = RequestFilters.Download(File.Path);
+            return File.IsLfs ? r => any(r) && r.IsCdn : any;
+        }
+    }
+
+    /// <summary>The snapshot path's GET of an LFS file's resolve URL, answered by a redirect to the CDN.</summary>
+    public Func<FakeHubRequest, bool> ResolveHop
+    {
+        get
+        {
+            Func<FakeHubRequest, bool> any = RequestFilters.Download(File.Path);
+            return r => File.IsLfs && any(r) && !r.IsCdn;
+        }
+    }
+
+    /// <summary>
+    /// The request whose answer names where the bytes are: the HEAD on the resolve URL (its <c>Location</c>), or on the
+    /// snapshot path, which makes no HEAD, the GET of an LFS file's resolve URL (<see cref="ResolveHop"/>).
+    /// </summary>
+    public Func<FakeHubRequest, bool> Locator => Path.MakesHead ? RequestFilters.Metadata(File.Path) : ResolveHop;
+
+    /// <summary>
+    /// The requests that tell the client about the file before any byte moves: the HEAD on its resolve URL, or, on the
+    /// snapshot path (which makes no HEAD), the JSON API's repo info (<c>/revision/</c>) and tree listing (<c>/tree/</c>).
+    /// </summary>
+    public Func<FakeHubRequest, bool> Metadata => Path.MakesHead ? RequestFilters.Metadata(File.Path) : SnapshotApi;
 
     /// <summary>The GETs of the file's bytes, in order.</summary>
     public FakeHubRequest[] Gets => Hub.Requests.Where(Download).ToArray();
 
-    /// <summary>Leaves a partial of the first <paramref name="bytes"/> bytes, as an interrupted run would.</summary>
+    /// <summary>Leaves a partial of the first <paramref name="bytes"/> bytes, as an interrupted single-stream run would.</summary>
     public void SeedPartial(int bytes)
     {
-        string blobs = Path.Combine(RepoDir, "blobs");
+        string blobs = System.IO.Path.Combine(RepoDir, "blobs");
         Directory.CreateDirectory(blobs);
-        System.IO.File.WriteAllBytes(Path.Combine(blobs, File.Etag + ".incomplete"), File.Content[..bytes]);
+        System.IO.File.WriteAllBytes(System.IO.Path.Combine(blobs, File.Etag + ".incomplete"), File.Content[..bytes]);
     }
+
+    private static bool SnapshotApi(FakeHubRequest r) =>
+        r.Method == "GET" && RequestFilters.Api(r) && (r.Path.Contains("/revision/", StringComparison.Ordinal) || r.Path.Contains("/tree/", StringComparison.Ordinal));
 }

@@ -256,6 +256,17 @@ public sealed class ParallelDownloadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Range_redirected_to_a_location_that_is_not_http_throws_a_protocol_error()
+    {
+        _f.Hub.InjectFault(FakeFault.Redirect("ftp://files.example.com/model.safetensors"), r => r.IsCdn && r.Range == RangeOf(3));
+
+        var e = await Assert.ThrowsAsync<HubProtocolException>(() => _f.Api.DownloadFileAsync(Repo, File1));
+
+        Assert.Contains("'ftp'", e.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(Blobs, Sha)));
+    }
+
+    [Fact]
     public async Task Server_that_ignores_Range_gets_one_stream_instead()
     {
         _f.Hub.InjectFault(FakeFault.IgnoreRange(), r => r.IsCdn, times: null);
