@@ -43,6 +43,7 @@ internal sealed class ParallelRangeDownloader
     {
         TransferOptions options = _http.Options.Transfer;
         options.Validate();
+        ChecksumWarmup.EnsureStarted();
         var plan = new ChunkPlan(request.Size, options.ChunkSize);
         using ChunkStateFile? stateFile = statePath is null ? null : new ChunkStateFile(statePath);
         ChunkState? state = stateFile?.TryLoad(request.Etag, plan);
