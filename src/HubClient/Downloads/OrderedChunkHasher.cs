@@ -53,11 +53,15 @@ internal sealed class OrderedChunkHasher : IDisposable
         Volatile.Write(ref _next, index + 1);
     }
 
-    /// <summary>The resume pass appended a chunk whose checksum failed: the hash starts over (earlier chunks are read again).</summary>
+    /// <summary>
+    /// The resume pass appended a chunk whose checksum failed: the hash starts over, and the background pass reads the
+    /// earlier chunks again right away (connections waiting for the window depend on it moving).
+    /// </summary>
     public void ResetInline()
     {
         _hasher.Reset();
         Volatile.Write(ref _next, 0);
+        TryStartRunner();
     }
 
     /// <summary>Chunk <paramref name="index"/> is on disk and checksummed: hash it (and what follows) when its turn comes.</summary>

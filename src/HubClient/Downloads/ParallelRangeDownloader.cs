@@ -18,13 +18,17 @@ namespace HubClient;
 /// (<see cref="OrderedChunkHasher"/>) and checked before returning; on a mismatch <see cref="HubIntegrityException"/>
 /// (after one fresh retry when chunks came from an earlier run).</item>
 /// <item>Memory: one <see cref="TransferOptions.BufferSize"/> buffer per connection and one for hashing, from the array
-/// pool; connections do not run more than a bounded window of chunks ahead of the hashed prefix.</item>
+/// pool; connections do not run more than two chunks each ahead of the hashed prefix.</item>
 /// </list>
 /// </summary>
 internal sealed class ParallelRangeDownloader
 {
-    /// <summary>How far (in bytes) connections may run ahead of the hashed prefix, at least two chunks per connection.</summary>
-    private const long HashWindowBytes = 512L * 1024 * 1024;
+    /// <summary>
+    /// How many chunks connections may run ahead of the hashed prefix, per connection. When hashing is the bottleneck (a
+    /// fast link and few cores) waiting connections leave the CPU to the hashing pass, the tail to hash after the last
+    /// byte stays short, and the read-back stays in the page cache.
+    /// </summary>
+    private const int HashWindowChunksPerConnection = 2;
 
     private readonly HubHttp _http;
 
@@ -43,6 +47,7 @@ internal sealed class ParallelRangeDownloader
     {
         TransferOptions options = _http.Options.Transfer;
         options.Validate();
+        ChecksumWarmup.EnsureStarted();
         var plan = new ChunkPlan(request.Size, options.ChunkSize);
         using ChunkStateFile? stateFile = statePath is null ? null : new ChunkStateFile(statePath);
         ChunkState? state = stateFile?.TryLoad(request.Etag, plan);
@@ -155,7 +160,7 @@ internal sealed class ParallelRangeDownloader
             _stateFile = stateFile;
             _options = options;
             _stop = stop;
-            _window = (int)Math.Max(2L * options.MaxConnections, HashWindowBytes / plan.ChunkSize);
+            _window = HashWindowChunksPerConnection * options.MaxConnections;
         }
 
         public async Task ExecuteAsync(CancellationToken cancellationToken)

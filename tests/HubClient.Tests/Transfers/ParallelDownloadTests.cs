@@ -183,6 +183,18 @@ public sealed class ParallelDownloadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Damaged_last_recorded_chunk_far_from_the_start_is_fetched_again()
+    {
+        // The hash restarts from byte 0 after the damaged chunk; connections must not wait for it forever.
+        WritePartial(completed: Enumerable.Range(0, 12), damage: 11);
+
+        string path = await _f.Api.DownloadFileAsync(Repo, File1).WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(Weights, await File.ReadAllBytesAsync(path));
+        Assert.Equal(Enumerable.Range(11, 5).Select(RangeOf).Order(), CdnGets.Select(r => r.Range).Order());
+    }
+
+    [Fact]
     public async Task Resume_whose_chunks_checksum_but_whole_file_fails_its_hash_starts_over_once()
     {
         // The sidecar's checksums describe the bytes on disk, but those bytes were wrong when they arrived.
