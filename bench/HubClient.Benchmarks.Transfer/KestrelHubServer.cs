@@ -72,20 +72,5 @@ internal sealed class KestrelHubServer : IHubServer
         app.Run();
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit();
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
-        _process.Dispose();
-    }
+    public void Dispose() => ProcessRunner.Stop(_process);
 }

@@ -110,4 +110,22 @@ internal static class ProcessRunner
     {
         if (Which("sync") is { } sync) Run(sync, []);
     }
+
+    /// <summary>Kills a server process (and its children) if it still runs, and releases it.</summary>
+    public static void Stop(Process process)
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit();
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+        process.Dispose();
+    }
 }

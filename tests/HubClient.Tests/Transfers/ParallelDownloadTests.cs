@@ -96,8 +96,8 @@ public sealed class ParallelDownloadTests : IAsyncLifetime
         Assert.Equal((5L * Chunk) + 10_000, RangeStart(retry));
     }
 
-    [Fact]
-    public async Task Cancelled_mid_download_then_called_again_fetches_only_the_missing_chunks()
+    /// <summary>Starts the download and cancels it once half the bytes are in; returns the chunks the sidecar says are complete.</summary>
+    private async Task<int[]> CancelHalfwayAsync()
     {
         using var cts = new CancellationTokenSource();
         var progress = new SynchronousProgress<DownloadProgress>(p =>
@@ -106,13 +106,17 @@ public sealed class ParallelDownloadTests : IAsyncLifetime
         });
         // Slow the second half down so the cancellation lands while it is in flight.
         _f.Hub.InjectFault(FakeFault.Drip(4096, TimeSpan.FromMilliseconds(5)), r => r.IsCdn && RangeStart(r) >= Weights.Length / 2, times: null);
-
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
             _f.Api.DownloadFileAsync(Repo, File1, new DownloadFileOptions { Progress = progress }, cts.Token));
-
         _f.Hub.ClearFaults();
-        ChunkState state = ReadState();
-        int[] done = Enumerable.Range(0, Chunks).Where(state.IsComplete).ToArray();
+        return Enumerable.Range(0, Chunks).Where(ReadState().IsComplete).ToArray();
+    }
+
+    [Fact]
+    public async Task Cancelled_mid_download_then_called_again_fetches_only_the_missing_chunks()
+    {
+        int[] done = await CancelHalfwayAsync();
+
         Assert.NotEmpty(done);
         Assert.True(done.Length < Chunks, "the cancellation came too late to test anything");
         Assert.False(File.Exists(Path.Combine(Blobs, Sha)));
@@ -130,16 +134,7 @@ public sealed class ParallelDownloadTests : IAsyncLifetime
     [Fact]
     public async Task Chunk_of_a_cancelled_run_damaged_on_disk_is_fetched_again_with_the_missing_ones()
     {
-        using var cts = new CancellationTokenSource();
-        var progress = new SynchronousProgress<DownloadProgress>(p =>
-        {
-            if (p.BytesDownloaded >= Weights.Length / 2) cts.Cancel();
-        });
-        _f.Hub.InjectFault(FakeFault.Drip(4096, TimeSpan.FromMilliseconds(5)), r => r.IsCdn && RangeStart(r) >= Weights.Length / 2, times: null);
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            _f.Api.DownloadFileAsync(Repo, File1, new DownloadFileOptions { Progress = progress }, cts.Token));
-        _f.Hub.ClearFaults();
-        int[] done = Enumerable.Range(0, Chunks).Where(ReadState().IsComplete).ToArray();
+        int[] done = await CancelHalfwayAsync();
         int damaged = done[0];
         using (FileStream partial = File.OpenWrite(DataPath))
         {
