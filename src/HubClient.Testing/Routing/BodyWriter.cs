@@ -86,9 +86,10 @@ internal static class BodyWriter
             while (sent < limit)
             {
                 int n = (int)Math.Min(chunk, limit - sent);
+                // Logged before the write: the client may have read these bytes before WriteAsync returns here.
+                log.BytesSent = sent + n;
                 await stream.WriteAsync(body.AsMemory((int)sent, n), aborted).ConfigureAwait(false);
                 sent += n;
-                log.BytesSent = sent;
                 if (fault?.Kind == FaultKind.Drip)
                 {
                     await stream.FlushAsync(aborted).ConfigureAwait(false);

@@ -19,6 +19,12 @@ internal sealed class FakeHubRouter
     {
         RawPath raw = RawPath.From(context);
         FakeHubRequest log = _hub.Log(context, raw);
+        // Recorded as the headers go out, so a client that has its answer finds the status in the log.
+        context.Response.OnStarting(() =>
+        {
+            log.StatusCode = context.Response.StatusCode;
+            return Task.CompletedTask;
+        });
         FakeFault? fault = _hub.FindFault(log);
         log.Fault = fault;
         try
