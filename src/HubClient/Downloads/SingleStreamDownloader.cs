@@ -59,14 +59,18 @@ internal sealed class SingleStreamDownloader
                 long attemptStart = position;
                 try
                 {
-                    using HttpResponseMessage response = await _http.SendFollowingRedirectsAsync(
-                        location, uri => CreateGet(uri, allowRange ? position : 0),
+                    HubHttp.EnsureHttpLocation(location); // A location of another scheme (from the hub or a redirect) is a protocol error.
+                    Uri target = location;
+                    long from = allowRange ? position : 0;
+                    using HttpResponseMessage response = await _http.SendAsync(
+                        () => CreateGet(target, from),
                         _http.Options.DownloadTimeout, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
 
-                    if (DownloadRedirect.Target(response, location) is { } target)
+                    if (DownloadRedirect.Target(response, location) is { } redirect)
                     {
-                        // A resolve URL asked without a HEAD first (snapshots) answers with the CDN's address.
-                        location = DownloadRedirect.Follow(target, ref redirects, request.RepoPath);
+                        // A resolve URL asked without a HEAD first (snapshots), a renamed repo or a mirror: follow by hand
+                        // (the token goes per hop to the endpoint's host only) and keep the final address for retries.
+                        location = DownloadRedirect.Follow(redirect, ref redirects, request.RepoPath);
                         continue;
                     }
                     if (response.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Gone

@@ -13,9 +13,6 @@ namespace HubClient;
 /// </summary>
 internal sealed class HubHttp
 {
-    /// <summary>The most redirects a download follows.</summary>
-    public const int MaxRedirects = 10;
-
     private static readonly string LibraryVersion =
         typeof(HubHttp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
@@ -94,35 +91,6 @@ internal sealed class HubHttp
                 throw new TimeoutException($"No answer from {request.RequestUri?.GetLeftPart(UriPartial.Path)} within {timeout.TotalSeconds:0.#} s.");
             }
         }, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Sends a download request, following redirects by hand (up to <see cref="MaxRedirects"/>) as huggingface_hub's
-    /// download GET does: relative ones on the same host, absolute ones to another host (a mirror's storage, a CDN). Each
-    /// hop is a fresh request from <paramref name="createRequest"/>, so the token goes only to the endpoint's own host
-    /// (see <see cref="IsEndpointHost"/>). Only http and https locations are followed.
-    /// </summary>
-    /// <exception cref="HubProtocolException">A redirect loop, or a location that is not http(s).</exception>
-    public async Task<HttpResponseMessage> SendFollowingRedirectsAsync(
-        Uri uri, Func<Uri, HttpRequestMessage> createRequest, TimeSpan timeout, HttpCompletionOption completion, CancellationToken cancellationToken)
-    {
-        Uri current = uri;
-        for (int hop = 0; ; hop++)
-        {
-            EnsureHttpLocation(current);
-            Uri target = current;
-            HttpResponseMessage response = await SendAsync(() => createRequest(target), timeout, completion, cancellationToken).ConfigureAwait(false);
-            if ((int)response.StatusCode is not (301 or 302 or 303 or 307 or 308) || response.Headers.Location is not { } location)
-            {
-                return response;
-            }
-            response.Dispose();
-            if (hop >= MaxRedirects)
-            {
-                throw new HubProtocolException($"More than {MaxRedirects} redirects downloading from {uri.GetLeftPart(UriPartial.Path)} (a redirect loop?).", target);
-            }
-            current = new Uri(target, location);
-        }
     }
 
     /// <summary>Throws <see cref="HubProtocolException"/> unless bytes may be fetched from <paramref name="location"/> (http or https only).</summary>
