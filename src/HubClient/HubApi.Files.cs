@@ -3,14 +3,11 @@ namespace HubClient;
 public partial class HubApi
 {
     private FileMetadataFetcher? _metadataFetcher;
-    private CacheFileDownloader? _cacheDownloader;
-    private LocalDirectoryDownloader? _localDirectoryDownloader;
+    private FileDownloadPipeline? _pipeline;
 
     private FileMetadataFetcher MetadataFetcher => _metadataFetcher ??= new FileMetadataFetcher(_http);
 
-    private CacheFileDownloader CacheDownloader => _cacheDownloader ??= new CacheFileDownloader(_http, MetadataFetcher, new BlobFetcher(_http));
-
-    private LocalDirectoryDownloader LocalDownloader => _localDirectoryDownloader ??= new LocalDirectoryDownloader(_http, MetadataFetcher);
+    private FileDownloadPipeline Pipeline => _pipeline ??= new FileDownloadPipeline(_http, MetadataFetcher);
 
     /// <summary>
     /// Downloads one file into the shared hub cache (or <see cref="DownloadFileOptions.LocalDirectory"/>) and returns its
@@ -42,9 +39,7 @@ public partial class HubApi
         RepoPath.Validate(path);
         options ??= new DownloadFileOptions();
         string revision = Revision.Normalize(options.Revision);
-        return options.LocalDirectory is null
-            ? CacheDownloader.DownloadAsync(options.RepoType, repoId, revision, path, options, cancellationToken)
-            : LocalDownloader.DownloadAsync(options.RepoType, repoId, revision, path, options, cancellationToken);
+        return Pipeline.DownloadAsync(options.RepoType, repoId, revision, path, options, cancellationToken);
     }
 
     /// <summary>

@@ -15,7 +15,8 @@ public partial class HubApi : IDisposable
     /// </summary>
     public HubApi() : this(HubApiOptions.FromEnvironment()) { }
 
-    /// <summary>Creates a client with the given options and its own HTTP connection pool.</summary>
+    /// <summary>Creates a client with the given options (validated and copied: later changes to them do not reach the client) and its own HTTP connection pool.</summary>
+    /// <exception cref="ArgumentException">A setting cannot work (the message names it): <see cref="HubApiOptions.Endpoint"/> not an absolute http(s) URL, a negative or zero timeout, size or count.</exception>
     public HubApi(HubApiOptions options)
         : this(new HttpClient(HubHttp.CreateHandler()) { Timeout = Timeout.InfiniteTimeSpan }, options, ownsClient: true) { }
 
@@ -30,12 +31,12 @@ public partial class HubApi : IDisposable
     {
         ArgumentNullException.ThrowIfNull(httpClient);
         ArgumentNullException.ThrowIfNull(options);
-        Options = options;
-        _http = new HubHttp(httpClient, options);
+        Options = options.ValidateAndFreeze();
+        _http = new HubHttp(httpClient, Options);
         if (ownsClient) _ownedClient = httpClient;
     }
 
-    /// <summary>The settings this client was created with.</summary>
+    /// <summary>The settings this client was created with: a validated copy, frozen (its setters throw <see cref="InvalidOperationException"/>).</summary>
     public HubApiOptions Options { get; }
 
     /// <summary>Releases the HTTP connection pool this client created (not one passed in).</summary>

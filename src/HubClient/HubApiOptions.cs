@@ -9,63 +9,123 @@ public sealed class HubApiOptions
     /// <summary>The public Hugging Face Hub.</summary>
     public const string DefaultEndpoint = "https://huggingface.co";
 
-    /// <summary>The hub's base URL (<c>HF_ENDPOINT</c>). Default <see cref="DefaultEndpoint"/>; a trailing '/' is ignored.</summary>
-    public string Endpoint { get; set; } = DefaultEndpoint;
+    private string _endpoint = DefaultEndpoint;
+    private string? _token;
+    private string _cacheDirectory = HubEnvironment.DefaultCacheDirectory(Environment.GetEnvironmentVariable);
+    private bool _offline;
+    private bool _disableSymlinks;
+    private string? _userAgent;
+    private TimeSpan _metadataTimeout = TimeSpan.FromSeconds(10);
+    private TimeSpan _downloadTimeout = TimeSpan.FromSeconds(10);
+    private HubRetryOptions _retry = new();
+    private Polly.ResiliencePipeline<HttpResponseMessage>? _resiliencePipeline;
+    private TransferOptions _transfer = new();
+    private TimeSpan _lockTimeout = TimeSpan.FromMinutes(10);
+    private Microsoft.Extensions.Logging.ILoggerFactory? _loggerFactory;
+    private TimeProvider _timeProvider = TimeProvider.System;
+    private bool _frozen;
+
+    /// <summary>
+    /// The hub's base URL (<c>HF_ENDPOINT</c>): an absolute <c>http</c> or <c>https</c> URL such as
+    /// <c>https://hf-mirror.example.com</c>. Default <see cref="DefaultEndpoint"/>; a trailing '/' is ignored. Anything else
+    /// makes <see cref="HubApi"/>'s constructor throw <see cref="ArgumentException"/>.
+    /// </summary>
+    public string Endpoint { get => _endpoint; set => Set(ref _endpoint, value); }
 
     /// <summary>
     /// The access token sent as <c>Authorization: Bearer</c> to the endpoint's host only — never to a CDN or any other host.
     /// </summary>
-    public string? Token { get; set; }
+    public string? Token { get => _token; set => Set(ref _token, value); }
 
     /// <summary>The hub cache folder (<c>HF_HUB_CACHE</c>). Default <c>~/.cache/huggingface/hub</c>.</summary>
-    public string CacheDirectory { get; set; } = HubEnvironment.DefaultCacheDirectory(Environment.GetEnvironmentVariable);
+    public string CacheDirectory { get => _cacheDirectory; set => Set(ref _cacheDirectory, value); }
 
     /// <summary>Never make a request; serve from the cache only (<c>HF_HUB_OFFLINE</c>).</summary>
-    public bool Offline { get; set; }
+    public bool Offline { get => _offline; set => Set(ref _offline, value); }
 
     /// <summary>Place file copies instead of symlinks in <c>snapshots/</c> (<c>HF_HUB_DISABLE_SYMLINKS</c>).</summary>
-    public bool DisableSymlinks { get; set; }
+    public bool DisableSymlinks { get => _disableSymlinks; set => Set(ref _disableSymlinks, value); }
 
     /// <summary>Extra text appended to the <c>User-Agent</c> (which always names HubClient and its version).</summary>
-    public string? UserAgent { get; set; }
+    public string? UserAgent { get => _userAgent; set => Set(ref _userAgent, value); }
 
-    /// <summary>How long a metadata request (HEAD, API call) may take (<c>HF_HUB_ETAG_TIMEOUT</c>). Default 10 s.</summary>
-    public TimeSpan MetadataTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>How long a metadata request (HEAD, API call) may take (<c>HF_HUB_ETAG_TIMEOUT</c>). Positive. Default 10 s.</summary>
+    public TimeSpan MetadataTimeout { get => _metadataTimeout; set => Set(ref _metadataTimeout, value); }
 
     /// <summary>
     /// How long a download may wait for response headers or for the next bytes of the body (<c>HF_HUB_DOWNLOAD_TIMEOUT</c>).
-    /// A stall longer than this is retried from the bytes already written. Default 10 s.
+    /// A stall longer than this is retried from the bytes already written. Positive. Default 10 s.
     /// </summary>
-    public TimeSpan DownloadTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan DownloadTimeout { get => _downloadTimeout; set => Set(ref _downloadTimeout, value); }
 
-    /// <summary>Retries of transient failures (408, 429, 5xx, network errors).</summary>
-    public HubRetryOptions Retry { get; set; } = new();
+    /// <summary>Retries of transient failures (408, 429, 5xx, network errors): one budget per request.</summary>
+    public HubRetryOptions Retry { get => _retry; set => Set(ref _retry, value); }
 
     /// <summary>
     /// Replaces the built-in retry pipeline (built from <see cref="Retry"/>) with your own Polly pipeline, applied to every
     /// request attempt. Leave null to use the default.
     /// </summary>
-    public Polly.ResiliencePipeline<HttpResponseMessage>? ResiliencePipeline { get; set; }
+    public Polly.ResiliencePipeline<HttpResponseMessage>? ResiliencePipeline { get => _resiliencePipeline; set => Set(ref _resiliencePipeline, value); }
 
     /// <summary>Parallel range downloads of large files: threshold, connections, chunk and buffer sizes.</summary>
-    public TransferOptions Transfer { get; set; } = new();
+    public TransferOptions Transfer { get => _transfer; set => Set(ref _transfer, value); }
 
-    /// <summary>How long to wait for another process's lock on a blob before downloading without it. Default 10 minutes.</summary>
-    public TimeSpan LockTimeout { get; set; } = TimeSpan.FromMinutes(10);
+    /// <summary>How long to wait for another process's lock on a blob before downloading without it. Not negative. Default 10 minutes.</summary>
+    public TimeSpan LockTimeout { get => _lockTimeout; set => Set(ref _lockTimeout, value); }
 
     /// <summary>Where HubClient logs requests, retries, resumes and cache hits. Default: no logging. <c>AddHubApi</c> sets it from DI.</summary>
-    public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; set; }
+    public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get => _loggerFactory; set => Set(ref _loggerFactory, value); }
 
     /// <summary>The clock used for retry delays and <c>Retry-After</c> dates. Default <see cref="TimeProvider.System"/>.</summary>
-    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+    public TimeProvider TimeProvider { get => _timeProvider; set => Set(ref _timeProvider, value); }
 
     /// <summary>
     /// Reads <c>HF_ENDPOINT</c>, <c>HF_TOKEN</c> (then the file at <c>HF_TOKEN_PATH</c> or <c>$HF_HOME/token</c>),
     /// <c>HF_HOME</c>, <c>HF_HUB_CACHE</c>, <c>XDG_CACHE_HOME</c>, <c>HF_HUB_OFFLINE</c>, <c>HF_HUB_DISABLE_SYMLINKS</c>,
-    /// <c>HF_HUB_ETAG_TIMEOUT</c>, <c>HF_HUB_DOWNLOAD_TIMEOUT</c> and <c>HF_HUB_DISABLE_IMPLICIT_TOKEN</c>.
+    /// <c>HF_HUB_ETAG_TIMEOUT</c>, <c>HF_HUB_DOWNLOAD_TIMEOUT</c> and <c>HF_HUB_DISABLE_IMPLICIT_TOKEN</c>. Values are
+    /// checked when a <see cref="HubApi"/> is built from them.
     /// </summary>
     public static HubApiOptions FromEnvironment() => HubEnvironment.Read(Environment.GetEnvironmentVariable);
 
     /// <summary>The endpoint as a URI with no trailing slash.</summary>
     internal Uri EndpointUri => new(Endpoint.TrimEnd('/'), UriKind.Absolute);
+
+    /// <summary>
+    /// Checks every setting (throwing <see cref="ArgumentException"/> that names the first one that cannot work) and returns
+    /// a frozen copy: a client never sees its options change under it.
+    /// </summary>
+    internal HubApiOptions ValidateAndFreeze()
+    {
+        if (string.IsNullOrWhiteSpace(Endpoint)
+            || !Uri.TryCreate(Endpoint.TrimEnd('/'), UriKind.Absolute, out Uri? endpoint)
+            || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps)
+            || string.IsNullOrEmpty(endpoint.Host))
+        {
+            throw new ArgumentException(
+                $"HubApiOptions.Endpoint (HF_ENDPOINT) must be an absolute http or https URL such as {DefaultEndpoint}, got '{Endpoint}'.",
+                nameof(Endpoint));
+        }
+        if (string.IsNullOrWhiteSpace(CacheDirectory)) throw new ArgumentException("HubApiOptions.CacheDirectory (HF_HUB_CACHE) must name a folder.", nameof(CacheDirectory));
+        OptionChecks.Positive(MetadataTimeout, "HubApiOptions." + nameof(MetadataTimeout));
+        OptionChecks.Positive(DownloadTimeout, "HubApiOptions." + nameof(DownloadTimeout));
+        OptionChecks.NotNegative(LockTimeout, "HubApiOptions." + nameof(LockTimeout));
+        ArgumentNullException.ThrowIfNull(Retry, "HubApiOptions." + nameof(Retry));
+        ArgumentNullException.ThrowIfNull(Transfer, "HubApiOptions." + nameof(Transfer));
+        ArgumentNullException.ThrowIfNull(TimeProvider, "HubApiOptions." + nameof(TimeProvider));
+        Retry.Validate("HubApiOptions.Retry.");
+        Transfer.Validate("HubApiOptions.Transfer.");
+
+        var copy = (HubApiOptions)MemberwiseClone();
+        copy._endpoint = Endpoint.Trim().TrimEnd('/');
+        copy._retry = Retry.Freeze();
+        copy._transfer = Transfer.Freeze();
+        copy._frozen = true;
+        return copy;
+    }
+
+    private void Set<T>(ref T field, T value)
+    {
+        OptionChecks.ThrowIfFrozen(_frozen);
+        field = value;
+    }
 }

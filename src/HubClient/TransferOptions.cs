@@ -25,32 +25,52 @@ public sealed class TransferOptions
     /// <summary>The default <see cref="BufferSize"/>: 1 MiB.</summary>
     public const int DefaultBufferSize = 1024 * 1024;
 
+    private long _parallelThreshold = DefaultParallelThreshold;
+    private int _maxConnections = DefaultMaxConnections;
+    private int _chunkSize = DefaultChunkSize;
+    private int _bufferSize = DefaultBufferSize;
+    private bool _frozen;
+
     /// <summary>
     /// Files of at least this many bytes are downloaded in parallel ranges (when the server answers ranges with 206).
     /// Default 64 MiB. <see cref="long.MaxValue"/> turns parallel downloads off.
     /// </summary>
-    public long ParallelThreshold { get; set; } = DefaultParallelThreshold;
+    public long ParallelThreshold { get => _parallelThreshold; set => Set(ref _parallelThreshold, value); }
 
     /// <summary>Concurrent range requests per file. Default 8; 1 turns parallel downloads off.</summary>
-    public int MaxConnections { get; set; } = DefaultMaxConnections;
+    public int MaxConnections { get => _maxConnections; set => Set(ref _maxConnections, value); }
 
     /// <summary>
-    /// Bytes per range request, and the unit of resume: a run interrupted mid-chunk fetches that chunk again. Default 16 MiB.
+    /// Bytes per range request, and the unit of resume: a run interrupted mid-chunk fetches that chunk again. At least 4,096.
+    /// Default 16 MiB.
     /// </summary>
-    public int ChunkSize { get; set; } = DefaultChunkSize;
+    public int ChunkSize { get => _chunkSize; set => Set(ref _chunkSize, value); }
 
-    /// <summary>Bytes read from the network before each write at the chunk's offset, per connection. Default 1 MiB.</summary>
-    public int BufferSize { get; set; } = DefaultBufferSize;
+    /// <summary>Bytes read from the network before each write at the chunk's offset, per connection. At least 4,096. Default 1 MiB.</summary>
+    public int BufferSize { get => _bufferSize; set => Set(ref _bufferSize, value); }
 
     /// <summary>Whether a file of <paramref name="size"/> bytes is worth splitting into ranges under these settings.</summary>
     internal bool UseParallel(long size) => MaxConnections > 1 && size >= ParallelThreshold && size > ChunkSize;
 
-    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> for values that cannot work.</summary>
-    internal void Validate()
+    internal TransferOptions Freeze()
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxConnections, 1, nameof(MaxConnections));
-        ArgumentOutOfRangeException.ThrowIfLessThan(ChunkSize, 4096, nameof(ChunkSize));
-        ArgumentOutOfRangeException.ThrowIfLessThan(BufferSize, 4096, nameof(BufferSize));
-        ArgumentOutOfRangeException.ThrowIfNegative(ParallelThreshold, nameof(ParallelThreshold));
+        var copy = (TransferOptions)MemberwiseClone();
+        copy._frozen = true;
+        return copy;
+    }
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first setting that cannot work.</summary>
+    internal void Validate(string prefix)
+    {
+        OptionChecks.AtLeast(MaxConnections, 1, prefix + nameof(MaxConnections));
+        OptionChecks.AtLeast(ChunkSize, 4096, prefix + nameof(ChunkSize));
+        OptionChecks.AtLeast(BufferSize, 4096, prefix + nameof(BufferSize));
+        OptionChecks.NotNegative(ParallelThreshold, prefix + nameof(ParallelThreshold));
+    }
+
+    private void Set<T>(ref T field, T value)
+    {
+        OptionChecks.ThrowIfFrozen(_frozen);
+        field = value;
     }
 }

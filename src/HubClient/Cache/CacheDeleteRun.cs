@@ -139,7 +139,7 @@ internal sealed class CacheDeleteRun
     private string LockPathOf(string partial)
     {
         string repoFolder = Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(partial))!);
-        return Path.Combine(_root, ".locks", repoFolder, BlobFileNames.EtagOf(Path.GetFileName(partial)) + ".lock");
+        return Path.Combine(_root, ".locks", repoFolder, RepoCacheLayout.EtagOf(Path.GetFileName(partial)) + ".lock");
     }
 
     private void TryDelete(string path, long bytes)

@@ -24,7 +24,7 @@ internal static class CacheLookup
         string? commit = ResolveCommit(layout, revision);
         if (commit is null) return null;
         string pointer = layout.SnapshotPath(commit, repoPath);
-        if (SnapshotPointer.IsUsable(pointer)) return pointer;
+        if (EntryPresence.IsPresent(pointer, expectedSize: null)) return pointer;
         knownMissing = File.Exists(layout.NoExistPath(commit, repoPath));
         return null;
     }

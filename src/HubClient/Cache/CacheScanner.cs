@@ -213,13 +213,13 @@ internal static class CacheScanner
         List<FileSystemInfo> entries = SortedEntries(blobsPath);
         foreach (FileSystemInfo entry in entries)
         {
-            if (BlobFileNames.IsSetAside(entry.Name))
+            if (RepoCacheLayout.IsSetAside(entry.Name))
             {
                 warnings.Add(new CacheWarning(CacheWarningKind.SetAsideBlob, entry.FullName, $"A blob that failed verification was set aside: {entry.FullName}"));
                 continue;
             }
-            if (!BlobFileNames.IsIncomplete(entry.Name) || BlobFileNames.IsSidecar(entry.Name)) continue;
-            FileSystemInfo[] sidecars = entries.Where(e => BlobFileNames.IsSidecarOf(e.Name, entry.Name)).ToArray();
+            if (!RepoCacheLayout.IsIncomplete(entry.Name) || RepoCacheLayout.IsSidecar(entry.Name)) continue;
+            FileSystemInfo[] sidecars = entries.Where(e => RepoCacheLayout.IsSidecarOf(e.Name, entry.Name)).ToArray();
             FileSystemInfo[] all = [entry, .. sidecars];
             long size = all.Sum(e => e is FileInfo { LinkTarget: null } file ? file.Length : 0);
             DateTimeOffset lastModified = all.Max(e => new DateTimeOffset(e.LastWriteTimeUtc));

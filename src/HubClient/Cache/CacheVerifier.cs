@@ -72,7 +72,7 @@ internal static class CacheVerifier
     {
         if (!Directory.Exists(blobsPath)) return [];
         return new DirectoryInfo(blobsPath).EnumerateFiles()
-            .Where(f => f.LinkTarget is null && BlobFileNames.IsBlob(f.Name))
+            .Where(f => f.LinkTarget is null && RepoCacheLayout.IsBlob(f.Name))
             .OrderBy(f => f.Name, StringComparer.Ordinal)
             .ToList();
     }
@@ -93,7 +93,7 @@ internal static class CacheVerifier
         string? movedTo = null;
         if (action == CorruptBlobAction.MoveAside)
         {
-            movedTo = Path.Combine(Path.GetDirectoryName(blob.FullName)!, BlobFileNames.SetAsideName(blob.Name, DateTimeOffset.UtcNow));
+            movedTo = Path.Combine(Path.GetDirectoryName(blob.FullName)!, RepoCacheLayout.SetAsideName(blob.Name, DateTimeOffset.UtcNow));
             File.Move(blob.FullName, movedTo);
             File.SetLastWriteTimeUtc(movedTo, DateTime.UtcNow); // Prune measures its age from now, not from the download.
         }

@@ -23,10 +23,10 @@ public sealed class CachedIncompleteDownload
     public string FilePath { get; }
 
     /// <summary>The etag of the blob being downloaded (the file name up to its first dot).</summary>
-    public string Etag => BlobFileNames.EtagOf(Path.GetFileName(FilePath));
+    public string Etag => RepoCacheLayout.EtagOf(Path.GetFileName(FilePath));
 
     /// <summary>Whether this is the shared resumable partial <c>{etag}.incomplete</c> that the next download continues.</summary>
-    public bool IsResumable => BlobFileNames.IsResumableIncomplete(Path.GetFileName(FilePath));
+    public bool IsResumable => RepoCacheLayout.IsResumableIncomplete(Path.GetFileName(FilePath));
 
     /// <summary>Bytes of the partial and its sidecars.</summary>
     public long SizeOnDisk { get; }

@@ -4,7 +4,7 @@ namespace HubClient;
 /// Where one repository lives in the hub cache, byte for byte as huggingface_hub lays it out:
 /// <c>{cache}/{type}s--{namespace}--{name}/{blobs,refs,snapshots,.no_exist}</c> and <c>{cache}/.locks/{folder}/</c>.
 /// </summary>
-internal sealed class RepoCacheLayout
+internal sealed partial class RepoCacheLayout
 {
     public RepoCacheLayout(string cacheDirectory, RepoType repoType, string repoId)
     {
@@ -30,19 +30,27 @@ internal sealed class RepoCacheLayout
     public string BlobPath(string etag) => Path.Combine(BlobsDirectory, etag);
 
     /// <summary>The resumable partial of a blob, the name older huggingface_hub versions use too.</summary>
-    public string IncompletePath(string etag) => BlobPath(etag) + ".incomplete";
+    public string IncompletePath(string etag) => BlobPath(etag) + IncompleteSuffix;
 
     /// <summary>
     /// The partial of a parallel (multi-range) download: preallocated to the full size with chunks written at their offsets,
     /// so not a prefix — deliberately not named <c>{etag}.incomplete</c>, which older huggingface_hub versions continue by appending.
     /// </summary>
-    public string ChunkedPartialPath(string etag) => BlobPath(etag) + ".chunked.incomplete";
+    public string ChunkedPartialPath(string etag) => BlobPath(etag) + ChunkedPartialSuffix;
 
     /// <summary>The sidecar listing the completed chunks of <see cref="ChunkedPartialPath"/> with their XxHash3 checksums.</summary>
-    public string ChunkStatePath(string etag) => BlobPath(etag) + ".chunks.incomplete";
+    public string ChunkStatePath(string etag) => BlobPath(etag) + LedgerSuffix;
 
     /// <summary>A temp file only this call writes: never resumed, deleted when the call ends without publishing it.</summary>
-    public string UniqueTempPath(string etag) => BlobPath(etag) + "." + Guid.NewGuid().ToString("N")[..8] + ".incomplete";
+    public string UniqueTempPath(string etag) => BlobPath(etag) + "." + Guid.NewGuid().ToString("N")[..8] + IncompleteSuffix;
+
+    /// <summary>Where the transfer of the blob named <paramref name="etag"/> writes and publishes (a blob of <paramref name="size"/> bytes counts as published).</summary>
+    public TransferTarget TransferTarget(string etag, long size) => new(
+        BlobPath(etag), IncompletePath(etag), ChunkedPartialPath(etag), ChunkStatePath(etag), LockPath(etag),
+        () => UniqueTempPath(etag), () => EntryPresence.IsPresent(BlobPath(etag), size));
+
+    /// <summary>The cached tree listing of a commit, <c>trees/{commit}.json</c>.</summary>
+    public string TreePath(string commit) => TreeCache.PathFor(RepoDirectory, commit);
 
     public string LockPath(string etag) => Path.Combine(LocksDirectory, etag + ".lock");
 

@@ -40,25 +40,6 @@ internal static class SnapshotPointer
         }
     }
 
-    /// <summary>
-    /// Whether <paramref name="pointer"/> is a usable snapshot entry: a regular file, or a symlink whose target exists.
-    /// A dangling link (its blob was deleted or set aside) counts as absent, so the file is fetched again.
-    /// </summary>
-    public static bool IsUsable(string pointer)
-    {
-        try
-        {
-            var info = new FileInfo(pointer);
-            if (!info.Exists) return false;
-            if (info.LinkTarget is null) return true;
-            return info.ResolveLinkTarget(returnFinalTarget: true) is FileInfo { Exists: true };
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
-
     private static bool TryCreateSymlink(RepoCacheLayout layout, string pointer, string relativeTarget, string etag)
     {
         try
@@ -98,7 +79,7 @@ internal static class SnapshotPointer
     }
 
     private static string StagingPath(RepoCacheLayout layout, string etag) =>
-        layout.BlobPath(etag) + "." + Guid.NewGuid().ToString("N")[..8] + BlobFileNames.IncompleteSuffix;
+        layout.BlobPath(etag) + "." + Guid.NewGuid().ToString("N")[..8] + RepoCacheLayout.IncompleteSuffix;
 
     private static string? LinkTarget(string path)
     {

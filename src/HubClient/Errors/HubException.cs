@@ -35,4 +35,19 @@ public class HubException : Exception
 
     /// <summary>The URL that was asked (never with credentials).</summary>
     public Uri? RequestUri { get; }
+
+    /// <summary>
+    /// Whether calling again later may succeed: true for 408, 429 and 5xx answers and for network failures and timeouts
+    /// (directly or as the cause), false for answers that will not change (missing repository, revision or file, access
+    /// refused, bytes that failed their hash, a server that does not speak the protocol).
+    /// </summary>
+    public virtual bool IsTransient => StatusCode is { } status
+        ? TransientFailure.IsTransientStatus(status)
+        : InnerException switch
+        {
+            HubException inner => inner.IsTransient,
+            LocalWriteException => false,
+            { } inner => TransientFailure.IsTransientException(inner),
+            null => false,
+        };
 }

@@ -16,4 +16,7 @@ public class HubFileChangedException : HubException
 
     /// <summary>The file's path in the repository.</summary>
     public string Path { get; }
+
+    /// <summary>The file changed on the hub: calling again downloads the new version.</summary>
+    public override bool IsTransient => true;
 }

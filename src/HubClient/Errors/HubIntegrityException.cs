@@ -23,4 +23,7 @@ public class HubIntegrityException : HubException
 
     /// <summary>What the downloaded bytes hashed to (or measured).</summary>
     public string Actual { get; }
+
+    /// <summary>Bytes that failed their hash were already fetched again once: not transient.</summary>
+    public override bool IsTransient => false;
 }

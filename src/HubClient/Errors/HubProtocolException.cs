@@ -9,4 +9,7 @@ public class HubProtocolException : HubException
     /// <summary>Creates the exception.</summary>
     public HubProtocolException(string message, Uri? requestUri, Exception? innerException = null)
         : base(message, null, null, null, requestUri, innerException) { }
+
+    /// <summary>A server that does not speak the hub protocol will not start to: not transient.</summary>
+    public override bool IsTransient => false;
 }

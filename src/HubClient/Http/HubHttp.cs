@@ -64,34 +64,48 @@ internal sealed class HubHttp
 
     /// <summary>
     /// Sends a request built fresh for each attempt, through the retry pipeline, with a per-attempt timeout for the
-    /// response headers. The caller owns (and disposes) the response, whatever its status.
+    /// response headers. Retries are spent from <paramref name="budget"/> (a fresh one when null), which a download's body
+    /// loop shares. The caller owns (and disposes) the response, whatever its status.
     /// </summary>
     public async Task<HttpResponseMessage> SendAsync(
-        Func<HttpRequestMessage> createRequest, TimeSpan timeout, HttpCompletionOption completion, CancellationToken cancellationToken)
+        Func<HttpRequestMessage> createRequest, TimeSpan timeout, HttpCompletionOption completion, CancellationToken cancellationToken,
+        RetryBudget? budget = null)
     {
-        return await _pipeline.ExecuteAsync(async token =>
+        ResilienceContext context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(HubResiliencePipeline.BudgetKey, budget ?? NewRetryBudget());
+        try
         {
-            using HttpRequestMessage request = createRequest();
-            Prepare(request);
-            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(token);
-            attempt.CancelAfter(timeout);
-            long started = Stopwatch.GetTimestamp();
-            try
+            return await _pipeline.ExecuteAsync(async (ctx, state) =>
             {
-                HttpResponseMessage response = await _client.SendAsync(request, completion, attempt.Token).ConfigureAwait(false);
-                if (Logger.IsEnabled(LogLevel.Debug))
+                using HttpRequestMessage request = state.createRequest();
+                state.self.Prepare(request);
+                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(ctx.CancellationToken);
+                attempt.CancelAfter(state.timeout);
+                long started = Stopwatch.GetTimestamp();
+                try
                 {
-                    HubLog.Response(Logger, request.Method.Method, request.RequestUri?.GetLeftPart(UriPartial.Path) ?? "",
-                        (int)response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                    HttpResponseMessage response = await state.self._client.SendAsync(request, state.completion, attempt.Token).ConfigureAwait(false);
+                    if (state.self.Logger.IsEnabled(LogLevel.Debug))
+                    {
+                        HubLog.Response(state.self.Logger, request.Method.Method, request.RequestUri?.GetLeftPart(UriPartial.Path) ?? "",
+                            (int)response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                    }
+                    return response;
                 }
-                return response;
-            }
-            catch (OperationCanceledException) when (!token.IsCancellationRequested)
-            {
-                throw new TimeoutException($"No answer from {request.RequestUri?.GetLeftPart(UriPartial.Path)} within {timeout.TotalSeconds:0.#} s.");
-            }
-        }, cancellationToken).ConfigureAwait(false);
+                catch (OperationCanceledException) when (!ctx.CancellationToken.IsCancellationRequested)
+                {
+                    throw new TimeoutException($"No answer from {request.RequestUri?.GetLeftPart(UriPartial.Path)} within {state.timeout.TotalSeconds:0.#} s.");
+                }
+            }, context, (self: this, createRequest, timeout, completion)).ConfigureAwait(false);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
     }
+
+    /// <summary>A budget for one logical request (see <see cref="RetryBudget"/>).</summary>
+    public RetryBudget NewRetryBudget() => new(_options.Retry);
 
     /// <summary>Throws <see cref="HubProtocolException"/> unless bytes may be fetched from <paramref name="location"/> (http or https only).</summary>
     public static void EnsureHttpLocation(Uri location)

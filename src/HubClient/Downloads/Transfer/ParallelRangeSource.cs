@@ -21,7 +21,7 @@ namespace HubClient;
 /// pool; connections do not run more than two chunks each ahead of the hashed prefix.</item>
 /// </list>
 /// </summary>
-internal sealed class ParallelRangeDownloader
+internal sealed class ParallelRangeSource
 {
     /// <summary>
     /// How many chunks connections may run ahead of the hashed prefix, per connection. When hashing is the bottleneck (a
@@ -31,8 +31,13 @@ internal sealed class ParallelRangeDownloader
     private const int HashWindowChunksPerConnection = 2;
 
     private readonly HubHttp _http;
+    private readonly HttpRangeReader _reader;
 
-    public ParallelRangeDownloader(HubHttp http) => _http = http;
+    public ParallelRangeSource(HubHttp http, HttpRangeReader reader)
+    {
+        _http = http;
+        _reader = reader;
+    }
 
     /// <summary>
     /// Fills <paramref name="dataPath"/> with the verified blob. With a <paramref name="statePath"/> the download is
@@ -43,10 +48,9 @@ internal sealed class ParallelRangeDownloader
     /// <exception cref="RangeNotSupportedException">The server does not serve ranges of this file.</exception>
     /// <exception cref="HubFileChangedException">The file changed on the server mid-download.</exception>
     /// <exception cref="HubIntegrityException">The bytes did not hash to the etag.</exception>
-    public async Task DownloadAsync(BlobDownloadRequest request, string dataPath, string? statePath, CancellationToken cancellationToken)
+    public async Task DownloadAsync(TransferRequest request, string dataPath, string? statePath, CancellationToken cancellationToken)
     {
         TransferOptions options = _http.Options.Transfer;
-        options.Validate();
         ChecksumWarmup.EnsureStarted();
         var plan = new ChunkPlan(request.Size, options.ChunkSize);
         using ChunkStateFile? stateFile = statePath is null ? null : new ChunkStateFile(statePath);
@@ -82,7 +86,7 @@ internal sealed class ParallelRangeDownloader
 
     /// <summary>One attempt: validate what an earlier run left, fetch the missing chunks, check the whole file's hash.</summary>
     private async Task AttemptAsync(
-        BlobDownloadRequest request, SafeFileHandle file, ChunkState state, ChunkStateFile? stateFile, bool resumed, CancellationToken cancellationToken)
+        TransferRequest request, SafeFileHandle file, ChunkState state, ChunkStateFile? stateFile, bool resumed, CancellationToken cancellationToken)
     {
         TransferOptions options = _http.Options.Transfer;
         ChunkPlan plan = state.Plan;
@@ -102,7 +106,7 @@ internal sealed class ParallelRangeDownloader
     }
 
     private async Task RunAsync(
-        BlobDownloadRequest request, SafeFileHandle file, ChunkState state, ChunkStateFile? stateFile, bool resumed,
+        TransferRequest request, SafeFileHandle file, ChunkState state, ChunkStateFile? stateFile, bool resumed,
         OrderedChunkHasher hasher, CancellationTokenSource stop, CancellationToken cancellationToken)
     {
         TransferOptions options = _http.Options.Transfer;
@@ -120,7 +124,7 @@ internal sealed class ParallelRangeDownloader
         if (pending.Length > 0)
         {
             using var location = new SharedLocation(request.Location, request.RefreshLocation);
-            var fetcher = new ChunkFetcher(_http, request, file, location, new RangeValidator(state), progress);
+            var fetcher = new ChunkFetcher(_reader, request, file, location, new RangeValidator(state), progress);
             var run = new WorkerRun(pending, plan, fetcher, hasher, state, stateFile, options, stop);
             await run.ExecuteAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -214,6 +218,41 @@ internal sealed class ParallelRangeDownloader
             {
                 ArrayPool<byte>.Shared.Return(buffer);
             }
+        }
+    }
+
+    /// <summary>Fetches single chunks of one file through the reader, all on one location and validator.</summary>
+    private sealed class ChunkFetcher
+    {
+        private readonly HttpRangeReader _reader;
+        private readonly TransferRequest _request;
+        private readonly SafeFileHandle _file;
+        private readonly SharedLocation _location;
+        private readonly RangeValidator _validator;
+        private readonly ByteProgress _progress;
+        private readonly TaskCompletionSource _rangesServed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public ChunkFetcher(HttpRangeReader reader, TransferRequest request, SafeFileHandle file, SharedLocation location, RangeValidator validator, ByteProgress progress)
+        {
+            _reader = reader;
+            _request = request;
+            _file = file;
+            _location = location;
+            _validator = validator;
+            _progress = progress;
+        }
+
+        /// <summary>Completes when the first 206 answer arrived: the server serves ranges, and the validator is known.</summary>
+        public Task RangesServed => _rangesServed.Task;
+
+        /// <summary>Downloads <paramref name="chunk"/> into the file; returns the XxHash3 of its bytes.</summary>
+        public async Task<ulong> FetchAsync(FileChunk chunk, byte[] buffer, CancellationToken cancellationToken)
+        {
+            var sink = new ChunkSink(_file, chunk, _request.RepoPath, _progress);
+            var read = new RangeReadRequest(_request.RepoPath, _request.Size, chunk.End, _location, RangeMode.Strict, _validator,
+                () => _rangesServed.TrySetResult());
+            await _reader.ReadAsync(read, sink, buffer, cancellationToken).ConfigureAwait(false);
+            return sink.Checksum;
         }
     }
 }

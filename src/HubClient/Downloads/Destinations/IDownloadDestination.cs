@@ -1,0 +1,39 @@
+namespace HubClient;
+
+/// <summary>
+/// Where downloaded files are placed — the hub cache (<see cref="CacheDestination"/>) or a folder of the caller's
+/// (<see cref="LocalDirectoryDestination"/>) — and what is already there. The download pipeline asks it what is present,
+/// where a transfer writes (<see cref="TargetFor"/>), and to make a published file visible at its entry.
+/// </summary>
+internal interface IDownloadDestination
+{
+    /// <summary>The entry of <paramref name="repoPath"/> at <paramref name="commit"/>: the path returned to the caller.</summary>
+    string EntryPath(string commit, string repoPath);
+
+    /// <summary>The entry of a file pinned to a 40-hex commit, when it is in place already (no request needed); else null.</summary>
+    string? FindPinned(string commit, string repoPath);
+
+    /// <summary>
+    /// The entry of <paramref name="repoPath"/> at <paramref name="revision"/> as this destination holds it, without the
+    /// network; null when absent (<paramref name="knownMissing"/>: the hub said it does not exist).
+    /// </summary>
+    string? FindCached(string revision, string repoPath, out bool knownMissing);
+
+    /// <summary>Whether the file <paramref name="metadata"/> describes is in place at its entry already.</summary>
+    ValueTask<bool> IsPresentAsync(string repoPath, HubFileMetadata metadata, CancellationToken cancellationToken);
+
+    /// <summary>Places the file from a verified copy this machine already holds, without a transfer; false when there is none.</summary>
+    bool TryPlaceFromLocalCopy(string repoPath, HubFileMetadata metadata);
+
+    /// <summary>Where a transfer of the file writes its partials and publishes the verified content.</summary>
+    TransferTarget TargetFor(string repoPath, HubFileMetadata metadata);
+
+    /// <summary>Makes the published content visible at its entry and returns the entry (<paramref name="newlyPublished"/>: this call published it).</summary>
+    string Place(string repoPath, HubFileMetadata metadata, bool newlyPublished);
+
+    /// <summary>Remembers that <paramref name="revision"/> resolved to <paramref name="commit"/> (the cache's <c>refs/</c>).</summary>
+    void RecordRef(string revision, string commit, bool bestEffort);
+
+    /// <summary>Remembers that the hub said <paramref name="repoPath"/> does not exist at <paramref name="commit"/> (the cache's <c>.no_exist/</c>).</summary>
+    void RecordMissing(string revision, string commit, string repoPath);
+}

@@ -1,0 +1,145 @@
+using System.Diagnostics;
+
+namespace HubClient;
+
+/// <summary>
+/// The pipeline every downloaded file goes through, whatever the entry point (one file, a snapshot) or the destination
+/// (the cache, a local folder): <b>resolve</b> (<see cref="DownloadResolver"/>: held already, offline, or the hub's
+/// metadata), <b>transfer</b> (<see cref="TransferEngine"/>: one stream or parallel ranges into a resumable partial),
+/// <b>verify</b> (while transferring; nothing unverified is published), <b>place</b> (the <see cref="IDownloadDestination"/>
+/// makes the published file visible). Telemetry is counted here for every path: files, cache hits, an activity per file.
+/// </summary>
+internal sealed class FileDownloadPipeline
+{
+    private readonly HubHttp _http;
+    private readonly FileMetadataFetcher _metadata;
+    private readonly DownloadResolver _resolver;
+    private readonly TransferEngine _engine;
+
+    public FileDownloadPipeline(HubHttp http, FileMetadataFetcher metadata)
+    {
+        _http = http;
+        _metadata = metadata;
+        _resolver = new DownloadResolver(http);
+        _engine = new TransferEngine(http);
+    }
+
+    public DownloadResolver Resolver => _resolver;
+
+    /// <summary>The destination a download with these settings places its files in.</summary>
+    public IDownloadDestination DestinationFor(RepoType repoType, string repoId, string? localDirectory)
+    {
+        var cache = new RepoCacheLayout(_http.Options.CacheDirectory, repoType, repoId);
+        return localDirectory is null
+            ? new CacheDestination(cache, _http.Options.DisableSymlinks)
+            : new LocalDirectoryDestination(localDirectory, cache);
+    }
+
+    /// <summary><c>hf_hub_download</c>: one file at a revision, resolved with a HEAD unless it is held already.</summary>
+    public async Task<string> DownloadAsync(
+        RepoType repoType, string repoId, string revision, string path, DownloadFileOptions options, CancellationToken cancellationToken)
+    {
+        IDownloadDestination destination = DestinationFor(repoType, repoId, options.LocalDirectory);
+        using Activity? activity = StartFileActivity(repoId, path, revision);
+
+        if (Revision.IsCommitHash(revision) && !options.ForceDownload && destination.FindPinned(revision, path) is { } pinned)
+        {
+            return CacheHit(repoId, path, revision, pinned);
+        }
+
+        (string? held, HubFileMetadata? metadata) = await _resolver.ResolveAsync<(string?, HubFileMetadata?)>(
+            options.LocalFilesOnly, options.ForceDownload,
+            async ct =>
+            {
+                try
+                {
+                    return (null, await _metadata.GetAsync(repoType, repoId, revision, path, ct).ConfigureAwait(false));
+                }
+                catch (EntryNotFoundException e) when (e.CommitHash is { } commit && Revision.IsCommitHash(commit))
+                {
+                    destination.RecordMissing(revision, commit, path);
+                    throw;
+                }
+            },
+            (cause, mayUseHeld) => (FromHeld(destination, repoId, revision, path, cause, mayUseHeld), null),
+            cancellationToken).ConfigureAwait(false);
+        if (held is not null) return CacheHit(repoId, path, revision, held);
+
+        destination.RecordRef(revision, metadata!.CommitHash, bestEffort: false);
+        var request = new TransferRequest(path, metadata.Location, metadata.Etag, metadata.Size, options.Progress,
+            async ct => (await _metadata.GetAsync(repoType, repoId, metadata.CommitHash, path, ct).ConfigureAwait(false)).Location,
+            metadata.XetHash);
+        return await PlaceAsync(destination, repoId, path, metadata, request, options.ForceDownload, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Puts the file <paramref name="metadata"/> describes at its entry unless it is there already: from a local copy, else
+    /// through a transfer. Returns the entry.
+    /// </summary>
+    public async Task<string> PlaceAsync(
+        IDownloadDestination destination, string repoId, string path, HubFileMetadata metadata, TransferRequest request, bool force,
+        CancellationToken cancellationToken)
+    {
+        if (!force && await destination.IsPresentAsync(path, metadata, cancellationToken).ConfigureAwait(false))
+        {
+            request.Progress?.Report(new DownloadProgress(path, metadata.Size, metadata.Size));
+            return CacheHit(repoId, path, metadata.CommitHash, destination.EntryPath(metadata.CommitHash, path));
+        }
+        if (!force && destination.TryPlaceFromLocalCopy(path, metadata))
+        {
+            request.Progress?.Report(new DownloadProgress(path, metadata.Size, metadata.Size));
+            HubTelemetry.CacheHits.Add(1);
+            return destination.Place(path, metadata, newlyPublished: false);
+        }
+
+        long started = Stopwatch.GetTimestamp();
+        bool published = await _engine.FetchAsync(destination.TargetFor(path, metadata), request, force, cancellationToken).ConfigureAwait(false);
+        CrashPoints.Reached(CrashPoints.BlobPublished);
+        string entry = destination.Place(path, metadata, published);
+        if (published)
+        {
+            HubTelemetry.FilesDownloaded.Add(1);
+            HubLog.Downloaded(_http.Logger, repoId, path, metadata.Size, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        else
+        {
+            HubTelemetry.CacheHits.Add(1);
+            request.Progress?.Report(new DownloadProgress(path, metadata.Size, metadata.Size));
+        }
+        return entry;
+    }
+
+    /// <summary>An activity for one file (a child of the snapshot's, when in one).</summary>
+    public static Activity? StartFileActivity(string repoId, string path, string revision)
+    {
+        Activity? activity = HubTelemetry.ActivitySource.StartActivity("HubClient.DownloadFile");
+        activity?.SetTag("hub.repo_id", repoId);
+        activity?.SetTag("hub.path", path);
+        activity?.SetTag("hub.revision", revision);
+        return activity;
+    }
+
+    private string CacheHit(string repoId, string path, string commit, string entry)
+    {
+        HubTelemetry.CacheHits.Add(1);
+        HubLog.CacheHit(_http.Logger, repoId, path, commit);
+        return entry;
+    }
+
+    /// <summary>The held entry when the cache may answer (offline, or the hub unreachable); otherwise the right error.</summary>
+    private string FromHeld(IDownloadDestination destination, string repoId, string revision, string path, Exception? cause, bool mayUseHeld)
+    {
+        bool knownMissing = false;
+        if (mayUseHeld && destination.FindCached(revision, path, out knownMissing) is { } held)
+        {
+            if (cause is not null) _resolver.LogServedFromCache(repoId, path, cause);
+            return held;
+        }
+        DownloadResolver.ThrowIfAccessError(cause);
+        string why = knownMissing ? "the hub said it does not exist at that revision; " : "";
+        string where = destination is CacheDestination cache ? $"the cache at {cache.Layout.RepoDirectory}" : $"{((LocalDirectoryDestination)destination).Root}";
+        throw new LocalEntryNotFoundException(
+            $"Cannot find '{path}' of {repoId} at revision '{revision}' locally ({why}not in {where}), and {DownloadResolver.WhyOffline(cause)}.",
+            [path], cause);
+    }
+}

@@ -1,0 +1,158 @@
+namespace HubClient;
+
+/// <summary>
+/// Brings one file's verified content to a <see cref="TransferTarget"/> — a cache blob or a file in a local folder — safely
+/// against other threads and processes, and is the one place that chooses how: parallel ranges for a large file
+/// (<see cref="TransferOptions.UseParallel"/>) into a resumable chunked partial with its ledger, one stream otherwise into
+/// the resumable prefix partial. The target's lock guards the resumable partials; without it (read-only lock folder, a
+/// timeout, locks that do nothing) the transfer goes to a private temp file. Small files (<see cref="LockFreeMaxSize"/>)
+/// skip the lock. Publishing is an atomic rename of a verified file, nothing else.
+/// </summary>
+internal sealed class TransferEngine
+{
+    /// <summary>
+    /// Files up to this size (when no resumable partial of theirs exists) are fetched without the inter-process lock, into a
+    /// unique temp file published by atomic rename: the lock would cost more file operations than a duplicate download of a
+    /// small file by a concurrent process, and there is nothing worth resuming. A snapshot of thousands of small files also
+    /// leaves no thousands of lock files behind.
+    /// </summary>
+    internal const long LockFreeMaxSize = 1024 * 1024;
+
+    private readonly HubHttp _http;
+    private readonly SingleStreamSource _singleStream;
+    private readonly ParallelRangeSource _parallel;
+
+    public TransferEngine(HubHttp http)
+    {
+        _http = http;
+        var reader = new HttpRangeReader(http);
+        _singleStream = new SingleStreamSource(http, reader);
+        _parallel = new ParallelRangeSource(http, reader);
+    }
+
+    /// <summary>Publishes the verified content at the target's final path; false when another writer already had (and <paramref name="force"/> is off).</summary>
+    public async Task<bool> FetchAsync(TransferTarget target, TransferRequest request, bool force, CancellationToken cancellationToken)
+    {
+        if (!force && target.IsPublished()) return false;
+        Directory.CreateDirectory(Path.GetDirectoryName(target.ResumablePartialPath)!);
+
+        bool parallel = _http.Options.Transfer.UseParallel(request.Size);
+        if (!parallel && request.Size <= LockFreeMaxSize && !File.Exists(target.ResumablePartialPath))
+        {
+            await StreamAsync(target, request, lockHeld: false, force, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+
+        using BlobLock blobLock = await BlobLock.AcquireAsync(
+            target.LockPath, _http.Options.LockTimeout, () => !force && target.IsPublished(), cancellationToken).ConfigureAwait(false);
+        if (!force && target.IsPublished()) return false; // Another process published it while we waited.
+
+        if (parallel && await TryParallelAsync(target, request, blobLock.IsHeld, force, cancellationToken).ConfigureAwait(false))
+        {
+            return true;
+        }
+        await StreamAsync(target, request, blobLock.IsHeld, force, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>One stream into the resumable partial (with the lock) or a unique temp file, then publish.</summary>
+    private async Task StreamAsync(TransferTarget target, TransferRequest request, bool lockHeld, bool force, CancellationToken cancellationToken)
+    {
+        (FileStream file, string tempPath, bool resumable) = OpenPartial(target, lockHeld);
+        bool published = false;
+        try
+        {
+            using (file)
+            {
+                if (force) file.SetLength(0);
+                await _singleStream.DownloadAsync(request, file, cancellationToken).ConfigureAwait(false);
+            }
+            Publish(tempPath, target);
+            published = true;
+        }
+        finally
+        {
+            // A unique temp file cannot be resumed by anyone: never leave it behind. The shared partial stays for resume.
+            if (!published && !resumable) AtomicFile.TryDelete(tempPath);
+        }
+    }
+
+    /// <summary>
+    /// Parallel ranges, then publish. Holding the lock, it uses (and resumes) the chunked partial with its ledger; otherwise
+    /// a unique temp file that is not resumed. Returns false, having removed its partial, when the server does not serve
+    /// ranges: the caller then uses one stream.
+    /// </summary>
+    private async Task<bool> TryParallelAsync(TransferTarget target, TransferRequest request, bool lockHeld, bool force, CancellationToken cancellationToken)
+    {
+        string dataPath = lockHeld ? target.ChunkedPartialPath : target.NewUniqueTempPath();
+        string? ledgerPath = lockHeld ? target.LedgerPath : null;
+        if (force) Discard(dataPath, ledgerPath);
+        while (true)
+        {
+            try
+            {
+                await _parallel.DownloadAsync(request, dataPath, ledgerPath, cancellationToken).ConfigureAwait(false);
+                break;
+            }
+            catch (PartialInUseException) when (ledgerPath is not null)
+            {
+                // Someone else writes the shared partial despite the lock: keep clear of it.
+                dataPath = target.NewUniqueTempPath();
+                ledgerPath = null;
+            }
+            catch (RangeNotSupportedException)
+            {
+                Discard(dataPath, ledgerPath);
+                return false;
+            }
+            catch (Exception e) when (e is HubFileChangedException or HubIntegrityException || ledgerPath is null)
+            {
+                // Bytes of another version (or bad ones), or a temp file nobody can resume: never leave them behind.
+                Discard(dataPath, ledgerPath);
+                throw;
+            }
+        }
+        Publish(dataPath, target);
+        if (ledgerPath is not null)
+        {
+            AtomicFile.TryDelete(ledgerPath);
+            AtomicFile.TryDelete(target.ResumablePartialPath); // A single-stream partial of the same file is moot now.
+        }
+        return true;
+    }
+
+    /// <summary>The one way a verified file becomes visible: an atomic rename onto the final path.</summary>
+    private static void Publish(string verifiedPath, TransferTarget target)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(target.FinalPath)!);
+        File.Move(verifiedPath, target.FinalPath, overwrite: true);
+    }
+
+    private static void Discard(string dataPath, string? ledgerPath)
+    {
+        AtomicFile.TryDelete(dataPath);
+        if (ledgerPath is not null) AtomicFile.TryDelete(ledgerPath);
+    }
+
+    /// <summary>
+    /// Opens the resumable partial exclusively when this process holds the lock; otherwise (or when another writer holds the
+    /// partial) a fresh unique temp file.
+    /// </summary>
+    private static (FileStream File, string Path, bool Resumable) OpenPartial(TransferTarget target, bool lockHeld)
+    {
+        if (lockHeld)
+        {
+            try
+            {
+                return (new FileStream(target.ResumablePartialPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.Asynchronous),
+                    target.ResumablePartialPath, true);
+            }
+            catch (IOException)
+            {
+                // Someone else writes it despite the lock (a file system whose locks do nothing): keep clear of it.
+            }
+        }
+        string unique = target.NewUniqueTempPath();
+        return (new FileStream(unique, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.Asynchronous), unique, false);
+    }
+}

@@ -1,0 +1,21 @@
+namespace HubClient;
+
+/// <summary>
+/// Where one file's transfer writes and publishes, at one destination (a cache blob or a file in a local folder): the final
+/// path and the names of its partials, all produced by that destination's layout.
+/// </summary>
+/// <param name="FinalPath">Where the verified file is published by an atomic rename.</param>
+/// <param name="ResumablePartialPath">The prefix partial a single stream appends to and resumes (huggingface_hub's name, so either resumes the other's).</param>
+/// <param name="ChunkedPartialPath">The preallocated partial of a parallel transfer, chunks written at their offsets.</param>
+/// <param name="LedgerPath">The resume ledger of <paramref name="ChunkedPartialPath"/>: completed chunks and their checksums.</param>
+/// <param name="LockPath">The inter-process lock guarding the resumable partials.</param>
+/// <param name="NewUniqueTempPath">A fresh private temp name (never resumed) for a writer without the lock.</param>
+/// <param name="IsPublished">Whether another writer already published the file (checked while waiting for the lock).</param>
+internal sealed record TransferTarget(
+    string FinalPath,
+    string ResumablePartialPath,
+    string ChunkedPartialPath,
+    string LedgerPath,
+    string LockPath,
+    Func<string> NewUniqueTempPath,
+    Func<bool> IsPublished);
