@@ -8,7 +8,7 @@ internal static partial class HubLog
     [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "{Method} {Url} -> {Status} in {ElapsedMs:0.0} ms")]
     public static partial void Response(ILogger logger, string method, string url, int status, double elapsedMs);
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Retrying {Method} {Url} (attempt {Attempt}) in {DelayMs:0} ms after {Reason}")]
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Retrying {Method} {Url} (attempt {Attempt}) in {DelayMs:0} ms after {Reason}")]
     public static partial void Retrying(ILogger logger, string method, string url, int attempt, double delayMs, string reason);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Resuming {Path} at byte {Offset} of {Size}")]

@@ -10,7 +10,6 @@ namespace HubClient;
 /// </summary>
 internal sealed class HubJsonClient
 {
-    private const int MaxRedirects = 10;
     private readonly HubHttp _http;
 
     public HubJsonClient(HubHttp http) => _http = http;
@@ -54,7 +53,8 @@ internal sealed class HubJsonClient
         HttpMethod method, Uri uri, IReadOnlyList<KeyValuePair<string, string>>? form, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
     {
         ThrowIfOffline(uri);
-        for (int hop = 0; ; hop++)
+        int redirects = 0;
+        while (true)
         {
             Uri current = uri;
             // The whole body is read inside the retry pipeline (ResponseContentRead), so a connection dropped in the middle
@@ -67,10 +67,9 @@ internal sealed class HubJsonClient
                 return request;
             }, _http.Options.MetadataTimeout, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
 
-            if ((int)response.StatusCode is >= 300 and <= 399 && response.Headers.Location is { } location)
+            if (Redirects.Target(response, current) is { } target)
             {
-                if (hop >= MaxRedirects) throw new HubProtocolException($"More than {MaxRedirects} redirects (a redirect loop?).", current);
-                uri = OnEndpoint(new Uri(current, location), current, "redirect");
+                uri = OnEndpoint(Redirects.Follow(target, ref redirects, current.GetLeftPart(UriPartial.Path)), current, "redirect");
                 continue;
             }
             await _http.EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);

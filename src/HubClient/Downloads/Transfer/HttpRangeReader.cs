@@ -8,7 +8,7 @@ namespace HubClient;
 /// <summary>
 /// The one HTTP GET of every download: reads bytes <c>[sink position, End)</c> of a file into an <see cref="IRangeSink"/>
 /// and owns everything between the socket and the sink —
-/// following redirects (<see cref="DownloadRedirect"/>), refreshing an expired signed location (403/410, through
+/// following redirects (<see cref="Redirects"/>), refreshing an expired signed location (403/410, through
 /// <see cref="SharedLocation"/>), validating the answer (status, <c>Content-Range</c>, encoding, ETag), the stall timeout
 /// (<see cref="HubApiOptions.DownloadTimeout"/> without a byte), resuming from the last byte written after a connection
 /// breaks, and the failure budget (<see cref="RetryBudget"/>, shared with the retry pipeline so retries never multiply).
@@ -51,7 +51,7 @@ internal sealed class HttpRangeReader
                     switch (await ClassifyAsync(request, response, uri, version, from, ifMatch, budget, cancellationToken).ConfigureAwait(false))
                     {
                         case Answer.Redirect:
-                            request.Location.Redirected(version, DownloadRedirect.Follow(DownloadRedirect.Target(response, uri)!, ref redirects, request.RepoPath));
+                            request.Location.Redirected(version, Redirects.Follow(Redirects.Target(response, uri)!, ref redirects, $"'{request.RepoPath}'"));
                             continue;
                         case Answer.Again:
                             continue;
@@ -124,7 +124,7 @@ internal sealed class HttpRangeReader
         CancellationToken cancellationToken)
     {
         bool strict = request.Mode == RangeMode.Strict;
-        if (DownloadRedirect.Target(response, uri) is not null) return Answer.Redirect;
+        if (Redirects.Target(response, uri) is not null) return Answer.Redirect;
         if (response.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Gone && request.Location.CanRefresh && !_http.IsEndpointHost(uri))
         {
             // A signed CDN URL expired: ask the hub for a fresh one (once for all connections of the file).
