@@ -16,6 +16,9 @@ public partial class HubApi : IDisposable
     public HubApi() : this(HubApiOptions.FromEnvironment()) { }
 
     /// <summary>Creates a client with the given options and its own HTTP connection pool.</summary>
+    /// <param name="options">Endpoint (an absolute http(s) URL), token, cache folder, timeouts, retries.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
+    /// <exception cref="ArgumentException">An option is invalid, such as an <see cref="HubApiOptions.Endpoint"/> that is not an absolute http(s) URL.</exception>
     public HubApi(HubApiOptions options)
         : this(new HttpClient(HubHttp.CreateHandler()) { Timeout = Timeout.InfiniteTimeSpan }, options, ownsClient: true) { }
 

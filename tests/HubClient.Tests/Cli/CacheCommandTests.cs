@@ -33,7 +33,7 @@ public sealed class CacheCommandTests : IAsyncLifetime
 
         Assert.Equal(0, run.Code);
         Assert.Matches(@"^REPO ID\s+REPO TYPE\s+SIZE ON DISK\s+NB FILES\s+LAST_ACCESSED\s+LAST_MODIFIED\s+REFS\s+LOCAL PATH$", run.OutLines[0]);
-        Assert.Matches(@"^demo/tiny-model\s+model\s+\d+\.\dK\s+5\s+a few seconds ago\s+a few seconds ago\s+main\s+" + System.Text.RegularExpressions.Regex.Escape(RepoFolder) + "$", run.OutLines[1]);
+        Assert.Matches(@"^demo/tiny-model\s+model\s+\d+\.\d KB\s+5\s+a few seconds ago\s+a few seconds ago\s+main\s+" + System.Text.RegularExpressions.Regex.Escape(RepoFolder) + "$", run.OutLines[1]);
         Assert.StartsWith("Done in ", run.OutLines[^1], StringComparison.Ordinal);
         Assert.Contains("Scanned 1 repo(s)", run.OutLines[^1], StringComparison.Ordinal);
     }

@@ -39,7 +39,7 @@ public sealed class DownloadCommandTests : IAsyncLifetime
         Assert.Equal(0, run.Code);
         Assert.Equal(Snapshot, Assert.Single(run.OutLines));
         string[] lines = run.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.StartsWith("fetching 5 files (", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("demo/tiny-model: 5 files (", lines[0], StringComparison.Ordinal);
         Assert.Contains(lines, l => l.Contains("[5/5]", StringComparison.Ordinal));
         Assert.StartsWith("done: 5 files", lines[^1], StringComparison.Ordinal);
         Assert.DoesNotContain("\u001b[", run.Err, StringComparison.Ordinal);
