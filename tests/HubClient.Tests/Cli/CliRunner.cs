@@ -21,4 +21,12 @@ public static class CliRunner
         int code = await HubCommandLine.RunAsync(full, output, error, confirm);
         return new CliResult(code, output.ToString(), error.ToString());
     }
+
+    /// <summary>An error stream without a stack trace or .NET's parameter names (what every failure without --verbose must be).</summary>
+    public static void AssertNoStackTrace(string err)
+    {
+        Assert.DoesNotContain("   at ", err, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception:", err, StringComparison.Ordinal);
+        Assert.DoesNotContain("(Parameter '", err, StringComparison.Ordinal);
+    }
 }

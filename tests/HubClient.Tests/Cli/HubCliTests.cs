@@ -50,6 +50,7 @@ public sealed class HubCliTests : IAsyncLifetime
         var (code, _, error) = await Run("download", DemoRepos.TinyModel, "--no-such-option");
 
         Assert.Equal(2, code);
+        CliRunner.AssertNoStackTrace(error);
         Assert.Contains("--no-such-option", error, StringComparison.Ordinal);
     }
 
@@ -59,6 +60,7 @@ public sealed class HubCliTests : IAsyncLifetime
         var (code, _, error) = await Run("download", "acme/missing", "config.json", "--cache-dir", _f.CacheDirectory);
 
         Assert.Equal(1, code);
+        CliRunner.AssertNoStackTrace(error);
         string line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("error: ", line, StringComparison.Ordinal);
         Assert.Contains("acme/missing was not found", line, StringComparison.Ordinal);
