@@ -36,8 +36,9 @@ internal static class HubCommandLine
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            // One line: the first error is the cause ('hub frobnicate' would add "Required command was not provided").
-            await error.WriteLineAsync("error: " + parse.Errors[0].Message).ConfigureAwait(false);
+            // One line: an unrecognized word is the cause of the rest ('hub frobnicate' adds "Required command was not provided").
+            System.CommandLine.Parsing.ParseError cause = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
+            await error.WriteLineAsync("error: " + cause.Message).ConfigureAwait(false);
             await error.WriteLineAsync($"Run '{HelpCommand(parse)} --help' for usage.").ConfigureAwait(false);
             return ExitCodes.Usage;
         }
