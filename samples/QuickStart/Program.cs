@@ -5,6 +5,7 @@
 //   dotnet run --project samples/QuickStart -- --serve           only run the demo hub (prints its endpoint; Ctrl+C or close stdin to stop)
 using System.Diagnostics;
 using HubClient;
+using HubClient.Cli.Output;
 using HubClient.Samples;
 using Spectre.Console;
 
@@ -71,7 +72,8 @@ static async Task<string> DownloadWithProgressAsync(HubApi api, string repoId, s
     if (Console.IsOutputRedirected)
     {
         var lastFiles = -1;
-        var plain = new Progress<SnapshotProgress>(p =>
+        // SynchronousProgress: each line is printed before the download goes on (Progress<T> would print later, out of order).
+        var plain = new SynchronousProgress<SnapshotProgress>(p =>
         {
             if (p.FilesCompleted == lastFiles) return;
             lastFiles = p.FilesCompleted;
@@ -82,12 +84,14 @@ static async Task<string> DownloadWithProgressAsync(HubApi api, string repoId, s
 
     string path = "";
     await AnsiConsole.Progress()
-        .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new DownloadedColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
+        .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ByteColumns.Downloaded(), new ByteColumns.Speed(), new RemainingTimeColumn())
         .StartAsync(async ctx =>
         {
             ProgressTask task = ctx.AddTask("snapshot", maxValue: 1);
-            var progress = new Progress<SnapshotProgress>(p =>
+            task.IsIndeterminate = true; // Until the first report gives the size: no "0/1 byte" placeholder.
+            var progress = new SynchronousProgress<SnapshotProgress>(p =>
             {
+                task.IsIndeterminate = false;
                 task.Description = $"snapshot ({p.FilesCompleted}/{p.TotalFiles} files)";
                 task.MaxValue = Math.Max(1, p.TotalBytes);
                 task.Value = p.BytesDownloaded;
@@ -120,4 +124,4 @@ static async Task<int> ServeAsync(string[] args)
     return 0;
 }
 
-static string Size(long bytes) => bytes >= 1_000_000 ? $"{bytes / 1_000_000.0:0.0} MB" : bytes >= 1000 ? $"{bytes / 1000.0:0.0} kB" : $"{bytes} B";
+static string Size(long bytes) => ByteSize.Format(bytes);

@@ -1,3 +1,6 @@
+using System.CommandLine;
+using HubClient.Cli.Output;
+using Microsoft.Extensions.Logging;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
@@ -19,6 +22,28 @@ internal sealed class CliContext(TextWriter output, TextWriter error, Func<strin
     public TextWriter Output { get; } = output;
 
     public TextWriter Error { get; } = error;
+
+    /// <summary>What the clients of this run logged that the user should see (retries, cache fallbacks) or that is counted.</summary>
+    public HubEventLog Events { get; } = new(error);
+
+    /// <summary>
+    /// A client for an online command: <c>HF_*</c> settings overridden by the options, the endpoint checked first (a usage
+    /// error names the option or variable), and the library's log going to <see cref="Events"/>.
+    /// </summary>
+    public HubApi CreateApi(ParseResult result)
+    {
+        HubApiOptions options = GlobalOptions.CreateOptions(result);
+        GlobalOptions.ValidateEndpoint(options.Endpoint, result.GetValue(GlobalOptions.Endpoint) is null ? "HF_ENDPOINT" : "--endpoint");
+        options.LoggerFactory = LoggerFactory.Create(builder => builder.AddProvider(Events));
+        try
+        {
+            return new HubApi(options);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message, e);
+        }
+    }
 
     /// <summary>Live progress bars only on a real terminal; redirected output gets plain lines.</summary>
     public bool IsInteractive => ReferenceEquals(Output, Console.Out) && !Console.IsOutputRedirected && !Console.IsErrorRedirected;

@@ -5,9 +5,9 @@ namespace HubClient.Cli;
 /// <summary>Options every command understands; <c>HF_*</c> environment variables give their defaults.</summary>
 internal static class GlobalOptions
 {
-    public static readonly Option<string?> Endpoint = new("--endpoint") { Description = "Hub URL (default: HF_ENDPOINT or https://huggingface.co)", Recursive = true };
+    public static readonly Option<string?> Endpoint = new("--endpoint") { Description = "Hub URL (default: HF_ENDPOINT or https://huggingface.co)", };
 
-    public static readonly Option<string?> Token = new("--token") { Description = "Access token (default: HF_TOKEN or the saved token file)", Recursive = true };
+    public static readonly Option<string?> Token = new("--token") { Description = "Access token (default: HF_TOKEN or the saved token file)" };
 
     public static readonly Option<bool> Verbose = new("--verbose") { Description = "Show more: full error details, revisions in cache scan, every path of a deletion plan", Recursive = true };
 
@@ -31,6 +31,15 @@ internal static class GlobalOptions
         if (result.GetValue(Token) is { } token) options.Token = token;
         if (result.GetResult(CacheDir) is not null && result.GetValue(CacheDir) is { } cacheDir) options.CacheDirectory = cacheDir;
         return options;
+    }
+
+    /// <summary>An endpoint must be an absolute http(s) URL; anything else is a usage error naming where it came from.</summary>
+    public static void ValidateEndpoint(string endpoint, string source)
+    {
+        if (!Uri.TryCreate(endpoint, UriKind.Absolute, out Uri? uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || uri.Host.Length == 0)
+        {
+            throw new UsageException($"{source} must be an absolute http(s) URL such as https://huggingface.co or http://localhost:8080, not '{endpoint}'.");
+        }
     }
 
     /// <summary>The cache folder: <c>--cache-dir</c>, else the one the environment selects.</summary>

@@ -4,14 +4,15 @@ using HubClient.Cli.Commands.Cache;
 
 namespace HubClient.Cli;
 
-/// <summary>Builds the <c>hub</c> command tree and runs it: exit 0 ok, 1 error (one clear line), 2 usage.</summary>
+/// <summary>
+/// Builds the <c>hub</c> command tree and runs it: exit 0 ok, 1 error, 2 usage (bad options, ids, paths, revisions,
+/// patterns, endpoint); every error is one clear line on the error stream, with details only under <c>--verbose</c>.
+/// </summary>
 internal static class HubCommandLine
 {
     public static RootCommand Build(CliContext context)
     {
         var root = new RootCommand("hub — download, browse and cache models, datasets and spaces from a Hugging Face-style hub.");
-        root.Options.Add(GlobalOptions.Endpoint);
-        root.Options.Add(GlobalOptions.Token);
         root.Options.Add(GlobalOptions.Verbose);
         root.Subcommands.Add(DownloadCommand.Create(context));
         root.Subcommands.Add(LsCommand.Create(context));
@@ -35,25 +36,43 @@ internal static class HubCommandLine
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            foreach (System.CommandLine.Parsing.ParseError e in parse.Errors) await error.WriteLineAsync("error: " + e.Message).ConfigureAwait(false);
-            await error.WriteLineAsync("Run 'hub --help' for usage.").ConfigureAwait(false);
+            // One line: an unrecognized word is the cause of the rest ('hub frobnicate' adds "Required command was not provided").
+            System.CommandLine.Parsing.ParseError cause = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
+            await error.WriteLineAsync("error: " + cause.Message).ConfigureAwait(false);
+            await error.WriteLineAsync($"Run '{HelpCommand(parse)} --help' for usage.").ConfigureAwait(false);
             return ExitCodes.Usage;
         }
+        bool verbose = parse.GetValue(GlobalOptions.Verbose);
         try
         {
             // System.CommandLine cancels the action's token on Ctrl+C.
             var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = output, Error = error };
             return await parse.InvokeAsync(invocation).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is HubException or CliException or ArgumentException or IOException or HttpRequestException or UnauthorizedAccessException)
-        {
-            await error.WriteLineAsync(parse.GetValue(GlobalOptions.Verbose) ? e.ToString() : "error: " + e.Message).ConfigureAwait(false);
-            return ExitCodes.Error;
-        }
         catch (OperationCanceledException)
         {
             await error.WriteLineAsync("cancelled").ConfigureAwait(false);
             return ExitCodes.Error;
         }
+        catch (Exception e)
+        {
+            // Every failure is one line; the stack trace (and the request's URL and id) only with --verbose.
+            (string line, int code) = ErrorMessages.Describe(e, parse);
+            await error.WriteLineAsync("error: " + line).ConfigureAwait(false);
+            if (verbose) await error.WriteLineAsync(ErrorMessages.Details(e)).ConfigureAwait(false);
+            else if (code == ExitCodes.Usage) await error.WriteLineAsync($"Run '{HelpCommand(parse)} --help' for usage.").ConfigureAwait(false);
+            return code;
+        }
+    }
+
+    /// <summary>The command whose help fits the error: <c>hub download</c>, <c>hub cache delete</c>, or <c>hub</c>.</summary>
+    private static string HelpCommand(ParseResult parse)
+    {
+        var names = new List<string>();
+        for (System.CommandLine.Parsing.SymbolResult? r = parse.CommandResult; r is not null; r = r.Parent)
+        {
+            if (r is System.CommandLine.Parsing.CommandResult command) names.Insert(0, command.Command is RootCommand ? "hub" : command.Command.Name);
+        }
+        return string.Join(' ', names);
     }
 }

@@ -33,6 +33,7 @@ public partial class HubApi
     /// <exception cref="HubProtocolException">The download was redirected in a loop or to a location that is not http(s).</exception>
     /// <exception cref="HubException">The download kept failing (server errors, dropped connections without progress); the partial is kept.</exception>
     /// <exception cref="IOException">Writing to the cache failed (disk full, file too large, read-only); the partial is kept.</exception>
+    /// <returns>The absolute path of the verified file: <c>{cache}/{type}s--{namespace}--{name}/snapshots/{commit}/{path}</c>, or <c>{LocalDirectory}/{path}</c> when <see cref="DownloadFileOptions.LocalDirectory"/> is set.</returns>
     public virtual Task<string> DownloadFileAsync(string repoId, string path, DownloadFileOptions? options = null, CancellationToken cancellationToken = default)
     {
         RepoId.Validate(repoId);
@@ -49,6 +50,14 @@ public partial class HubApi
     /// <param name="path">The file's path in the repository.</param>
     /// <param name="options">Revision and repository type.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The file's commit, etag (SHA-256 for LFS/Xet files, git blob SHA-1 otherwise), size in bytes and download location.</returns>
+    /// <exception cref="ArgumentException">Invalid repo id, path or revision (nothing was requested).</exception>
+    /// <exception cref="RepositoryNotFoundException">The repository does not exist or is private.</exception>
+    /// <exception cref="GatedRepositoryException">The repository is gated and the token has no access.</exception>
+    /// <exception cref="RevisionNotFoundException">The revision does not exist.</exception>
+    /// <exception cref="EntryNotFoundException">The file does not exist at that revision.</exception>
+    /// <exception cref="HubProtocolException">The answer lacks <c>X-Repo-Commit</c>, an etag or a size (the message names the URL and the header), or the redirects loop.</exception>
+    /// <exception cref="HubException">Any other error of the hub, after retries (5xx, 429 as <see cref="RateLimitedException"/>).</exception>
     public virtual Task<HubFileMetadata> GetFileMetadataAsync(string repoId, string path, FileMetadataOptions? options = null, CancellationToken cancellationToken = default)
     {
         RepoId.Validate(repoId);

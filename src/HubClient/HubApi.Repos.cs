@@ -19,6 +19,7 @@ public partial class HubApi
     /// <param name="search">What to look for; everything when null.</param>
     /// <param name="cancellationToken">Cancels the enumeration.</param>
     /// <exception cref="ArgumentException">A combination the hub rejects (Expand with Full or CardData), a negative Limit (thrown at once).</exception>
+    /// <returns>A lazy listing: nothing is requested until it is enumerated, and errors about the repository are thrown by the enumeration.</returns>
     public virtual HubPageable<ModelInfo> ListModelsAsync(ModelSearch? search = null, CancellationToken cancellationToken = default)
     {
         search ??= new ModelSearch();
@@ -30,6 +31,7 @@ public partial class HubApi
     /// <param name="search">What to look for; everything when null.</param>
     /// <param name="cancellationToken">Cancels the enumeration.</param>
     /// <exception cref="ArgumentException">Expand with Full, or a negative Limit (thrown at once).</exception>
+    /// <returns>A lazy listing: nothing is requested until it is enumerated, and errors about the repository are thrown by the enumeration.</returns>
     public virtual HubPageable<DatasetInfo> ListDatasetsAsync(DatasetSearch? search = null, CancellationToken cancellationToken = default)
     {
         search ??= new DatasetSearch();
@@ -41,6 +43,7 @@ public partial class HubApi
     /// <param name="search">What to look for; everything when null.</param>
     /// <param name="cancellationToken">Cancels the enumeration.</param>
     /// <exception cref="ArgumentException">Expand with Full, or a negative Limit (thrown at once).</exception>
+    /// <returns>A lazy listing: nothing is requested until it is enumerated, and errors about the repository are thrown by the enumeration.</returns>
     public virtual HubPageable<SpaceInfo> ListSpacesAsync(SpaceSearch? search = null, CancellationToken cancellationToken = default)
     {
         search ??= new SpaceSearch();
@@ -64,6 +67,7 @@ public partial class HubApi
     /// <exception cref="GatedRepositoryException">The repository is gated and the token has no access.</exception>
     /// <exception cref="RevisionNotFoundException">The revision does not exist.</exception>
     /// <exception cref="HubProtocolException">The answer is not the JSON expected.</exception>
+    /// <returns>What the hub says about the repository (commit, files, visibility, counters, tags): a <see cref="ModelInfo"/>, <see cref="DatasetInfo"/> or <see cref="SpaceInfo"/> by <paramref name="repoType"/>.</returns>
     public virtual Task<RepoInfo> GetRepoInfoAsync(
         string repoId, string? revision = null, RepoType repoType = RepoType.Model, bool filesMetadata = false,
         IEnumerable<string>? expand = null, CancellationToken cancellationToken = default)
@@ -78,6 +82,12 @@ public partial class HubApi
     /// <param name="filesMetadata">Also report each file's size, blob id and LFS details.</param>
     /// <param name="expand">Only these fields; not with <paramref name="filesMetadata"/>.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>What the hub says about the model.</returns>
+    /// <exception cref="ArgumentException">Invalid repo id or revision, or <paramref name="expand"/> with <paramref name="filesMetadata"/> (nothing was requested).</exception>
+    /// <exception cref="RepositoryNotFoundException">The repository does not exist or is private.</exception>
+    /// <exception cref="GatedRepositoryException">The repository is gated and the token has no access.</exception>
+    /// <exception cref="RevisionNotFoundException">The revision does not exist.</exception>
+    /// <exception cref="HubProtocolException">The answer is not the JSON expected.</exception>
     public virtual Task<ModelInfo> GetModelInfoAsync(
         string repoId, string? revision = null, bool filesMetadata = false, IEnumerable<string>? expand = null, CancellationToken cancellationToken = default)
     {
@@ -91,6 +101,12 @@ public partial class HubApi
     /// <param name="filesMetadata">Also report each file's size, blob id and LFS details.</param>
     /// <param name="expand">Only these fields; not with <paramref name="filesMetadata"/>.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>What the hub says about the dataset.</returns>
+    /// <exception cref="ArgumentException">Invalid repo id or revision, or <paramref name="expand"/> with <paramref name="filesMetadata"/> (nothing was requested).</exception>
+    /// <exception cref="RepositoryNotFoundException">The repository does not exist or is private.</exception>
+    /// <exception cref="GatedRepositoryException">The repository is gated and the token has no access.</exception>
+    /// <exception cref="RevisionNotFoundException">The revision does not exist.</exception>
+    /// <exception cref="HubProtocolException">The answer is not the JSON expected.</exception>
     public virtual Task<DatasetInfo> GetDatasetInfoAsync(
         string repoId, string? revision = null, bool filesMetadata = false, IEnumerable<string>? expand = null, CancellationToken cancellationToken = default)
     {
@@ -104,6 +120,12 @@ public partial class HubApi
     /// <param name="filesMetadata">Also report each file's size, blob id and LFS details.</param>
     /// <param name="expand">Only these fields; not with <paramref name="filesMetadata"/>.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>What the hub says about the Space.</returns>
+    /// <exception cref="ArgumentException">Invalid repo id or revision, or <paramref name="expand"/> with <paramref name="filesMetadata"/> (nothing was requested).</exception>
+    /// <exception cref="RepositoryNotFoundException">The repository does not exist or is private.</exception>
+    /// <exception cref="GatedRepositoryException">The repository is gated and the token has no access.</exception>
+    /// <exception cref="RevisionNotFoundException">The revision does not exist.</exception>
+    /// <exception cref="HubProtocolException">The answer is not the JSON expected.</exception>
     public virtual Task<SpaceInfo> GetSpaceInfoAsync(
         string repoId, string? revision = null, bool filesMetadata = false, IEnumerable<string>? expand = null, CancellationToken cancellationToken = default)
     {
@@ -129,6 +151,7 @@ public partial class HubApi
     /// <see cref="GatedRepositoryException"/>, <see cref="RevisionNotFoundException"/>, <see cref="EntryNotFoundException"/>
     /// (no such folder), <see cref="HubProtocolException"/> (malformed answer or unsafe path).
     /// </remarks>
+    /// <returns>A lazy listing: nothing is requested until it is enumerated, and errors about the repository are thrown by the enumeration.</returns>
     public virtual HubPageable<RepoTreeEntry> ListRepoTreeAsync(
         string repoId, string? path = null, bool recursive = false, bool expand = false, string? revision = null,
         RepoType repoType = RepoType.Model, CancellationToken cancellationToken = default)
@@ -144,6 +167,7 @@ public partial class HubApi
     /// <param name="repoType">The kind of repository.</param>
     /// <param name="cancellationToken">Cancels the enumeration.</param>
     /// <exception cref="ArgumentException">Invalid repo id or revision (thrown at once).</exception>
+    /// <returns>A lazy listing: nothing is requested until it is enumerated, and errors about the repository are thrown by the enumeration.</returns>
     public virtual HubPageable<string> ListRepoFilesAsync(
         string repoId, string? revision = null, RepoType repoType = RepoType.Model, CancellationToken cancellationToken = default)
     {
@@ -171,6 +195,9 @@ public partial class HubApi
     /// <param name="repoId">The repository, <c>name</c> or <c>namespace/name</c>.</param>
     /// <param name="repoType">The kind of repository.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>True when the repository exists and is visible with the current token (a gated one counts); false when it does not exist or is private.</returns>
+    /// <exception cref="ArgumentException">Invalid repo id (nothing was requested).</exception>
+    /// <exception cref="HubException">Any other error of the hub, after retries (5xx, 429 as <see cref="RateLimitedException"/>).</exception>
     public virtual Task<bool> RepoExistsAsync(string repoId, RepoType repoType = RepoType.Model, CancellationToken cancellationToken = default)
     {
         RepoId.Validate(repoId);
@@ -202,6 +229,10 @@ public partial class HubApi
     /// <param name="repoType">The kind of repository.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <exception cref="ArgumentException">Invalid repo id, revision or path, or no path at all (nothing was requested).</exception>
+    /// <returns>An entry for each path that exists; missing paths are left out.</returns>
+    /// <exception cref="RepositoryNotFoundException">The repository does not exist or is private.</exception>
+    /// <exception cref="GatedRepositoryException">The repository is gated and the token has no access.</exception>
+    /// <exception cref="RevisionNotFoundException">The revision does not exist.</exception>
     public virtual Task<IReadOnlyList<RepoTreeEntry>> GetPathsInfoAsync(
         string repoId, IEnumerable<string> paths, bool expand = false, string? revision = null, RepoType repoType = RepoType.Model,
         CancellationToken cancellationToken = default)
@@ -219,6 +250,11 @@ public partial class HubApi
     /// <param name="includePullRequests">Also list the pull requests' refs (<c>refs/pr/N</c>).</param>
     /// <param name="repoType">The kind of repository.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The branches, tags, converts and (if asked) pull requests, each with the commit it points at.</returns>
+    /// <exception cref="ArgumentException">Invalid repo id (nothing was requested).</exception>
+    /// <exception cref="RepositoryNotFoundException">The repository does not exist or is private.</exception>
+    /// <exception cref="GatedRepositoryException">The repository is gated and the token has no access.</exception>
+    /// <exception cref="HubProtocolException">The answer is not the JSON expected.</exception>
     public virtual Task<GitRefs> ListRepoRefsAsync(
         string repoId, bool includePullRequests = false, RepoType repoType = RepoType.Model, CancellationToken cancellationToken = default)
     {
@@ -232,6 +268,7 @@ public partial class HubApi
     /// <param name="repoType">The kind of repository.</param>
     /// <param name="cancellationToken">Cancels the enumeration.</param>
     /// <exception cref="ArgumentException">Invalid repo id or revision (thrown at once).</exception>
+    /// <returns>A lazy listing: nothing is requested until it is enumerated, and errors about the repository are thrown by the enumeration.</returns>
     public virtual HubPageable<CommitInfo> ListRepoCommitsAsync(
         string repoId, string? revision = null, RepoType repoType = RepoType.Model, CancellationToken cancellationToken = default)
     {

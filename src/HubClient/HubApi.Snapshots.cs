@@ -34,6 +34,7 @@ public partial class HubApi
     /// cache and the partial is kept.
     /// </exception>
     /// <exception cref="IOException">Writing to the cache failed (disk full, file too large, read-only); the partial is kept.</exception>
+    /// <returns>The snapshot's folder: <c>{cache}/{type}s--{namespace}--{name}/snapshots/{commit}</c>, or <see cref="SnapshotDownloadOptions.LocalDirectory"/> when set.</returns>
     public virtual Task<string> DownloadSnapshotAsync(string repoId, SnapshotDownloadOptions? options = null, CancellationToken cancellationToken = default)
     {
         RepoId.Validate(repoId);

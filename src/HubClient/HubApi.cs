@@ -16,6 +16,8 @@ public partial class HubApi : IDisposable
     public HubApi() : this(HubApiOptions.FromEnvironment()) { }
 
     /// <summary>Creates a client with the given options (validated and copied: later changes to them do not reach the client) and its own HTTP connection pool.</summary>
+    /// <param name="options">Endpoint (an absolute http(s) URL), token, cache folder, timeouts, retries.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
     /// <exception cref="ArgumentException">A setting cannot work (the message names it): <see cref="HubApiOptions.Endpoint"/> not an absolute http(s) URL, a negative or zero timeout, size or count.</exception>
     public HubApi(HubApiOptions options)
         : this(new HttpClient(HubHttp.CreateHandler()) { Timeout = Timeout.InfiniteTimeSpan }, options, ownsClient: true) { }

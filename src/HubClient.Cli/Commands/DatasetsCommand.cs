@@ -14,7 +14,7 @@ internal static class DatasetsCommand
         command.SetAction(async (result, cancellationToken) =>
         {
             DatasetSearch query = search.Apply(result, new DatasetSearch());
-            using var api = new HubApi(GlobalOptions.CreateOptions(result));
+            using HubApi api = context.CreateApi(result);
             return await RepoSearchOptions.WriteAsync(
                 context, result, api.ListDatasetsAsync(query, cancellationToken), "datasets",
                 ["ID", "DOWNLOADS>", "LIKES>", "CREATED"],

@@ -17,7 +17,7 @@ internal static class DownloadCommand
     public static Command Create(CliContext context)
     {
         var repo = new Argument<string>("repo") { Description = "Repository id, e.g. openai-community/gpt2" };
-        var files = new Argument<string[]>("files") { Description = "Files to download (default: the whole repository)", Arity = ArgumentArity.ZeroOrMore };
+        var files = new Argument<string[]>("files") { Description = "Files to download, or one folder ending in '/' (default: the whole repository)", Arity = ArgumentArity.ZeroOrMore };
         files.Validators.Add(r =>
         {
             foreach (var token in r.Tokens.Where(t => t.Value.StartsWith('-')))
@@ -26,8 +26,8 @@ internal static class DownloadCommand
             }
         });
         var revision = new Option<string?>("--revision") { Description = "Branch, tag or commit (default: main)", HelpName = "revision" };
-        var include = new Option<string[]>("--include") { Description = "Glob of files to download, e.g. \"*.json\" (repeatable)", HelpName = "pattern", AllowMultipleArgumentsPerToken = false };
-        var exclude = new Option<string[]>("--exclude") { Description = "Glob of files to skip, e.g. \"*.onnx\" (repeatable)", HelpName = "pattern", AllowMultipleArgumentsPerToken = false };
+        var include = new Option<string[]>("--include") { Description = "Glob of files to download, e.g. \"*.json\" (one per --include; repeat it)", HelpName = "pattern", AllowMultipleArgumentsPerToken = false };
+        var exclude = new Option<string[]>("--exclude") { Description = "Glob of files to skip, e.g. \"*.onnx\" (one per --exclude; repeat it)", HelpName = "pattern", AllowMultipleArgumentsPerToken = false };
         var localDir = new Option<string?>("--local-dir") { Description = "Place files in this folder instead of the cache", HelpName = "folder" };
         var force = new Option<bool>("--force", "--force-download") { Description = "Download again even if cached" };
         var maxWorkers = new Option<int>("--max-workers")
@@ -42,9 +42,9 @@ internal static class DownloadCommand
         });
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only the final path" };
 
-        var command = new Command("download", "Download files or a whole repository into the cache (or --local-dir) and print the path.")
+        var command = new Command("download", "Download files, a folder (a path ending in '/') or a whole repository into the cache (or --local-dir) and print the path.")
         {
-            repo, files, GlobalOptions.RepoType, revision, include, exclude, localDir, GlobalOptions.CacheDir, force, maxWorkers, quiet,
+            GlobalOptions.Endpoint, GlobalOptions.Token, repo, files, GlobalOptions.RepoType, revision, include, exclude, localDir, GlobalOptions.CacheDir, force, maxWorkers, quiet,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -53,25 +53,32 @@ internal static class DownloadCommand
             string[] includes = result.GetValue(include) ?? [];
             string[] excludes = result.GetValue(exclude) ?? [];
             bool isQuiet = result.GetValue(quiet);
-            if (paths.Length > 0 && !isQuiet)
+            ThrowIfPatternsMisplaced(result, paths, includes, excludes);
+            string? folder = paths is [{ } only] && only.EndsWith('/') ? only : null;
+            if (folder is not null && (includes.Length > 0 || excludes.Length > 0))
+            {
+                throw new UsageException($"'{folder}' downloads that folder; --include/--exclude cannot be combined with it (use --include \"{folder}*.json\" without the folder instead).");
+            }
+            if (paths.Length > 0 && folder is null && !isQuiet)
             {
                 if (includes.Length > 0) await context.Error.WriteLineAsync("warning: ignoring --include since files were given").ConfigureAwait(false);
                 if (excludes.Length > 0) await context.Error.WriteLineAsync("warning: ignoring --exclude since files were given").ConfigureAwait(false);
             }
 
-            using var api = new HubApi(GlobalOptions.CreateOptions(result));
+            using HubApi api = context.CreateApi(result);
             var display = new TransferDisplay(context, isQuiet);
             RepoType repoType = GlobalOptions.ParseRepoType(result);
             string? rev = result.GetValue(revision);
+            string? local = result.GetValue(localDir);
             string final;
-            if (paths.Length == 1)
+            if (paths.Length == 1 && folder is null)
             {
-                final = await display.RunFilesAsync(repoId, progress => api.DownloadFileAsync(repoId, paths[0], new DownloadFileOptions
+                final = await display.RunFilesAsync(repoId, local is null ? paths[0] : null, progress => api.DownloadFileAsync(repoId, paths[0], new DownloadFileOptions
                 {
                     RepoType = repoType,
                     Revision = rev,
                     ForceDownload = result.GetValue(force),
-                    LocalDirectory = result.GetValue(localDir),
+                    LocalDirectory = local,
                     Progress = progress,
                 }, cancellationToken)).ConfigureAwait(false);
             }
@@ -85,7 +92,7 @@ internal static class DownloadCommand
                     IgnorePatterns = paths.Length > 0 ? null : NullIfEmpty(excludes),
                     MaxConcurrency = result.GetValue(maxWorkers),
                     ForceDownload = result.GetValue(force),
-                    LocalDirectory = result.GetValue(localDir),
+                    LocalDirectory = local,
                 };
                 final = await display.RunSnapshotAsync(repoId, (progress, fileProgress) =>
                 {
@@ -93,12 +100,80 @@ internal static class DownloadCommand
                     options.FileProgress = fileProgress;
                     return api.DownloadSnapshotAsync(repoId, options, cancellationToken);
                 }).ConfigureAwait(false);
-                ThrowIfNamedFilesMissing(final, paths, repoId, rev);
+                SnapshotProgress? selected = display.Snapshot?.Last;
+                if (selected is null)
+                {
+                    await context.Error.WriteLineAsync(api.Options.Offline
+                        ? "note: offline mode (HF_HUB_OFFLINE): the files come from the cache"
+                        : "note: the hub could not be reached; the files come from the cache").ConfigureAwait(false);
+                }
+                if (folder is not null)
+                {
+                    if (selected is { TotalFiles: 0 }) throw new CliException($"{repoId}@{rev ?? "main"} has no folder '{folder}' (or it is empty).");
+                    final = Path.Combine([final, .. folder.TrimEnd('/').Split('/')]);
+                }
+                else
+                {
+                    ThrowIfNamedFilesMissing(final, paths, repoId, rev);
+                    await WarnUnmatchedPatternsAsync(context, final, paths.Length > 0 ? [] : includes, selected, repoId, rev).ConfigureAwait(false);
+                }
             }
             await context.Output.WriteLineAsync(final).ConfigureAwait(false);
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Each <c>--include</c>/<c>--exclude</c> takes one pattern. A bare argument right after one's pattern
+    /// (<c>--include "*.json" "*.md"</c>), or a wildcard among the file names while patterns are given, cannot be what was
+    /// meant: it would silently become a file name, so it is a usage error before any request.
+    /// </summary>
+    private static void ThrowIfPatternsMisplaced(ParseResult result, string[] paths, string[] includes, string[] excludes)
+    {
+        IReadOnlyList<System.CommandLine.Parsing.Token> tokens = result.Tokens;
+        for (int i = 0; i + 2 < tokens.Count; i++)
+        {
+            if (tokens[i].Type == System.CommandLine.Parsing.TokenType.Option && tokens[i].Value is "--include" or "--exclude"
+                && tokens[i + 2].Type == System.CommandLine.Parsing.TokenType.Argument && paths.Contains(tokens[i + 2].Value))
+            {
+                throw new UsageException(
+                    $"{tokens[i].Value} takes one pattern; '{tokens[i + 2].Value}' after '{tokens[i + 1].Value}' would be read as a file name. Repeat the option: {tokens[i].Value} \"{tokens[i + 1].Value}\" {tokens[i].Value} \"{tokens[i + 2].Value}\".");
+            }
+        }
+        if ((includes.Length > 0 || excludes.Length > 0) && paths.FirstOrDefault(IsPattern) is { } pattern)
+        {
+            throw new UsageException($"'{pattern}' is a pattern given as a file name beside --include/--exclude: pass it as --include \"{pattern}\".");
+        }
+    }
+
+    private static bool IsPattern(string path) => path.IndexOfAny(['*', '?', '[']) >= 0;
+
+    /// <summary>
+    /// An <c>--include</c> that selects nothing is a warning; when nothing at all was selected the command fails (exit 1), as
+    /// an empty folder is not what anyone asked for. Files of the folder stand for the repository's files at that commit.
+    /// </summary>
+    private static async Task WarnUnmatchedPatternsAsync(CliContext context, string folder, string[] includes, SnapshotProgress? selected, string repoId, string? revision)
+    {
+        if (includes.Length == 0) return;
+        if (selected is { TotalFiles: 0 })
+        {
+            throw new CliException($"no file of {repoId}@{revision ?? "main"} matches {string.Join(" ", includes.Select(p => $"--include \"{p}\""))}; 'hub ls {repoId} -R' lists the files.");
+        }
+        string[] present = Directory.Exists(folder)
+            ? Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+                .Select(f => Path.GetRelativePath(folder, f).Replace('\\', '/'))
+                .Where(f => !f.StartsWith(".cache/", StringComparison.Ordinal))
+                .ToArray()
+            : [];
+        foreach (string pattern in includes)
+        {
+            string glob = pattern.EndsWith('/') ? pattern + "*" : pattern;
+            if (!glob.Contains('[', StringComparison.Ordinal) && !present.Any(f => System.IO.Enumeration.FileSystemName.MatchesSimpleExpression(glob, f, ignoreCase: false)))
+            {
+                await context.Error.WriteLineAsync($"warning: --include \"{pattern}\" matches no file of {repoId}").ConfigureAwait(false);
+            }
+        }
     }
 
     private static string[]? NullIfEmpty(string[] patterns) => patterns.Length == 0 ? null : patterns;

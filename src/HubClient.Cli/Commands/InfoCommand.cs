@@ -12,10 +12,10 @@ internal static class InfoCommand
         var repo = new Argument<string>("repo") { Description = "Repository id" };
         var revision = new Option<string?>("--revision") { Description = "Branch, tag or commit (default: main)" };
         var json = new Option<bool>("--json") { Description = "Print JSON" };
-        var command = new Command("info", "Show a repository's commit, visibility, counters, tags and files.") { repo, revision, GlobalOptions.RepoType, json };
+        var command = new Command("info", "Show a repository's commit, visibility, counters, tags and files.") { GlobalOptions.Endpoint, GlobalOptions.Token, repo, revision, GlobalOptions.RepoType, json };
         command.SetAction(async (result, cancellationToken) =>
         {
-            using var api = new HubApi(GlobalOptions.CreateOptions(result));
+            using HubApi api = context.CreateApi(result);
             RepoInfo info = await api.GetRepoInfoAsync(result.GetValue(repo)!, result.GetValue(revision), GlobalOptions.ParseRepoType(result),
                 filesMetadata: true, cancellationToken: cancellationToken).ConfigureAwait(false);
             if (result.GetValue(json))
@@ -27,8 +27,8 @@ internal static class InfoCommand
             await o.WriteLineAsync($"id:            {info.Id}").ConfigureAwait(false);
             await o.WriteLineAsync($"commit:        {info.Sha}").ConfigureAwait(false);
             await o.WriteLineAsync($"last modified: {info.LastModified?.ToString("u", CultureInfo.InvariantCulture)}").ConfigureAwait(false);
-            await o.WriteLineAsync($"private:       {info.IsPrivate}").ConfigureAwait(false);
-            await o.WriteLineAsync($"gated:         {info.Gated}").ConfigureAwait(false);
+            await o.WriteLineAsync($"private:       {(info.IsPrivate == true ? "true" : "false")}").ConfigureAwait(false);
+            await o.WriteLineAsync($"gated:         {info.Gated ?? RepoGating.NotGated}").ConfigureAwait(false);
             if (info is ModelInfo model) await o.WriteLineAsync($"downloads:     {model.Downloads}").ConfigureAwait(false);
             await o.WriteLineAsync($"likes:         {info.Likes}").ConfigureAwait(false);
             await o.WriteLineAsync($"tags:          {string.Join(", ", info.Tags)}").ConfigureAwait(false);

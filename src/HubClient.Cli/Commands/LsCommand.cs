@@ -12,16 +12,16 @@ internal static class LsCommand
         var path = new Argument<string?>("path") { Description = "Folder to list (default: the root)", Arity = ArgumentArity.ZeroOrOne };
         var recursive = new Option<bool>("--recursive", "-R") { Description = "List every file below the folder" };
         var revision = new Option<string?>("--revision") { Description = "Branch, tag or commit (default: main)" };
-        var json = new Option<bool>("--json") { Description = "Print a JSON array" };
-        var command = new Command("ls", "List the files of a repository.") { repo, path, recursive, revision, GlobalOptions.RepoType, json };
+        var json = new Option<bool>("--json") { Description = "Print a JSON array; each entry has \"type\": \"file\" or \"directory\"" };
+        var command = new Command("ls", "List the files of a repository.") { GlobalOptions.Endpoint, GlobalOptions.Token, repo, path, recursive, revision, GlobalOptions.RepoType, json };
         command.SetAction(async (result, cancellationToken) =>
         {
-            using var api = new HubApi(GlobalOptions.CreateOptions(result));
+            using HubApi api = context.CreateApi(result);
             HubPageable<RepoTreeEntry> entries = api.ListRepoTreeAsync(result.GetValue(repo)!, result.GetValue(path), result.GetValue(recursive),
                 revision: result.GetValue(revision), repoType: GlobalOptions.ParseRepoType(result), cancellationToken: cancellationToken);
             if (result.GetValue(json))
             {
-                await JsonOutput.WriteArrayAsync(context.Output, entries, cancellationToken).ConfigureAwait(false);
+                await JsonOutput.WriteArrayAsync(context.Output, entries, JsonOutput.TreeEntry, cancellationToken).ConfigureAwait(false);
                 return ExitCodes.Ok;
             }
             await foreach (RepoTreeEntry entry in entries.WithCancellation(cancellationToken).ConfigureAwait(false))

@@ -16,7 +16,7 @@ internal static class ModelsCommand
         command.SetAction(async (result, cancellationToken) =>
         {
             var query = search.Apply(result, new ModelSearch { PipelineTag = result.GetValue(pipelineTag), Library = result.GetValue(library) });
-            using var api = new HubApi(GlobalOptions.CreateOptions(result));
+            using HubApi api = context.CreateApi(result);
             return await RepoSearchOptions.WriteAsync(
                 context, result, api.ListModelsAsync(query, cancellationToken), "models",
                 ["ID", "DOWNLOADS>", "LIKES>", "TASK", "LIBRARY", "CREATED"],

@@ -66,6 +66,8 @@ internal sealed class RepoSearchOptions
 
     public void AddTo(Command command)
     {
+        command.Options.Add(GlobalOptions.Endpoint);
+        command.Options.Add(GlobalOptions.Token);
         command.Options.Add(_search);
         command.Options.Add(_author);
         command.Options.Add(_filter);

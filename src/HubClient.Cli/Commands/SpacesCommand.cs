@@ -14,7 +14,7 @@ internal static class SpacesCommand
         command.SetAction(async (result, cancellationToken) =>
         {
             SpaceSearch query = search.Apply(result, new SpaceSearch());
-            using var api = new HubApi(GlobalOptions.CreateOptions(result));
+            using HubApi api = context.CreateApi(result);
             return await RepoSearchOptions.WriteAsync(
                 context, result, api.ListSpacesAsync(query, cancellationToken), "spaces",
                 ["ID", "LIKES>", "SDK", "CREATED"],

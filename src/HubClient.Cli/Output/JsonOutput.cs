@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
 namespace HubClient.Cli.Output;
@@ -17,14 +18,31 @@ internal static class JsonOutput
         await output.WriteLineAsync(JsonSerializer.Serialize(value, value?.GetType() ?? typeof(T), Options)).ConfigureAwait(false);
     }
 
-    public static async Task WriteArrayAsync<T>(TextWriter output, IAsyncEnumerable<T> items, CancellationToken cancellationToken)
+    public static Task WriteArrayAsync<T>(TextWriter output, IAsyncEnumerable<T> items, CancellationToken cancellationToken) =>
+        WriteArrayAsync(output, items, item => JsonSerializer.Serialize(item, item?.GetType() ?? typeof(T), Options), cancellationToken);
+
+    /// <summary>
+    /// A tree entry with its kind first, <c>"type": "file"</c> or <c>"directory"</c> (the hub's own words), then its fields:
+    /// a folder and a file would otherwise differ only by fields that may be absent.
+    /// </summary>
+    public static string TreeEntry(RepoTreeEntry entry)
+    {
+        var node = new JsonObject { ["type"] = entry is RepoFile ? "file" : "directory" };
+        foreach ((string name, JsonNode? value) in JsonSerializer.SerializeToNode(entry, entry.GetType(), Options)!.AsObject().ToArray())
+        {
+            if (name != "type") node[name] = value?.DeepClone();
+        }
+        return node.ToJsonString(Options);
+    }
+
+    public static async Task WriteArrayAsync<T>(TextWriter output, IAsyncEnumerable<T> items, Func<T, string> serialize, CancellationToken cancellationToken)
     {
         await output.WriteAsync('[').ConfigureAwait(false);
         bool first = true;
         await foreach (T item in items.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             await output.WriteAsync(first ? "\n  " : ",\n  ").ConfigureAwait(false);
-            await output.WriteAsync(JsonSerializer.Serialize(item, item?.GetType() ?? typeof(T), Options)).ConfigureAwait(false);
+            await output.WriteAsync(serialize(item)).ConfigureAwait(false);
             first = false;
         }
         await output.WriteLineAsync(first ? "]" : "\n]").ConfigureAwait(false);

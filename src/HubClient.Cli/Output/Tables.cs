@@ -15,6 +15,7 @@ internal static class Tables
             bool right = header.EndsWith('>');
             var column = new TableColumn(new Text(right ? header[..^1] : header, new Style(decoration: Decoration.Bold)));
             if (context.IsInteractive) column.Padding(0, 0, 1, 0); // Two spaces between columns: long paths wrap later.
+            if (header.Contains("PATH", StringComparison.Ordinal)) column.NoWrap(); // A path split inside its commit hash cannot be copied.
             table.AddColumn(right ? column.RightAligned() : column);
         }
         return table;

@@ -20,25 +20,44 @@ internal sealed class TransferDisplay
         _quiet = quiet;
     }
 
-    /// <summary>Runs <paramref name="work"/> with a sink for per-file progress: one bar per file and a total.</summary>
-    public async Task<T> RunFilesAsync<T>(string title, Func<IProgress<DownloadProgress>?, Task<T>> work)
+    /// <summary>What the last snapshot run selected and whether it fetched anything (null before one ran).</summary>
+    public SnapshotTally? Snapshot { get; private set; }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> with a sink for per-file progress: one bar per file and a total; says so when the file was
+    /// already cached (the library logged no download into the cache).
+    /// </summary>
+    /// <param name="title">The bar's label (the repository).</param>
+    /// <param name="cachedPath">The file's path in the repository, to say it was already cached; null not to tell.</param>
+    /// <param name="work">The download, given the progress sink (null with --quiet).</param>
+    public async Task<T> RunFilesAsync<T>(string title, string? cachedPath, Func<IProgress<DownloadProgress>?, Task<T>> work)
     {
-        if (_quiet) return await work(null).ConfigureAwait(false);
+        int downloadedBefore = _context.Events.FilesDownloaded;
+        T value = default!;
+        if (_quiet)
+        {
+            return await work(null).ConfigureAwait(false);
+        }
         if (!_context.IsInteractive)
         {
-            T result = await work(new PlainFileProgress(_context.Error)).ConfigureAwait(false);
-            await _context.Error.FlushAsync().ConfigureAwait(false);
-            return result;
+            value = await work(new PlainFileProgress(_context.Error)).ConfigureAwait(false);
         }
-
-        T value = default!;
-        await LiveProgress().StartAsync(async ctx =>
+        else
         {
-            ProgressTask total = ctx.AddTask($"[bold]{Markup.Escape(title)}[/]", maxValue: 1);
-            var live = new LiveFileProgress(ctx, total);
-            value = await work(live).ConfigureAwait(false);
-            live.Complete();
-        }).ConfigureAwait(false);
+            await LiveProgress().StartAsync(async ctx =>
+            {
+                ProgressTask total = ctx.AddTask($"[bold]{Markup.Escape(title)}[/]", maxValue: 1);
+                total.IsIndeterminate = true;
+                var live = new LiveFileProgress(ctx, total);
+                value = await work(live).ConfigureAwait(false);
+                live.Complete();
+            }).ConfigureAwait(false);
+        }
+        if (cachedPath is not null && _context.Events.FilesDownloaded == downloadedBefore && _context.Events.FilesServedFromCache == 0)
+        {
+            await _context.Error.WriteLineAsync($"{cachedPath} was already cached; nothing was fetched").ConfigureAwait(false);
+        }
+        await _context.Error.FlushAsync().ConfigureAwait(false);
         return value;
     }
 
@@ -48,12 +67,17 @@ internal sealed class TransferDisplay
     /// </summary>
     public async Task<T> RunSnapshotAsync<T>(string title, Func<IProgress<SnapshotProgress>?, IProgress<DownloadProgress>?, Task<T>> work)
     {
-        if (_quiet) return await work(null, null).ConfigureAwait(false);
+        if (_quiet)
+        {
+            Snapshot = new SnapshotTally(null);
+            return await work(Snapshot, null).ConfigureAwait(false);
+        }
         if (!_context.IsInteractive)
         {
             var plain = new PlainSnapshotProgress(_context.Error, title);
-            T result = await work(plain, null).ConfigureAwait(false);
-            plain.Finish();
+            Snapshot = new SnapshotTally(plain);
+            T result = await work(Snapshot, null).ConfigureAwait(false);
+            plain.Finish(Snapshot.Fetched);
             await _context.Error.FlushAsync().ConfigureAwait(false);
             return result;
         }
@@ -61,18 +85,25 @@ internal sealed class TransferDisplay
         T value = default!;
         await LiveProgress().StartAsync(async ctx =>
         {
-            var live = new LiveSnapshotProgress(ctx.AddTask(LiveSnapshotProgress.Label(title, 0, 0), maxValue: 1), title);
-            value = await work(live, new LiveFileBars(ctx)).ConfigureAwait(false);
+            ProgressTask bar = ctx.AddTask(LiveSnapshotProgress.Label(title, 0, 0), maxValue: 1);
+            bar.IsIndeterminate = true;
+            var live = new LiveSnapshotProgress(bar, title);
+            Snapshot = new SnapshotTally(live);
+            value = await work(Snapshot, new LiveFileBars(ctx)).ConfigureAwait(false);
             live.Complete();
         }).ConfigureAwait(false);
+        if (Snapshot!.Last is { } last && !Snapshot.Fetched && last.TotalFiles > 0)
+        {
+            await _context.Error.WriteLineAsync($"all {last.TotalFiles} files were already cached; nothing was fetched").ConfigureAwait(false);
+        }
         return value;
     }
 
     private static Spectre.Console.Progress LiveProgress() => CliContext.Terminal.Progress()
         .AutoClear(false)
         .HideCompleted(false)
-        .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new DownloadedColumn(),
-            new TransferSpeedColumn(), new RemainingTimeColumn(), new SpinnerColumn());
+        .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ByteColumns.Downloaded(),
+            new ByteColumns.Speed(), new RemainingTimeColumn(), new SpinnerColumn());
 
     private sealed class LiveFileProgress(ProgressContext context, ProgressTask total) : IProgress<DownloadProgress>
     {
@@ -89,6 +120,8 @@ internal sealed class TransferDisplay
                     entry = (context.AddTask(Markup.Escape(value.Path), maxValue: Math.Max(1, size)), 0, size);
                 }
                 entry.Task.MaxValue = Math.Max(1, size);
+                entry.Task.IsIndeterminate = value.TotalBytes is null;
+                total.IsIndeterminate = false;
                 entry.Task.Value = value.BytesDownloaded;
                 _files[value.Path] = (entry.Task, value.BytesDownloaded, size);
                 total.MaxValue = Math.Max(1, _files.Values.Sum(f => f.Size));
@@ -142,6 +175,7 @@ internal sealed class TransferDisplay
             {
                 bar.MaxValue = Math.Max(1, value.TotalBytes);
                 bar.Value = value.BytesDownloaded;
+                bar.IsIndeterminate = false;
                 bar.Description = Label(title, value.FilesCompleted, value.TotalFiles);
             }
         }
@@ -178,7 +212,7 @@ internal sealed class TransferDisplay
             {
                 if (_last is null)
                 {
-                    writer.WriteLine($"fetching {value.TotalFiles} files ({ByteSize.Format(value.TotalBytes)}) from {title}");
+                    writer.WriteLine($"{title}: {value.TotalFiles} files ({ByteSize.Format(value.TotalBytes)}) selected");
                 }
                 else if (value.FilesCompleted > _last.Value.FilesCompleted)
                 {
@@ -188,14 +222,15 @@ internal sealed class TransferDisplay
             }
         }
 
-        public void Finish()
+        /// <param name="fetched">Whether any byte came from the hub; otherwise every file was already in place.</param>
+        public void Finish(bool fetched)
         {
             lock (_lock)
             {
-                if (_last is { } last)
-                {
-                    writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"done: {last.FilesCompleted} files, {ByteSize.Format(last.TotalBytes)} in {_clock.Elapsed.TotalSeconds:0.0}s"));
-                }
+                if (_last is not { TotalFiles: > 0 } last) return;
+                writer.WriteLine(fetched
+                    ? string.Create(CultureInfo.InvariantCulture, $"done: {last.FilesCompleted} files, {ByteSize.Format(last.TotalBytes)} in {_clock.Elapsed.TotalSeconds:0.0}s")
+                    : $"done: all {last.TotalFiles} files ({ByteSize.Format(last.TotalBytes)}) were already cached; nothing was fetched");
             }
         }
     }

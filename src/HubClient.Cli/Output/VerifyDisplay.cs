@@ -17,11 +17,13 @@ internal sealed class VerifyDisplay(CliContext context, bool silent)
         T value = default!;
         await CliContext.Terminal.Progress()
             .AutoClear(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new DownloadedColumn(),
-                new TransferSpeedColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ByteColumns.Downloaded(),
+                new ByteColumns.Speed(), new RemainingTimeColumn(), new SpinnerColumn())
             .StartAsync(async ctx =>
             {
-                var live = new LiveVerifyProgress(ctx.AddTask("[bold]verifying[/]", maxValue: 1));
+                ProgressTask bar = ctx.AddTask("[bold]verifying[/]", maxValue: 1);
+                bar.IsIndeterminate = true;
+                var live = new LiveVerifyProgress(bar);
                 value = await work(live).ConfigureAwait(false);
                 live.Complete();
             }).ConfigureAwait(false);
@@ -37,6 +39,7 @@ internal sealed class VerifyDisplay(CliContext context, bool silent)
             lock (_lock)
             {
                 bar.MaxValue = Math.Max(1, value.BytesTotal);
+                bar.IsIndeterminate = false;
                 bar.Value = value.BytesDone;
                 bar.Description = string.Create(CultureInfo.InvariantCulture, $"[bold]verifying[/] [grey]{value.BlobsDone}/{value.BlobsTotal} blobs[/]");
             }

@@ -4,12 +4,21 @@ using System.Net.Http.Headers;
 namespace HubClient;
 
 /// <summary>
-/// HEAD on a resolve URL: follows relative redirects (renamed repos) keeping their query string, stops at an absolute one
-/// (the CDN), and reads commit, etag and size from the hub's headers.
+/// HEAD on a resolve URL: follows redirects that stay on a hub (relative ones of renamed repos, keeping their query string;
+/// absolute ones to the same host, the endpoint's host or the default hub's hosts, as mirrors send), stops at any other
+/// host (the CDN), and reads commit, etag and size from the hub's headers.
 /// </summary>
+/// <remarks>
+/// The rule is huggingface_hub's since huggingface/huggingface_hub#4739 ("follow redirects between Hub hosts when resolving
+/// files"). Following a redirect never widens where the token goes: <see cref="HubHttp"/> sends it to the endpoint's host only.
+/// </remarks>
 internal sealed class FileMetadataFetcher
 {
-    private const int MaxRelativeRedirects = 10;
+    private const int MaxRedirects = 10;
+
+    /// <summary>The default hub's hosts (<see cref="HubApiOptions.DefaultEndpoint"/> and its short domain), reached over https only.</summary>
+    private static readonly string[] DefaultHubHosts = ["huggingface.co", "hf.co"];
+
     private readonly HubHttp _http;
 
     public FileMetadataFetcher(HubHttp http) => _http = http;
@@ -31,17 +40,17 @@ internal sealed class FileMetadataFetcher
             if (status is >= 300 and <= 399)
             {
                 Uri? location = response.Headers.Location;
-                if (location is null) throw new HubProtocolException($"Redirect {status} without a Location header.", current);
-                // Like huggingface_hub, only a location without a host is followed here; "//host/path" names another
-                // host, so it is where the bytes are, as an absolute location.
-                if (!location.IsAbsoluteUri && !location.OriginalString.StartsWith("//", StringComparison.Ordinal))
+                if (location is null) throw new HubProtocolException($"Redirect {status} from {current} without a Location header.", current);
+                // "//host/path" names a host like an absolute location does.
+                Uri target = location.IsAbsoluteUri ? location : new Uri(current, location);
+                if (IsHubHost(target, current))
                 {
-                    if (hop >= MaxRelativeRedirects)
-                        throw new HubProtocolException($"More than {MaxRelativeRedirects} redirects resolving '{path}' (a redirect loop?).", current);
-                    uri = new Uri(current, location);
+                    if (hop >= MaxRedirects)
+                        throw new HubProtocolException($"More than {MaxRedirects} redirects resolving '{path}' (a redirect loop?).", current);
+                    uri = target;
                     continue;
                 }
-                return Read(response, current, location.IsAbsoluteUri ? location : new Uri(current, location), isRedirect: true);
+                return Read(response, current, target, isRedirect: true);
             }
             await _http.EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
             return Read(response, current, current, isRedirect: false);
@@ -55,15 +64,25 @@ internal sealed class FileMetadataFetcher
         string? etag = NormalizeEtag(linkedEtag ?? Header(response, "ETag"));
         long? size = ParseSize(Header(response, "X-Linked-Size")) ?? (isRedirect ? null : response.Content.Headers.ContentLength);
 
-        if (commit is null) throw new HubProtocolException("The answer has no X-Repo-Commit header: the server does not look like a hub (a proxy or firewall?).", requestUri);
-        if (etag is null) throw new HubProtocolException("The answer has no ETag: the file cannot be cached or verified.", requestUri);
-        if (size is null) throw new HubProtocolException("The answer gives no file size (X-Linked-Size or Content-Length).", requestUri);
+        string answer = isRedirect
+            ? $"The {(int)response.StatusCode} redirect from {requestUri} to {location.GetLeftPart(UriPartial.Authority)} (another host, not followed)"
+            : $"The answer to HEAD {requestUri}";
+        if (commit is null)
+            throw new HubProtocolException($"{answer} has no X-Repo-Commit header: the endpoint does not look like a hub (check the endpoint or HF_ENDPOINT; a proxy or firewall?).", requestUri);
+        if (etag is null) throw new HubProtocolException($"{answer} has no ETag or X-Linked-Etag header: the file cannot be cached or verified.", requestUri);
+        if (size is null) throw new HubProtocolException($"{answer} has no file size (X-Linked-Size or Content-Length header).", requestUri);
         if (!Revision.IsCommitHash(commit)) throw new HubProtocolException($"X-Repo-Commit '{commit}' is not a 40-hex commit.", requestUri);
         if (!IsSafeFileName(etag)) throw new HubProtocolException($"The etag '{etag}' cannot name a cache file.", requestUri);
         if (size < 0) throw new HubProtocolException($"Negative size {size}.", requestUri);
 
         return new HubFileMetadata(commit, etag, size.Value, location, linkedEtag is not null, Header(response, "X-Xet-Hash"));
     }
+
+    /// <summary>Whether a redirect to <paramref name="target"/> stays on a hub: the same origin, the endpoint's, or the default hub's.</summary>
+    private bool IsHubHost(Uri target, Uri current) =>
+        Uri.Compare(target, current, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0
+        || _http.IsEndpointHost(target)
+        || (target.Scheme == Uri.UriSchemeHttps && target.IsDefaultPort && DefaultHubHosts.Contains(target.IdnHost, StringComparer.OrdinalIgnoreCase));
 
     /// <summary>Removes a weak marker <c>W/</c> and the surrounding quotes.</summary>
     internal static string? NormalizeEtag(string? etag)
@@ -81,7 +100,11 @@ internal sealed class FileMetadataFetcher
     private static long? ParseSize(string? value) =>
         long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long size) ? size : null;
 
-    private static string? Header(HttpResponseMessage response, string name) =>
-        response.Headers.TryGetValues(name, out IEnumerable<string>? values) ? values.FirstOrDefault()
-        : response.Content.Headers.TryGetValues(name, out values) ? values.FirstOrDefault() : null;
+    /// <summary>A header's first value; an empty one counts as missing.</summary>
+    private static string? Header(HttpResponseMessage response, string name)
+    {
+        string? value = response.Headers.TryGetValues(name, out IEnumerable<string>? values) ? values.FirstOrDefault()
+            : response.Content.Headers.TryGetValues(name, out values) ? values.FirstOrDefault() : null;
+        return string.IsNullOrWhiteSpace(value) ? null : value;
+    }
 }

@@ -107,7 +107,7 @@ internal sealed class HubJsonClient
         {
             throw new HubProtocolException($"The next-page link '{target}' is not a URL.", current);
         }
-        next = OnEndpoint(next, current, "next-page link");
+        next = OnEndpoint(LinkHeader.OntoEndpoint(next, _http.Endpoint), current, "next-page link");
         if (next == current) throw new HubProtocolException("The next-page link points at the page itself.", current);
         return next;
     }

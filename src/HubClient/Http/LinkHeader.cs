@@ -3,6 +3,20 @@ namespace HubClient;
 /// <summary>Reads the <c>rel="next"</c> target of an RFC 8288 <c>Link</c> header, the hub's (and GitHub's) pagination.</summary>
 internal static class LinkHeader
 {
+    /// <summary>The default hub's origin, which a mirror's pages may still link to.</summary>
+    private static readonly Uri DefaultHub = new(HubApiOptions.DefaultEndpoint);
+
+    /// <summary>
+    /// A next-page link to the default hub's origin (<c>https://huggingface.co</c>) moved onto <paramref name="endpoint"/>, so
+    /// that a mirror that copies the hub's <c>Link</c> headers keeps being paged through the mirror (as huggingface_hub's
+    /// <c>fix_hf_endpoint_in_url</c> does); any other link is returned as is, for the caller to accept or refuse.
+    /// </summary>
+    public static Uri OntoEndpoint(Uri next, Uri endpoint)
+    {
+        if (Uri.Compare(next, DefaultHub, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) != 0) return next;
+        return new Uri(endpoint.GetLeftPart(UriPartial.Path).TrimEnd('/') + next.PathAndQuery);
+    }
+
     /// <summary>The target of the first link whose <c>rel</c> includes <c>next</c>, as written (possibly relative), or null.</summary>
     public static string? FindNext(string header)
     {

@@ -16,7 +16,17 @@ public static class CliRunner
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        int code = await HubCommandLine.RunAsync([.. args, "--endpoint", fixture.Hub.Endpoint], output, error, confirm);
+        // The offline cache commands take no --endpoint.
+        string[] full = args is ["cache", ..] ? args : [.. args, "--endpoint", fixture.Hub.Endpoint];
+        int code = await HubCommandLine.RunAsync(full, output, error, confirm);
         return new CliResult(code, output.ToString(), error.ToString());
+    }
+
+    /// <summary>An error stream without a stack trace or .NET's parameter names (what every failure without --verbose must be).</summary>
+    public static void AssertNoStackTrace(string err)
+    {
+        Assert.DoesNotContain("   at ", err, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception:", err, StringComparison.Ordinal);
+        Assert.DoesNotContain("(Parameter '", err, StringComparison.Ordinal);
     }
 }

@@ -39,7 +39,7 @@ public sealed class DownloadCommandTests : IAsyncLifetime
         Assert.Equal(0, run.Code);
         Assert.Equal(Snapshot, Assert.Single(run.OutLines));
         string[] lines = run.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.StartsWith("fetching 5 files (", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("demo/tiny-model: 5 files (", lines[0], StringComparison.Ordinal);
         Assert.Contains(lines, l => l.Contains("[5/5]", StringComparison.Ordinal));
         Assert.StartsWith("done: 5 files", lines[^1], StringComparison.Ordinal);
         Assert.DoesNotContain("\u001b[", run.Err, StringComparison.Ordinal);
@@ -64,6 +64,7 @@ public sealed class DownloadCommandTests : IAsyncLifetime
         CliResult run = await Run("download", DemoRepos.TinyModel, "config.json", "nope.txt", "--quiet");
 
         Assert.Equal(1, run.Code);
+        CliRunner.AssertNoStackTrace(run.Err);
         Assert.StartsWith("error: demo/tiny-model@main has no file 'nope.txt'", run.Err, StringComparison.Ordinal);
         Assert.Equal("", run.Out);
     }
@@ -102,6 +103,7 @@ public sealed class DownloadCommandTests : IAsyncLifetime
         CliResult run = await Run("download", DemoRepos.TinyModel, option, value);
 
         Assert.Equal(2, run.Code);
+        CliRunner.AssertNoStackTrace(run.Err);
         Assert.Contains(option == "--max-workers" ? "--max-workers must be at least 1" : "nonsense", run.Err, StringComparison.Ordinal);
     }
 
@@ -111,6 +113,7 @@ public sealed class DownloadCommandTests : IAsyncLifetime
         CliResult run = await Run("download", DemoRepos.TinyModel, "--revision", "no-such-branch");
 
         Assert.Equal(1, run.Code);
+        CliRunner.AssertNoStackTrace(run.Err);
         Assert.StartsWith("error: ", Assert.Single(run.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
     }
 }

@@ -40,7 +40,7 @@ public sealed class HubCliTests : IAsyncLifetime
         var (code, _, error) = await Run("download", DemoRepos.TinyModel, "model.safetensors", "--cache-dir", _f.CacheDirectory);
 
         Assert.Equal(0, code);
-        Assert.Contains("downloaded model.safetensors (100.0K)", error, StringComparison.Ordinal);
+        Assert.Contains("downloaded model.safetensors (100.0 KB)", error, StringComparison.Ordinal);
         Assert.DoesNotContain("\u001b[", error, StringComparison.Ordinal);
     }
 
@@ -50,6 +50,7 @@ public sealed class HubCliTests : IAsyncLifetime
         var (code, _, error) = await Run("download", DemoRepos.TinyModel, "--no-such-option");
 
         Assert.Equal(2, code);
+        CliRunner.AssertNoStackTrace(error);
         Assert.Contains("--no-such-option", error, StringComparison.Ordinal);
     }
 
@@ -59,9 +60,10 @@ public sealed class HubCliTests : IAsyncLifetime
         var (code, _, error) = await Run("download", "acme/missing", "config.json", "--cache-dir", _f.CacheDirectory);
 
         Assert.Equal(1, code);
+        CliRunner.AssertNoStackTrace(error);
         string line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("error: ", line, StringComparison.Ordinal);
-        Assert.Contains("Repository not found", line, StringComparison.Ordinal);
+        Assert.Contains("acme/missing was not found", line, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -85,6 +85,7 @@ public sealed class SearchCommandTests : IAsyncLifetime
         CliResult run = await Run("models", option, value);
 
         Assert.Equal(2, run.Code);
+        CliRunner.AssertNoStackTrace(run.Err);
         Assert.Contains(option, run.Err, StringComparison.Ordinal);
     }
 }

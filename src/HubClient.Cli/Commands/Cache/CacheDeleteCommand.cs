@@ -12,7 +12,7 @@ internal static class CacheDeleteCommand
     {
         var revisions = new Argument<string[]>("revisions")
         {
-            Description = "Commit hashes as 'hub cache scan --verbose' lists them, or repository ids (every cached revision; see --repo-type)",
+            Description = "Commit hashes as 'hub cache scan --verbose' lists them (or a unique prefix of at least 7), or repository ids (every cached revision; see --repo-type)",
             Arity = ArgumentArity.OneOrMore,
         };
         var command = new Command("delete", "Delete cached revisions and the files only they use; shows the plan and asks first (--yes to skip).")
@@ -30,6 +30,10 @@ internal static class CacheDeleteCommand
                 {
                     commits.Add(target);
                 }
+                else if (FindByPrefix(cache, target) is { } commit)
+                {
+                    commits.Add(commit);
+                }
                 else if (cache.FindRepo(target, repoType) is { } repo)
                 {
                     commits.AddRange(repo.Revisions.Select(r => r.CommitHash));
@@ -37,7 +41,7 @@ internal static class CacheDeleteCommand
                 else
                 {
                     throw new CliException(
-                        $"'{target}' is neither a commit hash (40 hex characters) nor a cached {GlobalOptions.RepoTypeName(repoType)} repository; 'hub cache scan --verbose' lists both.");
+                        $"'{target}' is neither a commit hash (40 hex characters, or a unique prefix of at least {MinPrefix}) of a cached revision nor a cached {GlobalOptions.RepoTypeName(repoType)} repository; 'hub cache scan --verbose' lists both.");
                 }
             }
 
@@ -55,5 +59,26 @@ internal static class CacheDeleteCommand
         return command;
     }
 
+    /// <summary>Shortest commit prefix accepted, as git abbreviates.</summary>
+    private const int MinPrefix = 7;
+
     private static bool IsCommitHash(string value) => value.Length == 40 && value.All(char.IsAsciiHexDigitLower);
+
+    /// <summary>
+    /// The cached revision a prefix of at least <see cref="MinPrefix"/> hex characters names, as git resolves short hashes;
+    /// null when it is not such a prefix or names none; a usage error when several revisions share it.
+    /// </summary>
+    private static string? FindByPrefix(HubCacheInfo cache, string value)
+    {
+        if (value.Length < MinPrefix || value.Length >= 40 || !value.All(char.IsAsciiHexDigit)) return null;
+        string prefix = value.ToLowerInvariant();
+        string[] matches = cache.Repos.SelectMany(r => r.Revisions).Select(r => r.CommitHash)
+            .Where(c => c.StartsWith(prefix, StringComparison.Ordinal)).Distinct(StringComparer.Ordinal).ToArray();
+        return matches.Length switch
+        {
+            0 => null,
+            1 => matches[0],
+            _ => throw new UsageException($"'{value}' is ambiguous: it starts {string.Join(", ", matches)}; give more characters."),
+        };
+    }
 }

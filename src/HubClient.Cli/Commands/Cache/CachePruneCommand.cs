@@ -37,7 +37,7 @@ internal static partial class CachePruneCommand
         return command;
     }
 
-    /// <summary>A number and a unit (s, m, h, d, w), or a .NET time span such as <c>1.12:00:00</c>.</summary>
+    /// <summary>A number and a unit (s, m, h, d, w), or a .NET time span such as <c>1.12:00:00</c>; a bare number is refused.</summary>
     private static TimeSpan? ParseDuration(ArgumentResult result)
     {
         string text = result.Tokens[0].Value;
@@ -54,7 +54,8 @@ internal static partial class CachePruneCommand
                 _ => TimeSpan.FromDays(amount * 7),
             };
         }
-        if (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out TimeSpan span) && span >= TimeSpan.Zero) return span;
+        // A bare number has no unit (is 7 days or minutes meant?); a .NET span needs its ':' (1.12:00:00).
+        if (text.Contains(':', StringComparison.Ordinal) && TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out TimeSpan span) && span >= TimeSpan.Zero) return span;
         result.AddError($"Cannot read '{text}' as a duration: use a number and a unit, such as 30m, 12h, 7d or 2w.");
         return null;
     }

@@ -1,0 +1,63 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Text.RegularExpressions;
+
+namespace HubClient.Cli;
+
+/// <summary>
+/// Turns an exception into the one line <c>hub</c> prints and its exit code: what went wrong in the user's terms and what to
+/// try. URLs, request ids and stack traces are for <c>--verbose</c>.
+/// </summary>
+internal static partial class ErrorMessages
+{
+    public static (string Line, int ExitCode) Describe(Exception e, ParseResult parse)
+    {
+        string? repo = ArgumentValue(parse, "repo");
+        string repoType = parse.CommandResult.Command.Options.Contains(GlobalOptions.RepoType) ? parse.GetValue(GlobalOptions.RepoType) ?? "model" : "model";
+        string? revision = OptionValue(parse, "--revision");
+        return e switch
+        {
+            UsageException => (e.Message, ExitCodes.Usage),
+            ArgumentException a => (WithoutParameterName(a.Message), ExitCodes.Usage),
+            GatedRepositoryException =>
+                ($"{repo ?? "the repository"} is gated: accept its terms on the hub with the account of your token, then pass that token (--token or HF_TOKEN).", ExitCodes.Error),
+            RepositoryNotFoundException =>
+                ($"{repo ?? "the repository"} was not found, or it is private and your token gives no access: check the id, --repo-type ({repoType}) and --token.", ExitCodes.Error),
+            RevisionNotFoundException =>
+                ($"{repo ?? "the repository"} has no revision '{revision ?? "main"}': check --revision (a branch, tag or commit); 'hub info {repo}' shows the main branch's commit.", ExitCodes.Error),
+            EntryNotFoundException =>
+                ($"{repo ?? "the repository"}@{revision ?? "main"} has no such file: {FirstSentence(e.Message)} 'hub ls {repo} -R' lists the files.", ExitCodes.Error),
+            HubException { StatusCode: System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden } =>
+                ($"the hub refused access ({(int)((HubException)e).StatusCode!}): check --token (or HF_TOKEN) and that it may read {repo ?? "the repository"}.", ExitCodes.Error),
+            HttpRequestException h when h.InnerException is System.Net.Sockets.SocketException s =>
+                ($"cannot reach the hub: {s.Message}. Check --endpoint (or HF_ENDPOINT) and your connection.", ExitCodes.Error),
+            _ => (e.Message, ExitCodes.Error),
+        };
+    }
+
+    /// <summary>What <c>--verbose</c> adds: the request's URL and id, then the exception with its stack.</summary>
+    public static string Details(Exception e)
+    {
+        string request = e is HubException { RequestUri: { } uri } h ? $"request: {uri}{(h.RequestId is { } id ? $" (request id {id})" : "")}\n" : "";
+        return request + e;
+    }
+
+    /// <summary>.NET's " (Parameter 'repoId')" suffix names code, not the command line.</summary>
+    private static string WithoutParameterName(string message) => ParameterSuffix().Replace(message, "");
+
+    private static string FirstSentence(string message)
+    {
+        int end = message.IndexOf(" (request id", StringComparison.Ordinal);
+        string text = end < 0 ? message : message[..end];
+        return text.EndsWith('.') ? text : text + ".";
+    }
+
+    private static string? ArgumentValue(ParseResult parse, string name) =>
+        parse.CommandResult.Children.OfType<ArgumentResult>().FirstOrDefault(a => a.Argument.Name == name) is { Tokens.Count: > 0 } result ? result.Tokens[0].Value : null;
+
+    private static string? OptionValue(ParseResult parse, string name) =>
+        parse.CommandResult.Children.OfType<OptionResult>().FirstOrDefault(o => o.Option.Name == name) is { Tokens.Count: > 0 } result ? result.Tokens[0].Value : null;
+
+    [GeneratedRegex(@" \(Parameter '[^']*'\)$")]
+    private static partial Regex ParameterSuffix();
+}

@@ -1,0 +1,57 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+
+namespace HubClient.Cli.Output;
+
+/// <summary>
+/// Receives the library's log (category <c>HubClient</c>) and prints what a user of the command should see on the error
+/// stream: each retry, and each file the cache answered because the hub could not be reached. Counts the files actually
+/// downloaded, so that a run that fetched nothing can say so.
+/// </summary>
+internal sealed class HubEventLog(TextWriter error) : ILoggerProvider, ILogger
+{
+    private int _downloaded;
+    private int _servedFromCache;
+
+    /// <summary>Files whose bytes came from the hub during this run.</summary>
+    public int FilesDownloaded => Volatile.Read(ref _downloaded);
+
+    /// <summary>Files the cache answered because the hub could not be reached.</summary>
+    public int FilesServedFromCache => Volatile.Read(ref _servedFromCache);
+
+    public ILogger CreateLogger(string categoryName) => this;
+
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        IReadOnlyList<KeyValuePair<string, object?>> values = state as IReadOnlyList<KeyValuePair<string, object?>> ?? [];
+        string Value(string name) => Convert.ToString(values.FirstOrDefault(v => v.Key == name).Value, CultureInfo.InvariantCulture) ?? "";
+        switch (eventId.Name)
+        {
+            case "Downloaded":
+                Interlocked.Increment(ref _downloaded);
+                break;
+            case "Retrying":
+                double delay = double.TryParse(Value("DelayMs"), CultureInfo.InvariantCulture, out double ms) ? ms / 1000 : 0;
+                Write(string.Create(CultureInfo.InvariantCulture, $"retry {Value("Attempt")}: {Value("Method")} {Value("Url")} in {delay:0.0}s after {Value("Reason")}"));
+                break;
+            case "ServedFromCacheAfterError":
+                Interlocked.Increment(ref _servedFromCache);
+                Write($"note: the hub could not be reached ({Value("Reason")}); {Value("Path")} of {Value("RepoId")} comes from the cache");
+                break;
+        }
+    }
+
+    public void Dispose()
+    {
+    }
+
+    private void Write(string line)
+    {
+        lock (error) error.WriteLine(line);
+    }
+}
