@@ -36,6 +36,31 @@ public partial class HubApi
     }
 
     /// <summary>
+    /// Reads the header of one <c>.safetensors</c> file (as huggingface_hub's <c>parse_safetensors_file_metadata</c>): one
+    /// HEAD and one range request of the first 100,001 bytes, a second one only when the header is longer; a cached file is
+    /// read from disk.
+    /// </summary>
+    /// <param name="repoId">The repository, <c>name</c> or <c>namespace/name</c>.</param>
+    /// <param name="path">The <c>.safetensors</c> file's path in the repository.</param>
+    /// <param name="options">Revision and repository type (the read-ahead size is not used).</param>
+    /// <param name="cancellationToken">Cancels the requests.</param>
+    /// <returns>The tensors (dtype, shape, data offsets), <c>__metadata__</c> and parameter counts per dtype.</returns>
+    /// <exception cref="ArgumentException">Invalid repo id, path or revision.</exception>
+    /// <exception cref="HubFileFormatException">The header is too large, not valid JSON, or lies about its length.</exception>
+    /// <exception cref="EntryNotFoundException">The file does not exist at that revision.</exception>
+    /// <exception cref="RepositoryNotFoundException">The repository does not exist or is private.</exception>
+    /// <exception cref="HubProtocolException">The server cannot serve byte ranges, or answered other bytes than asked.</exception>
+    public virtual async Task<SafetensorsFileMetadata> GetSafetensorsFileMetadataAsync(string repoId, string path, OpenReadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        RepoId.Validate(repoId);
+        RepoPath.Validate(path);
+        options ??= new OpenReadOptions();
+        string revision = Revision.Normalize(options.Revision, nameof(options));
+        using IRangeReader reader = await RemoteFiles.OpenAsync(options.RepoType, repoId, revision, path, cancellationToken).ConfigureAwait(false);
+        return await SafetensorsHeaderReader.ReadAsync(reader, path, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Reads a GGUF file's header — every metadata key/value with its type, the tensor infos — without downloading its
     /// tensors: one HEAD, then range requests from the start of the file (1 MiB first, growing until the header ends).
     /// GGUF v2 and v3, little-endian (format: https://github.com/ggml-org/ggml/blob/master/docs/gguf.md). A cached file is

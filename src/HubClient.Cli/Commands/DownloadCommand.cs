@@ -41,10 +41,12 @@ internal static class DownloadCommand
             if (r.GetValueOrDefault<int>() < 1) r.AddError("--max-workers must be at least 1.");
         });
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only the final path" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print what would be downloaded (files, sizes, cached or not) without downloading" };
+        var json = new Option<bool>("--json") { Description = "With --dry-run: print the plan as JSON" };
 
         var command = new Command("download", "Download files or a whole repository into the cache (or --local-dir) and print the path.")
         {
-            repo, files, GlobalOptions.RepoType, revision, include, exclude, localDir, GlobalOptions.CacheDir, force, maxWorkers, quiet,
+            repo, files, GlobalOptions.RepoType, revision, include, exclude, localDir, GlobalOptions.CacheDir, force, maxWorkers, quiet, dryRun, json,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -63,6 +65,20 @@ internal static class DownloadCommand
             var display = new TransferDisplay(context, isQuiet);
             RepoType repoType = GlobalOptions.ParseRepoType(result);
             string? rev = result.GetValue(revision);
+            if (result.GetValue(dryRun))
+            {
+                SnapshotDownloadPlan plan = await api.PlanSnapshotDownloadAsync(repoId, new SnapshotDownloadOptions
+                {
+                    RepoType = repoType,
+                    Revision = rev,
+                    AllowPatterns = paths.Length > 0 ? paths : NullIfEmpty(includes),
+                    IgnorePatterns = paths.Length > 0 ? null : NullIfEmpty(excludes),
+                    ForceDownload = result.GetValue(force),
+                    LocalDirectory = result.GetValue(localDir),
+                }, cancellationToken).ConfigureAwait(false);
+                await DownloadPlanOutput.WriteAsync(context, plan, result.GetValue(json)).ConfigureAwait(false);
+                return ExitCodes.Ok;
+            }
             string final;
             if (paths.Length == 1)
             {

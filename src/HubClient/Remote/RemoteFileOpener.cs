@@ -28,7 +28,11 @@ internal sealed class RemoteFileOpener
         }
         catch (Exception e) when (CacheFileDownloader.IsCacheFallbackError(e, cancellationToken))
         {
-            return new FileRangeReader(CacheFileDownloader.FromCacheOrThrow(layout, revision, path, e));
+            if (CacheLookup.FindFile(layout, revision, path, out _) is { } cachedPath) return new FileRangeReader(cachedPath);
+            // As downloads do: a missing or private repository says so rather than "not cached".
+            if (e is RepositoryNotFoundException or GatedRepositoryException or HubException { StatusCode: System.Net.HttpStatusCode.Unauthorized }) throw;
+            throw new LocalEntryNotFoundException(
+                $"'{path}' of {repoId}@{revision} is not in the cache at {layout.RepoDirectory}, and the hub could not be reached: {e.Message}", [path], e);
         }
 
         if (TryOpenCached(layout.BlobPath(metadata.Etag), metadata.Size) is { } cached) return cached;

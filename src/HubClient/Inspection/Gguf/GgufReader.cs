@@ -81,7 +81,7 @@ internal static class GgufReader
         {
             string name = cursor.String();
             uint dimensions = cursor.UInt32();
-            if (dimensions is 0 or > MaxDimensions) throw cursor.Error($"tensor '{name}' has {dimensions} dimensions (1 to {MaxDimensions} allowed)");
+            if (dimensions > MaxDimensions) throw cursor.Error($"tensor '{name}' has {dimensions} dimensions (at most {MaxDimensions})");
             var shape = new ulong[dimensions];
             for (int d = 0; d < shape.Length; d++) shape[d] = cursor.UInt64();
             var type = (GgmlType)cursor.UInt32();

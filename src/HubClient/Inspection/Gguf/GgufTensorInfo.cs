@@ -14,7 +14,7 @@ public sealed class GgufTensorInfo
     /// <summary>The tensor's name, e.g. <c>blk.0.attn_q.weight</c>.</summary>
     public string Name { get; }
 
-    /// <summary>The dimensions in file order (ggml's <c>ne[0]</c>, the innermost, first); 1 to 4 of them.</summary>
+    /// <summary>The dimensions in file order (ggml's <c>ne[0]</c>, the innermost, first); at most 4 of them.</summary>
     public IReadOnlyList<ulong> Shape { get; }
 
     /// <summary>The element or quantisation type.</summary>
