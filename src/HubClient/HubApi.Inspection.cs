@@ -52,11 +52,7 @@ public partial class HubApi
     /// <exception cref="HubProtocolException">The server cannot serve byte ranges, or answered other bytes than asked.</exception>
     public virtual async Task<SafetensorsFileMetadata> GetSafetensorsFileMetadataAsync(string repoId, string path, OpenReadOptions? options = null, CancellationToken cancellationToken = default)
     {
-        RepoId.Validate(repoId);
-        RepoPath.Validate(path);
-        options ??= new OpenReadOptions();
-        string revision = Revision.Normalize(options.Revision, nameof(options));
-        using IRangeReader reader = await RemoteFiles.OpenAsync(options.RepoType, repoId, revision, path, cancellationToken).ConfigureAwait(false);
+        using IRangeReader reader = await OpenRangeReaderAsync(repoId, path, options, cancellationToken).ConfigureAwait(false);
         return await SafetensorsHeaderReader.ReadAsync(reader, path, cancellationToken).ConfigureAwait(false);
     }
 
@@ -80,11 +76,7 @@ public partial class HubApi
     /// <exception cref="HubProtocolException">The server cannot serve byte ranges, or answered other bytes than asked.</exception>
     public virtual async Task<GgufMetadata> GetGgufMetadataAsync(string repoId, string path, OpenReadOptions? options = null, CancellationToken cancellationToken = default)
     {
-        RepoId.Validate(repoId);
-        RepoPath.Validate(path);
-        options ??= new OpenReadOptions();
-        string revision = Revision.Normalize(options.Revision, nameof(options));
-        using IRangeReader reader = await RemoteFiles.OpenAsync(options.RepoType, repoId, revision, path, cancellationToken).ConfigureAwait(false);
+        using IRangeReader reader = await OpenRangeReaderAsync(repoId, path, options, cancellationToken).ConfigureAwait(false);
         return await GgufReader.ReadAsync(reader, path, cancellationToken).ConfigureAwait(false);
     }
 

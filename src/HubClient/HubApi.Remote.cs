@@ -34,12 +34,19 @@ public partial class HubApi
     /// <exception cref="HubFileChangedException">From a read: the file changed on the server since it was opened.</exception>
     public virtual async Task<Stream> OpenReadAsync(string repoId, string path, OpenReadOptions? options = null, CancellationToken cancellationToken = default)
     {
+        int readAhead = options?.ReadAheadSize ?? OpenReadOptions.DefaultReadAheadSize;
+        ArgumentOutOfRangeException.ThrowIfLessThan(readAhead, 1, nameof(options));
+        IRangeReader reader = await OpenRangeReaderAsync(repoId, path, options, cancellationToken).ConfigureAwait(false);
+        return new RemoteFileStream(reader, readAhead);
+    }
+
+    /// <summary>Validates the arguments (before any request), then opens the file for range reads: cached blob or HTTP ranges.</summary>
+    private Task<IRangeReader> OpenRangeReaderAsync(string repoId, string path, OpenReadOptions? options, CancellationToken cancellationToken)
+    {
         RepoId.Validate(repoId);
         RepoPath.Validate(path);
         options ??= new OpenReadOptions();
         string revision = Revision.Normalize(options.Revision, nameof(options));
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.ReadAheadSize, 1, nameof(options));
-        IRangeReader reader = await RemoteFiles.OpenAsync(options.RepoType, repoId, revision, path, cancellationToken).ConfigureAwait(false);
-        return new RemoteFileStream(reader, options.ReadAheadSize);
+        return RemoteFiles.OpenAsync(options.RepoType, repoId, revision, path, cancellationToken);
     }
 }

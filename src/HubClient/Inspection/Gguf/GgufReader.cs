@@ -196,13 +196,16 @@ internal static class GgufReader
             return Encoding.UTF8.GetString(Bytes((long)length));
         }
 
-        /// <summary>Rejects a count whose items, at <paramref name="minItemSize"/> bytes each, could not fit in the rest of the file.</summary>
+        /// <summary>
+        /// Rejects a count whose items, at <paramref name="minItemSize"/> bytes each, could not fit in the rest of the file
+        /// or of the largest header read (so nothing is allocated for items that cannot exist).
+        /// </summary>
         public readonly void CheckCount(ulong count, int minItemSize, string what)
         {
-            ulong left = (ulong)(_fileLength - Position);
+            ulong left = (ulong)(Math.Min(_fileLength, MaxHeaderSize) - Position);
             if (count > int.MaxValue || count * (ulong)minItemSize > left)
             {
-                throw Error($"the {what} {count} cannot fit in the {left} bytes left in the file");
+                throw Error($"the {what} {count} cannot fit in the {left} bytes left for the header");
             }
         }
 
