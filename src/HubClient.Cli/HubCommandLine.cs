@@ -21,6 +21,7 @@ internal static class HubCommandLine
         root.Subcommands.Add(DatasetsCommand.Create(context));
         root.Subcommands.Add(SpacesCommand.Create(context));
         root.Subcommands.Add(CacheCommand.Create(context));
+        root.Subcommands.Add(InspectCommand.Create(context));
         return root;
     }
 

@@ -41,10 +41,12 @@ internal static class DownloadCommand
             if (r.GetValueOrDefault<int>() < 1) r.AddError("--max-workers must be at least 1.");
         });
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only the final path" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print what would be downloaded (files, sizes, cached or not) without downloading" };
+        var json = new Option<bool>("--json") { Description = "With --dry-run: print the plan as JSON" };
 
         var command = new Command("download", "Download files, a folder (a path ending in '/') or a whole repository into the cache (or --local-dir) and print the path.")
         {
-            GlobalOptions.Endpoint, GlobalOptions.Token, repo, files, GlobalOptions.RepoType, revision, include, exclude, localDir, GlobalOptions.CacheDir, force, maxWorkers, quiet,
+            GlobalOptions.Endpoint, GlobalOptions.Token, repo, files, GlobalOptions.RepoType, revision, include, exclude, localDir, GlobalOptions.CacheDir, force, maxWorkers, quiet, dryRun, json,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -70,6 +72,20 @@ internal static class DownloadCommand
             RepoType repoType = GlobalOptions.ParseRepoType(result);
             string? rev = result.GetValue(revision);
             string? local = result.GetValue(localDir);
+            if (result.GetValue(dryRun))
+            {
+                SnapshotDownloadPlan plan = await api.PlanSnapshotDownloadAsync(repoId, new SnapshotDownloadOptions
+                {
+                    RepoType = repoType,
+                    Revision = rev,
+                    AllowPatterns = paths.Length > 0 ? paths : NullIfEmpty(includes),
+                    IgnorePatterns = paths.Length > 0 ? null : NullIfEmpty(excludes),
+                    ForceDownload = result.GetValue(force),
+                    LocalDirectory = local,
+                }, cancellationToken).ConfigureAwait(false);
+                await DownloadPlanOutput.WriteAsync(context, plan, result.GetValue(json)).ConfigureAwait(false);
+                return ExitCodes.Ok;
+            }
             string final;
             if (paths.Length == 1 && folder is null)
             {

@@ -61,7 +61,7 @@ internal sealed class FileDownloadPipeline
                     throw;
                 }
             },
-            (cause, mayUseHeld) => (FromHeld(destination, repoId, revision, path, cause, mayUseHeld), null),
+            (cause, mayUseHeld) => (_resolver.HeldOrThrow(destination, repoId, revision, path, cause, mayUseHeld), null),
             cancellationToken).ConfigureAwait(false);
         if (held is not null) return CacheHit(repoId, path, revision, held);
 
@@ -80,14 +80,13 @@ internal sealed class FileDownloadPipeline
         IDownloadDestination destination, string repoId, string path, HubFileMetadata metadata, TransferRequest request, bool force,
         CancellationToken cancellationToken)
     {
+        // Progress reports count bytes transferred: a file already in place reports none (callers tell hits from downloads so).
         if (!force && await destination.IsPresentAsync(path, metadata, cancellationToken).ConfigureAwait(false))
         {
-            request.Progress?.Report(new DownloadProgress(path, metadata.Size, metadata.Size));
             return CacheHit(repoId, path, metadata.CommitHash, destination.EntryPath(metadata.CommitHash, path));
         }
         if (!force && destination.TryPlaceFromLocalCopy(path, metadata))
         {
-            request.Progress?.Report(new DownloadProgress(path, metadata.Size, metadata.Size));
             HubTelemetry.CacheHits.Add(1);
             return destination.Place(path, metadata, newlyPublished: false);
         }
@@ -124,22 +123,5 @@ internal sealed class FileDownloadPipeline
         HubTelemetry.CacheHits.Add(1);
         HubLog.CacheHit(_http.Logger, repoId, path, commit);
         return entry;
-    }
-
-    /// <summary>The held entry when the cache may answer (offline, or the hub unreachable); otherwise the right error.</summary>
-    private string FromHeld(IDownloadDestination destination, string repoId, string revision, string path, Exception? cause, bool mayUseHeld)
-    {
-        bool knownMissing = false;
-        if (mayUseHeld && destination.FindCached(revision, path, out knownMissing) is { } held)
-        {
-            if (cause is not null) _resolver.LogServedFromCache(repoId, path, cause);
-            return held;
-        }
-        DownloadResolver.ThrowIfAccessError(cause);
-        string why = knownMissing ? "the hub said it does not exist at that revision; " : "";
-        string where = destination is CacheDestination cache ? $"the cache at {cache.Layout.RepoDirectory}" : $"{((LocalDirectoryDestination)destination).Root}";
-        throw new LocalEntryNotFoundException(
-            $"Cannot find '{path}' of {repoId} at revision '{revision}' locally ({why}not in {where}), and {DownloadResolver.WhyOffline(cause)}.",
-            [path], cause);
     }
 }

@@ -36,6 +36,23 @@ internal sealed class DownloadResolver
         }
     }
 
+    /// <summary>The held entry when the cache may answer (offline, or the hub unreachable); otherwise the right error.</summary>
+    public string HeldOrThrow(IDownloadDestination destination, string repoId, string revision, string path, Exception? cause, bool mayUseHeld)
+    {
+        bool knownMissing = false;
+        if (mayUseHeld && destination.FindCached(revision, path, out knownMissing) is { } held)
+        {
+            if (cause is not null) LogServedFromCache(repoId, path, cause);
+            return held;
+        }
+        ThrowIfAccessError(cause);
+        string why = knownMissing ? "the hub said it does not exist at that revision; " : "";
+        string where = destination is CacheDestination cache ? $"the cache at {cache.Layout.RepoDirectory}" : $"{((LocalDirectoryDestination)destination).Root}";
+        throw new LocalEntryNotFoundException(
+            $"Cannot find '{path}' of {repoId} at revision '{revision}' locally ({why}not in {where}), and {WhyOffline(cause)}.",
+            [path], cause);
+    }
+
     /// <summary>Says on the log that the cache answered because the hub could not (the CLI shows it).</summary>
     public void LogServedFromCache(string repoId, string what, Exception cause) =>
         HubLog.ServedFromCacheAfterError(_http.Logger, repoId, what, cause.Message);

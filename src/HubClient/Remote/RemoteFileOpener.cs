@@ -1,0 +1,64 @@
+namespace HubClient;
+
+/// <summary>
+/// Opens a file of a repository for range reads: one HEAD (size, etag, location), then the cached blob when it is there
+/// at the expected size, else HTTP ranges. Offline, or when the hub cannot be reached, the cached copy is used if there
+/// is one (as downloads do).
+/// </summary>
+internal sealed class RemoteFileOpener
+{
+    private readonly HubHttp _http;
+    private readonly FileMetadataFetcher _metadata;
+
+    public RemoteFileOpener(HubHttp http, FileMetadataFetcher metadata)
+    {
+        _http = http;
+        _metadata = metadata;
+    }
+
+    public async Task<IRangeReader> OpenAsync(RepoType repoType, string repoId, string revision, string path, CancellationToken cancellationToken)
+    {
+        var layout = new RepoCacheLayout(_http.Options.CacheDirectory, repoType, repoId);
+        var destination = new CacheDestination(layout, _http.Options.DisableSymlinks);
+        var resolver = new DownloadResolver(_http);
+        (string? held, HubFileMetadata? resolved) = await resolver.ResolveAsync<(string?, HubFileMetadata?)>(
+            localFilesOnly: false, force: false,
+            async ct => (null, await _metadata.GetAsync(repoType, repoId, revision, path, ct).ConfigureAwait(false)),
+            (cause, mayUseHeld) => (resolver.HeldOrThrow(destination, repoId, revision, path, cause, mayUseHeld), null),
+            cancellationToken).ConfigureAwait(false);
+        if (held is not null) return new FileRangeReader(held);
+        HubFileMetadata metadata = resolved!;
+
+        if (TryOpenCached(layout.BlobPath(metadata.Etag), metadata.Size) is { } cached) return cached;
+
+        // Seam for Xet: when metadata.XetHash is set, a reader over Xet reconstruction terms belongs here. Until then the
+        // hub's location (resolve URL or its CDN redirect) serves the same bytes over HTTP ranges.
+        return new HttpRemoteRangeReader(_http, path, metadata.Location, metadata.Size, async token =>
+        {
+            HubFileMetadata fresh = await _metadata.GetAsync(repoType, repoId, metadata.CommitHash, path, token).ConfigureAwait(false);
+            if (fresh.Etag != metadata.Etag || fresh.Size != metadata.Size)
+            {
+                throw new HubFileChangedException($"'{path}' changed on the server while it was read (etag {fresh.Etag}, was {metadata.Etag}).", path, fresh.Location);
+            }
+            return fresh.Location;
+        });
+    }
+
+    /// <summary>A reader over the cached blob when it is a readable regular file of the expected size.</summary>
+    private static FileRangeReader? TryOpenCached(string blobPath, long size)
+    {
+        try
+        {
+            var info = new FileInfo(blobPath);
+            if (!info.Exists || info.LinkTarget is not null || info.Length != size) return null;
+            var reader = new FileRangeReader(blobPath);
+            if (reader.Length == size) return reader;
+            reader.Dispose();
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}
