@@ -2,36 +2,46 @@ namespace HubClient.Testing;
 
 /// <summary>
 /// Xet content-defined chunking (hub-docs <c>docs/xet/chunking.md</c>, xet-core <c>deduplication/chunking.rs</c>): a
-/// gear rolling hash over the bytes; a chunk ends where the hash's top 16 bits are zero once it has at least 8 KiB, and
-/// at 128 KiB at the latest (64 KiB on average). The gear table is the spec's.
+/// gear rolling hash (the spec's table) over the bytes; a chunk ends where the hash's top 16 bits are zero once it has
+/// at least 8 KiB, and at 128 KiB at the latest (64 KiB on average). Like xet-core, the first 8 KiB − 65 bytes of a chunk
+/// are not hashed (the hash window is 64 bytes).
 /// </summary>
 internal static class XetChunker
 {
     public const int MinChunk = 8 * 1024;
     public const int MaxChunk = 128 * 1024;
+    private const int HashWindow = 64;
     private const ulong Mask = 0xFFFF000000000000UL;
 
-    /// <summary>The chunks of <paramref name="data"/> as (offset, length), in order; none for empty data.</summary>
-    public static List<(int Offset, int Length)> Chunk(ReadOnlySpan<byte> data)
+    /// <summary>
+    /// The chunks of <paramref name="data"/> as (offset, length), in order; none for empty data.
+    /// <paramref name="earlyBoundaries"/> reproduces xet-core before its fix #487 (September 2025), which
+    /// <c>@huggingface/xetchunk-wasm</c> 0.2 still follows: a boundary may trigger as soon as hashing starts, 64 bytes
+    /// before the minimum size. Current xet-core and the IETF draft wait for the minimum.
+    /// </summary>
+    public static List<(int Offset, int Length)> Chunk(ReadOnlySpan<byte> data, bool earlyBoundaries = false)
     {
         var chunks = new List<(int, int)>();
-        int start = 0;
-        ulong hash = 0;
-        ReadOnlySpan<ulong> gear = Gear;
-        for (int i = 0; i < data.Length; i++)
+        for (int start = 0; start < data.Length;)
         {
-            hash = (hash << 1) + gear[data[i]];
-            int size = i - start + 1;
-            if (size < MinChunk) continue;
-            if (size >= MaxChunk || (hash & Mask) == 0)
-            {
-                chunks.Add((start, size));
-                start = i + 1;
-                hash = 0;
-            }
+            int length = NextLength(data[start..], earlyBoundaries);
+            chunks.Add((start, length));
+            start += length;
         }
-        if (start < data.Length) chunks.Add((start, data.Length - start));
         return chunks;
+    }
+
+    private static int NextLength(ReadOnlySpan<byte> rest, bool earlyBoundaries)
+    {
+        int limit = Math.Min(rest.Length, MaxChunk);
+        ReadOnlySpan<ulong> gear = Gear;
+        ulong hash = 0;
+        for (int i = MinChunk - HashWindow - 1; i < limit; i++)
+        {
+            hash = (hash << 1) + gear[rest[i]];
+            if ((hash & Mask) == 0 && (earlyBoundaries || i + 1 >= MinChunk)) return i + 1;
+        }
+        return limit;
     }
 
     private static ReadOnlySpan<ulong> Gear =>
