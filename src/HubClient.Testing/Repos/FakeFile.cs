@@ -59,7 +59,8 @@ public sealed class FakeFile
     internal FakeXetFile XetLayout(FakeHub hub)
     {
         if (XetChunks is null) throw new InvalidOperationException($"{Path} is not Xet-backed.");
-        return _xetLayout ??= new FakeXetFile(Content, XetChunks, hub.XetChunksPerXorb, hub.XetChunksPerTerm);
+        // Built once, on first use (a 1 GiB file takes a while): concurrent first requests wait for the same layout.
+        lock (XetChunks) return _xetLayout ??= new FakeXetFile(Content, XetChunks, hub.XetChunksPerXorb, hub.XetChunksPerTerm);
     }
 
     /// <summary>The git blob SHA-1 of <paramref name="content"/>.</summary>
