@@ -35,6 +35,7 @@ public sealed class FakeHub : IDisposable, IAsyncDisposable
         Endpoint = $"http://127.0.0.1:{port}";
         CdnEndpoint = $"http://localhost:{port}";
         Router = new FakeHubRouter(this);
+        Cas = new FakeCas(this);
         Server = WireMockServer.Start(new WireMockServerSettings
         {
             Urls = [Endpoint],
@@ -71,10 +72,24 @@ public sealed class FakeHub : IDisposable, IAsyncDisposable
     /// <summary>Commits per page of <c>/api/…/commits/{rev}</c> listings.</summary>
     public int CommitsPageSize { get; set; } = 50;
 
+    /// <summary>How long the Xet read tokens it issues stay valid (negative: already expired). Default one hour.</summary>
+    public TimeSpan XetTokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Chunks per xorb of Xet-backed files (xet-core packs up to 8,192; small here so tests see several xorbs).</summary>
+    public int XetChunksPerXorb { get; set; } = 8;
+
+    /// <summary>Chunks per reconstruction term (a xorb URL is signed for one range per term).</summary>
+    public int XetChunksPerTerm { get; set; } = 4;
+
+    /// <summary>The fake Xet CAS's base URL (<c>casUrl</c> of read tokens), on the CDN host name.</summary>
+    public string CasEndpoint => CdnEndpoint + "/cas";
+
     /// <summary>Every request received, in order of arrival.</summary>
     public IReadOnlyList<FakeHubRequest> Requests => _requests.ToArray();
 
     internal FakeHubRouter Router { get; }
+
+    internal FakeCas Cas { get; }
 
     /// <summary>Starts a hub on a free port of 127.0.0.1.</summary>
     public static FakeHub Start()
@@ -157,6 +172,9 @@ public sealed class FakeHub : IDisposable, IAsyncDisposable
 
     internal FakeFile? FindBlob(string sha256) =>
         _repos.Values.SelectMany(r => r.AllCommits).SelectMany(c => c.Files.Values).FirstOrDefault(f => f.Sha256 == sha256);
+
+    internal IEnumerable<FakeFile> XetFiles =>
+        _repos.Values.SelectMany(r => r.AllCommits).SelectMany(c => c.Files.Values).Where(f => f.IsXet);
 
     internal FakeHubRequest Log(HttpContext context, RawPath raw)
     {

@@ -45,6 +45,15 @@ public sealed class FakeHubRequest
     /// <summary>Whether this request went to the CDN host rather than the hub.</summary>
     public bool IsCdn => Path.StartsWith("/cdn/", StringComparison.Ordinal);
 
+    /// <summary>Whether this request went to the fake Xet CAS (reconstructions).</summary>
+    public bool IsCas => Path.StartsWith("/cas/", StringComparison.Ordinal);
+
+    /// <summary>Whether this request fetched xorb bytes from a signed xorb URL.</summary>
+    public bool IsXorb => Path.StartsWith("/xorbs/", StringComparison.Ordinal);
+
+    /// <summary>Whether this request asked the hub for a Xet read token.</summary>
+    public bool IsXetToken => Path.Contains("/xet-read-token/", StringComparison.Ordinal);
+
     /// <inheritdoc />
     public override string ToString() => $"{Method} {Host}{Path}{Query} -> {StatusCode}";
 }

@@ -108,6 +108,12 @@ public sealed class FakeFault
     /// <summary>Adds a response header of <paramref name="bytes"/> bytes (clients limit header sizes).</summary>
     public static FakeFault OversizedHeader(int bytes) => new(FaultKind.OversizedHeader, $"{bytes}-byte header") { Bytes = bytes };
 
+    /// <summary>
+    /// In a Xet reconstruction, the first term's <c>unpacked_length</c> is one byte more than its chunks decode to (and
+    /// the second's one less, so the total still matches the file).
+    /// </summary>
+    public static FakeFault WrongUnpackedLength() => new(FaultKind.WrongUnpackedLength, "wrong unpacked_length");
+
     /// <inheritdoc />
     public override string ToString() => Description;
 }
@@ -129,4 +135,5 @@ internal enum FaultKind
     Redirect,
     Header,
     JsonBody,
+    WrongUnpackedLength,
 }

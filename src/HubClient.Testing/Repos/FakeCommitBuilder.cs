@@ -21,6 +21,19 @@ public sealed class FakeCommitBuilder
     /// <summary>Adds (or replaces) an LFS file, served through a CDN redirect and named by its SHA-256.</summary>
     public FakeCommitBuilder AddLfs(string path, byte[] content) => Put(path, content, isLfs: true);
 
+    /// <summary>
+    /// Adds (or replaces) a Xet-backed file: an LFS file whose resolve answer also carries <c>X-Xet-Hash</c> and the
+    /// <c>xet-auth</c>/<c>xet-reconstruction-info</c> links, served from the fake CAS (content-defined chunks in xorbs)
+    /// as well as through the plain-HTTP bridge.
+    /// </summary>
+    public FakeCommitBuilder AddXet(string path, byte[] content)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(content);
+        Files[path] = new FakeFile(path, content, isLfs: true, isXet: true);
+        return this;
+    }
+
     /// <summary>Removes a file.</summary>
     public FakeCommitBuilder Remove(string path)
     {

@@ -7,13 +7,21 @@ namespace HubClient.Testing;
 /// <summary>A file in a fake repository, with the hashes the hub would announce for it.</summary>
 public sealed class FakeFile
 {
-    internal FakeFile(string path, byte[] content, bool isLfs)
+    private FakeXetFile? _xetLayout;
+
+    internal FakeFile(string path, byte[] content, bool isLfs, bool isXet = false)
     {
         Path = path;
         Content = content;
-        IsLfs = isLfs;
+        IsLfs = isLfs || isXet;
         Sha256 = Convert.ToHexStringLower(SHA256.HashData(content));
         GitSha1 = GitBlobSha1(content);
+        if (isXet)
+        {
+            XetChunks = XetChunker.Chunk(content);
+            XetHash = HubClient.Xet.XetHasher.FileHash(
+                [.. XetChunks.Select(c => new HubClient.Xet.XetChunkHash(HubClient.Xet.XetHasher.ChunkHash(content.AsSpan(c.Offset, c.Length)), c.Length))]).ToString();
+        }
     }
 
     /// <summary>The path in the repository.</summary>
@@ -24,6 +32,17 @@ public sealed class FakeFile
 
     /// <summary>Whether the file is stored in LFS: served through a CDN redirect with <c>X-Linked-Etag</c> = SHA-256.</summary>
     public bool IsLfs { get; }
+
+    /// <summary>
+    /// The Xet file hash (<c>X-Xet-Hash</c>, tree <c>xetHash</c>) when the file is Xet-backed, else null. Xet-backed files
+    /// are LFS files too: the resolve redirect still leads to the plain-HTTP bridge.
+    /// </summary>
+    public string? XetHash { get; }
+
+    /// <summary>Whether the file is Xet-backed (served by the fake CAS as well as through the bridge).</summary>
+    public bool IsXet => XetHash is not null;
+
+    internal IReadOnlyList<(int Offset, int Length)>? XetChunks { get; }
 
     /// <summary>SHA-256 of the content.</summary>
     public string Sha256 { get; }
@@ -36,6 +55,13 @@ public sealed class FakeFile
 
     /// <summary>The size in bytes.</summary>
     public long Size => Content.LongLength;
+
+    internal FakeXetFile XetLayout(FakeHub hub)
+    {
+        if (XetChunks is null) throw new InvalidOperationException($"{Path} is not Xet-backed.");
+        // Built once, on first use (a 1 GiB file takes a while): concurrent first requests wait for the same layout.
+        lock (XetChunks) return _xetLayout ??= new FakeXetFile(Content, XetChunks, hub.XetChunksPerXorb, hub.XetChunksPerTerm);
+    }
 
     /// <summary>The git blob SHA-1 of <paramref name="content"/>.</summary>
     public static string GitBlobSha1(byte[] content)

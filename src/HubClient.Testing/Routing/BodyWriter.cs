@@ -74,7 +74,7 @@ internal static class BodyWriter
         await WriteAsync(context, log, body, fault).ConfigureAwait(false);
     }
 
-    private static async Task WriteAsync(HttpContext context, FakeHubRequest log, byte[] body, FakeFault? fault)
+    internal static async Task WriteAsync(HttpContext context, FakeHubRequest log, byte[] body, FakeFault? fault)
     {
         Stream stream = context.Response.Body;
         CancellationToken aborted = context.RequestAborted;

@@ -81,6 +81,20 @@ internal sealed class FakeHubRouter
     private async Task<bool> RouteAsync(HttpContext context, RawPath raw, FakeHubRequest log, FakeFault? fault)
     {
         string[] s = raw.Segments;
+        if (s.Length >= 1 && s[0] is "cas" or "xorbs" && await _hub.Cas.HandleAsync(context, raw, log, fault).ConfigureAwait(false))
+        {
+            return true;
+        }
+        int token = Array.IndexOf(s, "xet-read-token");
+        if (s.Length >= 1 && s[0] == "api" && token >= 3 && token == s.Length - 2 && s[1] is "models" or "datasets" or "spaces")
+        {
+            RepoType type = s[1] switch { "datasets" => RepoType.Dataset, "spaces" => RepoType.Space, _ => RepoType.Model };
+            if (await CheckAccessAsync(context, type, string.Join('/', s[2..token])).ConfigureAwait(false) is { } repo)
+            {
+                await _hub.Cas.ServeTokenAsync(context, repo, s[token + 1]).ConfigureAwait(false);
+            }
+            return true;
+        }
         if (s.Length >= 2 && s[0] == "cdn")
         {
             await ServeCdnAsync(context, s[1], log, fault).ConfigureAwait(false);
@@ -137,6 +151,11 @@ internal sealed class FakeHubRouter
             await WriteErrorAsync(context, 404, "EntryNotFound", $"{path} does not exist on \"{revision}\"").ConfigureAwait(false);
             return;
         }
+        if (file.IsXet)
+        {
+            await ServeXetResolveAsync(context, type, repoId, commit, file).ConfigureAwait(false);
+            return;
+        }
         if (file.IsLfs)
         {
             context.Response.StatusCode = StatusCodes.Status302Found;
@@ -147,6 +166,43 @@ internal sealed class FakeHubRouter
             return;
         }
         await BodyWriter.ServeAsync(context, log, file.Content, file.GitSha1, fault).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A Xet-backed file as the hub answers it: 302 to the plain-HTTP bridge with <c>X-Xet-Hash</c>, the linked etag and
+    /// size, the <c>xet-auth</c>/<c>xet-reconstruction-info</c> links, no <c>ETag</c>, and a body that is not the file; or,
+    /// to a GET asking for <c>application/vnd.xet-fileinfo+json</c> (what <c>@huggingface/hub</c> sends), 200 with those headers.
+    /// </summary>
+    private async Task ServeXetResolveAsync(HttpContext context, RepoType type, string repoId, FakeCommit commit, FakeFile file)
+    {
+        HttpResponse response = context.Response;
+        string location = _hub.CdnUrl(file);
+        response.Headers["X-Xet-Hash"] = file.XetHash;
+        response.Headers["X-Linked-Etag"] = "\"" + file.Sha256 + "\"";
+        response.Headers["X-Linked-Size"] = file.Size.ToString(CultureInfo.InvariantCulture);
+        response.Headers.Link = _hub.Cas.LinkHeader(type, repoId, commit.Sha, file);
+        byte[] body;
+        if (HttpMethods.IsGet(context.Request.Method)
+            && context.Request.Headers.Accept.ToString().Contains("application/vnd.xet-fileinfo+json", StringComparison.OrdinalIgnoreCase))
+        {
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = "application/vnd.xet-fileinfo+json";
+            body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+            {
+                ["hash"] = file.XetHash!,
+                ["size"] = file.Size,
+                ["etag"] = file.Sha256,
+            });
+        }
+        else
+        {
+            response.StatusCode = StatusCodes.Status302Found;
+            response.Headers.Location = location;
+            response.ContentType = "text/plain; charset=utf-8";
+            body = Encoding.UTF8.GetBytes("Found. Redirecting to " + location);
+        }
+        response.ContentLength = body.Length;
+        if (!HttpMethods.IsHead(context.Request.Method)) await response.Body.WriteAsync(body).ConfigureAwait(false);
     }
 
     private async Task ServeCdnAsync(HttpContext context, string sha256, FakeHubRequest log, FakeFault? fault)

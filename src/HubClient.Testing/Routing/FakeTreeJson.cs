@@ -24,6 +24,7 @@ internal static class FakeTreeJson
             w.WriteNumber("size", file.Size);
             w.WriteString("path", path);
             if (file.IsLfs) WriteLfs(w, file, "oid");
+            if (file.XetHash is not null) w.WriteString("xetHash", file.XetHash);
         }
         if (expand)
         {

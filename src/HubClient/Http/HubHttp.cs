@@ -35,6 +35,9 @@ internal sealed class HubHttp
 
     public Uri Endpoint { get; }
 
+    /// <summary>A request option: send this bearer token (and not the hub token), whatever the host.</summary>
+    public static HttpRequestOptionsKey<string> BearerToken { get; } = new("HubClient.BearerToken");
+
     public HubApiOptions Options => _options;
 
     /// <summary>The logger of this client (never null).</summary>
@@ -130,7 +133,12 @@ internal sealed class HubHttp
     {
         request.Headers.TryAddWithoutValidation("User-Agent", _userAgent);
         request.Headers.Authorization = null;
-        if (_options.Token is { Length: > 0 } token && request.RequestUri is { } uri && IsEndpointHost(uri))
+        if (request.Options.TryGetValue(BearerToken, out string? bearer))
+        {
+            // A token for another service (the Xet CAS): sent as given, and the hub token never with it.
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        }
+        else if (_options.Token is { Length: > 0 } token && request.RequestUri is { } uri && IsEndpointHost(uri))
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }

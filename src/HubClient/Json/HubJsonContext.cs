@@ -19,6 +19,9 @@ namespace HubClient;
 [JsonSerializable(typeof(List<RepoTreeEntry>))]
 [JsonSerializable(typeof(List<CommitInfo>))]
 [JsonSerializable(typeof(GitRefs))]
+[JsonSerializable(typeof(Xet.XetReconstructionV2))]
+[JsonSerializable(typeof(Xet.XetReconstructionV1))]
+[JsonSerializable(typeof(Xet.XetReadTokenResponse))]
 internal sealed partial class HubJsonContext : JsonSerializerContext
 {
 }

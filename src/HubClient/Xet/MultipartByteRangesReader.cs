@@ -1,0 +1,140 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+
+namespace HubClient.Xet;
+
+/// <summary>
+/// Reads a <c>multipart/byteranges</c> body (RFC 9110 §14.6) as a stream: <see cref="NextPartAsync"/> reads a part's
+/// headers and returns its <c>Content-Range</c>; the part's bytes are then read from this stream, exactly that many.
+/// Lines are bounded (8 KiB) so a hostile body cannot grow memory.
+/// </summary>
+internal sealed class MultipartByteRangesReader : Stream
+{
+    private const int MaxLine = 8 * 1024;
+    private readonly Stream _inner;
+    private readonly string _delimiter;
+    private readonly Uri? _source;
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+    private int _start;
+    private int _end;
+    private bool _finished;
+
+    public MultipartByteRangesReader(Stream inner, string boundary, Uri? source)
+    {
+        _inner = inner;
+        _delimiter = "--" + boundary;
+        _source = source;
+    }
+
+    /// <summary>The boundary of a <c>multipart/byteranges</c> content type, or null when it is another type.</summary>
+    public static string? BoundaryOf(System.Net.Http.Headers.MediaTypeHeaderValue? contentType)
+    {
+        if (!string.Equals(contentType?.MediaType, "multipart/byteranges", StringComparison.OrdinalIgnoreCase)) return null;
+        string? boundary = contentType!.Parameters.FirstOrDefault(p => string.Equals(p.Name, "boundary", StringComparison.OrdinalIgnoreCase))?.Value;
+        return string.IsNullOrEmpty(boundary) ? null : boundary.Trim('"');
+    }
+
+    /// <summary>The next part's byte range (first, last inclusive), or null after the closing delimiter.</summary>
+    public async Task<(long First, long Last)?> NextPartAsync(CancellationToken cancellationToken)
+    {
+        if (_finished) return null;
+        string line;
+        do
+        {
+            line = await ReadLineAsync(cancellationToken).ConfigureAwait(false);
+        }
+        while (line.Length == 0);
+        if (line == _delimiter + "--")
+        {
+            _finished = true;
+            return null;
+        }
+        if (line != _delimiter) throw new HubProtocolException("multipart/byteranges: expected a boundary line.", _source);
+        (long First, long Last)? range = null;
+        while ((line = await ReadLineAsync(cancellationToken).ConfigureAwait(false)).Length > 0)
+        {
+            int colon = line.IndexOf(':', StringComparison.Ordinal);
+            if (colon > 0 && line.AsSpan(0, colon).Trim().Equals("Content-Range", StringComparison.OrdinalIgnoreCase))
+            {
+                range = ParseContentRange(line[(colon + 1)..].Trim(), _source);
+            }
+        }
+        return range ?? throw new HubProtocolException("multipart/byteranges: a part has no Content-Range.", _source);
+    }
+
+    /// <summary>Parses <c>bytes first-last/total</c>.</summary>
+    public static (long First, long Last) ParseContentRange(string value, Uri? source)
+    {
+        if (value.StartsWith("bytes ", StringComparison.OrdinalIgnoreCase))
+        {
+            string spec = value[6..];
+            int dash = spec.IndexOf('-', StringComparison.Ordinal);
+            int slash = spec.IndexOf('/', StringComparison.Ordinal);
+            if (dash > 0 && slash > dash
+                && long.TryParse(spec.AsSpan(0, dash), NumberStyles.None, CultureInfo.InvariantCulture, out long first)
+                && long.TryParse(spec.AsSpan(dash + 1, slash - dash - 1), NumberStyles.None, CultureInfo.InvariantCulture, out long last)
+                && last >= first)
+            {
+                return (first, last);
+            }
+        }
+        throw new HubProtocolException($"Malformed Content-Range '{value}'.", source);
+    }
+
+    private async Task<string> ReadLineAsync(CancellationToken cancellationToken)
+    {
+        var line = new StringBuilder();
+        while (true)
+        {
+            if (_start == _end && !await FillAsync(cancellationToken).ConfigureAwait(false))
+            {
+                throw new EndOfStreamException("multipart/byteranges body ended early.");
+            }
+            int newline = Array.IndexOf(_buffer, (byte)'\n', _start, _end - _start);
+            int stop = newline < 0 ? _end : newline;
+            line.Append(Encoding.ASCII.GetString(_buffer, _start, stop - _start));
+            if (line.Length > MaxLine) throw new HubProtocolException("multipart/byteranges: header line too long.", _source);
+            _start = newline < 0 ? _end : newline + 1;
+            if (newline >= 0) return line.ToString().TrimEnd('\r');
+        }
+    }
+
+    private async Task<bool> FillAsync(CancellationToken cancellationToken)
+    {
+        _start = 0;
+        _end = await _inner.ReadAsync(_buffer, cancellationToken).ConfigureAwait(false);
+        return _end > 0;
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (_start == _end) return await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        int n = Math.Min(buffer.Length, _end - _start);
+        _buffer.AsMemory(_start, n).CopyTo(buffer);
+        _start += n;
+        return n;
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && _buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = [];
+        }
+        base.Dispose(disposing);
+    }
+}

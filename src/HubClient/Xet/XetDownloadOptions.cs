@@ -1,0 +1,20 @@
+namespace HubClient.Xet;
+
+/// <summary>Tuning of <see cref="XetFileDownloader"/>.</summary>
+internal sealed class XetDownloadOptions
+{
+    /// <summary>Xorb requests in flight at once. Each holds about 260 KiB of buffers, whatever the xorb's size.</summary>
+    public int MaxConcurrentFetches { get; set; } = 8;
+
+    /// <summary>
+    /// Fetch all the needed ranges of a signed xorb URL in one request (a <c>multipart/byteranges</c> answer) rather
+    /// than one request per range (xet-core's default).
+    /// </summary>
+    public bool UseMultiRangeRequests { get; set; }
+
+    /// <summary>Attempts per xorb request when the connection drops mid-body (a 5xx/429 is retried by the HTTP pipeline).</summary>
+    public int MaxFetchAttempts { get; set; } = 3;
+
+    /// <summary>A read token is refreshed when it expires within this margin.</summary>
+    public TimeSpan TokenRefreshMargin { get; set; } = TimeSpan.FromMinutes(1);
+}

@@ -1,0 +1,278 @@
+using System.Buffers;
+using Microsoft.Win32.SafeHandles;
+
+namespace HubClient.Xet;
+
+/// <summary>
+/// Downloads one Xet-backed file into a preallocated file: reconstruction from the CAS, several xorb range fetches in
+/// flight, chunks decoded as they stream in and written at their file offsets (memory per fetch is bounded whatever the
+/// file's size), each term's <c>unpacked_length</c> checked, finished terms recorded in a <see cref="XetTermLedger"/>,
+/// and the Xet file hash recomputed from the chunk hashes and compared with the expected one before returning.
+/// The caller checks the SHA-256 (<see cref="XetVerification.Sha256Async"/>) and publishes.
+/// </summary>
+/// <remarks>
+/// Failures that mean "fetch the file over the plain-HTTP bridge instead" are <see cref="XetUnavailableException"/>; a
+/// wrong file hash is <see cref="HubIntegrityException"/> (the ledger is then deleted: its terms cannot be trusted).
+/// </remarks>
+internal sealed class XetFileDownloader
+{
+    private readonly XetCasClient _cas;
+    private readonly XetDownloadOptions _options;
+
+    public XetFileDownloader(HubHttp http, XetDownloadOptions? options = null)
+    {
+        _options = options ?? new XetDownloadOptions();
+        _cas = new XetCasClient(http, new XetTokenProvider(http, _options.TokenRefreshMargin));
+    }
+
+    /// <summary>
+    /// Writes the file's bytes into <paramref name="file"/> (opened for writing; its length is the file's size or will
+    /// become it). <paramref name="ledgerPath"/> is the resume sidecar (null: no resume); it is deleted after a verified
+    /// download. <paramref name="bytesWritten"/> receives increments of file bytes written.
+    /// </summary>
+    public async Task DownloadAsync(XetFileRequest request, SafeFileHandle file, string? ledgerPath, Action<long>? bytesWritten, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(file);
+        if (!XetHash.TryParse(request.XetHash, out XetHash expected))
+        {
+            throw new HubProtocolException($"'{request.XetHash}' is not a Xet file hash.", null);
+        }
+        if (expected.IsZero || request.Size == 0)
+        {
+            if (!expected.IsZero || request.Size != 0)
+            {
+                throw new HubIntegrityException($"Xet file hash {request.XetHash} does not belong to a file of {request.Size} bytes.",
+                    request.Path, request.XetHash, XetHash.Zero.ToString());
+            }
+            return;
+        }
+
+        using XetTermLedger ledger = ledgerPath is null ? XetTermLedger.None() : XetTermLedger.Open(ledgerPath, request.XetHash, request.Size);
+        XetReconstructionPlan plan = await _cas.GetReconstructionAsync(request, cancellationToken).ConfigureAwait(false);
+
+        var done = new XetLedgerTerm?[plan.Terms.Count];
+        long resumed = 0;
+        foreach (XetPlannedTerm term in plan.Terms)
+        {
+            if (ledger.Terms.TryGetValue(term.Offset, out XetLedgerTerm? recorded) && recorded.Length == term.Length)
+            {
+                done[term.Index] = recorded;
+                resumed += term.Length;
+            }
+        }
+        if (resumed > 0) bytesWritten?.Invoke(resumed);
+
+        List<XetFetchJob> jobs = PlanJobs(plan, done);
+        await Parallel.ForEachAsync(jobs, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.MaxConcurrentFetches), CancellationToken = cancellationToken },
+            async (job, token) =>
+            {
+                IReadOnlyList<XetLedgerTerm> finished = await RunJobAsync(job, file, bytesWritten, token).ConfigureAwait(false);
+                foreach (XetLedgerTerm term in finished)
+                {
+                    done[job.Terms.First(t => t.Offset == term.Offset).Index] = term;
+                }
+                ledger.Record(finished);
+            }).ConfigureAwait(false);
+
+        var chunks = new List<XetChunkHash>();
+        foreach (XetLedgerTerm? term in done) chunks.AddRange(term!.Chunks);
+        XetHash actual = XetHasher.FileHash(chunks);
+        if (actual != expected)
+        {
+            ledger.Dispose();
+            if (ledgerPath is not null) File.Delete(ledgerPath);
+            throw new HubIntegrityException(
+                $"Xet file hash mismatch for {request.Path}: the chunks assembled hash to {actual}, X-Xet-Hash says {expected}.",
+                request.Path, expected.ToString(), actual.ToString());
+        }
+        ledger.Dispose();
+        if (ledgerPath is not null) File.Delete(ledgerPath);
+    }
+
+    /// <summary>
+    /// Groups the unfinished terms into requests: one per signed range, or (multi-range mode) one per signed URL with
+    /// all its needed ranges.
+    /// </summary>
+    private List<XetFetchJob> PlanJobs(XetReconstructionPlan plan, XetLedgerTerm?[] done)
+    {
+        var byRange = new Dictionary<XetFetchRangeRef, List<XetPlannedTerm>>(ReferenceEqualityComparer.Instance);
+        var order = new List<XetFetchRangeRef>();
+        foreach (XetPlannedTerm term in plan.Terms)
+        {
+            if (done[term.Index] is not null) continue;
+            if (!byRange.TryGetValue(term.Fetch, out List<XetPlannedTerm>? list))
+            {
+                byRange[term.Fetch] = list = [];
+                order.Add(term.Fetch);
+            }
+            list.Add(term);
+        }
+        var jobs = new List<XetFetchJob>();
+        var grouped = new HashSet<XetFetchRangeRef>(ReferenceEqualityComparer.Instance);
+        foreach (XetFetchRangeRef range in order)
+        {
+            if (grouped.Contains(range)) continue;
+            List<XetFetchRangeRef> ranges = [range];
+            if (_options.UseMultiRangeRequests && range.Siblings is { Count: > 1 } siblings)
+            {
+                ranges = [.. siblings.Where(byRange.ContainsKey)];
+            }
+            foreach (XetFetchRangeRef r in ranges) grouped.Add(r);
+            jobs.Add(new XetFetchJob(range.Url, ranges, [.. ranges.SelectMany(r => byRange[r])]));
+        }
+        return jobs;
+    }
+
+    private async Task<IReadOnlyList<XetLedgerTerm>> RunJobAsync(XetFetchJob job, SafeFileHandle file, Action<long>? bytesWritten, CancellationToken cancellationToken)
+    {
+        long reported = 0;
+        for (int attempt = 1; ; attempt++)
+        {
+            long written = 0;
+            void Progress(long n)
+            {
+                written += n;
+                if (written > reported)
+                {
+                    bytesWritten?.Invoke(written - reported);
+                    reported = written;
+                }
+            }
+            try
+            {
+                return await FetchJobAsync(job, file, Progress, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (attempt < _options.MaxFetchAttempts && !cancellationToken.IsCancellationRequested
+                && e is IOException or HttpRequestException or XetTruncatedException)
+            {
+                // The connection dropped mid-body: the same signed ranges again.
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is IOException or HttpRequestException or XetTruncatedException)
+            {
+                throw new XetUnavailableException($"Xorb request to {job.Url.GetLeftPart(UriPartial.Path)} kept failing: {e.Message}", e);
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<XetLedgerTerm>> FetchJobAsync(XetFetchJob job, SafeFileHandle file, Action<long> progress, CancellationToken cancellationToken)
+    {
+        string spec = string.Join(',', job.Ranges.Select(r => r.RangeSpec));
+        using HttpResponseMessage response = await _cas.GetXorbRangesAsync(job.Url, spec, cancellationToken).ConfigureAwait(false);
+        Stream body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (body.ConfigureAwait(false))
+        {
+            var terms = job.Terms.ToDictionary(t => t, t => new TermProgress(t));
+            byte[] chunk = ArrayPool<byte>.Shared.Rent(XetChunkHeader.MaxUncompressedLength);
+            try
+            {
+                using var decoder = new XetChunkDecoder(job.Url);
+                if (job.Ranges.Count == 1)
+                {
+                    XetFetchRangeRef range = job.Ranges[0];
+                    if (response.Content.Headers.ContentRange is not { From: { } from, To: { } to } || from != range.ByteStart || to != range.ByteEnd)
+                    {
+                        throw new XetUnavailableException($"Xorb answer's Content-Range '{response.Content.Headers.ContentRange}' is not the signed range {spec}.");
+                    }
+                    await ReadRangeAsync(body, range, job, terms, decoder, chunk, file, progress, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    string boundary = MultipartByteRangesReader.BoundaryOf(response.Content.Headers.ContentType)
+                        ?? throw new XetUnavailableException($"A multi-range xorb request was answered with '{response.Content.Headers.ContentType}', not multipart/byteranges.");
+                    using var parts = new MultipartByteRangesReader(body, boundary, job.Url);
+                    var pending = new List<XetFetchRangeRef>(job.Ranges);
+                    while (await parts.NextPartAsync(cancellationToken).ConfigureAwait(false) is { } part)
+                    {
+                        XetFetchRangeRef range = pending.FirstOrDefault(r => r.ByteStart == part.First && r.ByteEnd == part.Last)
+                            ?? throw new XetUnavailableException($"Xorb multipart answer has a part {part.First}-{part.Last} that was not asked for.");
+                        pending.Remove(range);
+                        await ReadRangeAsync(parts, range, job, terms, decoder, chunk, file, progress, cancellationToken).ConfigureAwait(false);
+                    }
+                    if (pending.Count > 0) throw new XetTruncatedException($"Xorb multipart answer ended without {pending.Count} of its ranges.");
+                }
+            }
+            catch (EndOfStreamException e)
+            {
+                throw new XetTruncatedException($"Xorb answer from {job.Url.GetLeftPart(UriPartial.Path)} ended early.", e);
+            }
+            catch (HubProtocolException e)
+            {
+                // Bytes that do not decode: the xorb (or the transfer) is corrupt.
+                throw new HubIntegrityException($"Xorb data from {job.Url.GetLeftPart(UriPartial.Path)} is corrupt: {e.Message}",
+                    job.Ranges[0].Xorb, "valid xorb chunks", e.Message);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(chunk);
+            }
+            var finished = new List<XetLedgerTerm>(terms.Count);
+            foreach (TermProgress term in terms.Values)
+            {
+                if (term.Written != term.Term.Length)
+                {
+                    throw new XetUnavailableException(FormattableString.Invariant(
+                        $"Malformed Xet reconstruction: term {term.Term.Index} has unpacked_length {term.Term.Length}, its chunks decode to {term.Written} bytes."));
+                }
+                finished.Add(new XetLedgerTerm(term.Term.Offset, term.Term.Length, term.Chunks));
+            }
+            return finished;
+        }
+    }
+
+    /// <summary>Streams the chunks of one signed range, writing each into every term that uses it.</summary>
+    private static async Task ReadRangeAsync(Stream body, XetFetchRangeRef range, XetFetchJob job, Dictionary<XetPlannedTerm, TermProgress> terms,
+        XetChunkDecoder decoder, byte[] chunk, SafeFileHandle file, Action<long> progress, CancellationToken cancellationToken)
+    {
+        long expectedBytes = range.ByteEnd - range.ByteStart + 1;
+        var counting = new CountingStream(body, expectedBytes);
+        XetPlannedTerm[] users = [.. job.Terms.Where(t => ReferenceEquals(t.Fetch, range))];
+        int lastNeeded = users.Length == 0 ? range.ChunkStart : users.Max(t => t.ChunkEnd);
+        for (int index = range.ChunkStart; index < range.ChunkEnd; index++)
+        {
+            if (index >= lastNeeded)
+            {
+                await counting.SkipRestAsync(cancellationToken).ConfigureAwait(false);
+                break;
+            }
+            int length = await decoder.ReadChunkAsync(counting, chunk, cancellationToken).ConfigureAwait(false);
+            XetHash hash = default;
+            bool hashed = false;
+            foreach (XetPlannedTerm user in users)
+            {
+                if (index < user.ChunkStart || index >= user.ChunkEnd) continue;
+                TermProgress term = terms[user];
+                if (term.Written + length > user.Length)
+                {
+                    throw new XetUnavailableException(FormattableString.Invariant(
+                        $"Malformed Xet reconstruction: term {user.Index} has unpacked_length {user.Length}, its chunks decode to more."));
+                }
+                if (!hashed)
+                {
+                    hash = XetHasher.ChunkHash(chunk.AsSpan(0, length));
+                    hashed = true;
+                }
+                await RandomAccess.WriteAsync(file, chunk.AsMemory(0, length), user.Offset + term.Written, cancellationToken).ConfigureAwait(false);
+                term.Written += length;
+                term.Chunks.Add(new XetChunkHash(hash, length));
+                progress(length);
+            }
+        }
+        if (counting.Remaining != 0 && lastNeeded >= range.ChunkEnd)
+        {
+            throw new HubIntegrityException($"Xorb range {range.RangeSpec} of {range.Xorb} holds {counting.Remaining} bytes after its last chunk.",
+                range.Xorb, "chunks filling the range", "trailing bytes");
+        }
+    }
+
+    private sealed record XetFetchJob(Uri Url, List<XetFetchRangeRef> Ranges, List<XetPlannedTerm> Terms);
+
+    private sealed class TermProgress(XetPlannedTerm term)
+    {
+        public XetPlannedTerm Term { get; } = term;
+
+        public long Written { get; set; }
+
+        public List<XetChunkHash> Chunks { get; } = [];
+    }
+}

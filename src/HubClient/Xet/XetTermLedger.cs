@@ -1,0 +1,135 @@
+using System.Globalization;
+using System.Text;
+
+namespace HubClient.Xet;
+
+/// <summary>
+/// The durable record of which terms of a Xet download are already written, so a rerun after a kill fetches only the
+/// rest. A text sidecar, appended to after each finished xorb fetch:
+/// <code>
+/// xet-ledger 1 {xet file hash} {size}
+/// {offset} {length} {chunk hash}:{chunk size},{chunk hash}:{chunk size},…
+/// </code>
+/// one line per finished term (its byte range in the file and the hashes of its chunks, so the file hash can be
+/// recomputed without refetching). A line counts only once its newline is written: a torn last line is cut off on
+/// load. A header for another file or size discards the ledger. No fsync: after a power loss the file hash check fails
+/// and the ledger is dropped.
+/// </summary>
+internal sealed class XetTermLedger : IDisposable
+{
+    private readonly FileStream? _stream;
+    private readonly Lock _lock = new();
+
+    private XetTermLedger(FileStream? stream, Dictionary<long, XetLedgerTerm> terms)
+    {
+        _stream = stream;
+        Terms = terms;
+    }
+
+    /// <summary>Finished terms by file offset.</summary>
+    public IReadOnlyDictionary<long, XetLedgerTerm> Terms { get; }
+
+    /// <summary>A ledger that records nothing (no sidecar path).</summary>
+    public static XetTermLedger None() => new(null, []);
+
+    /// <summary>Opens (or starts) the ledger at <paramref name="path"/> for this file, keeping what a previous run recorded.</summary>
+    public static XetTermLedger Open(string path, string xetHash, long size)
+    {
+        string header = FormattableString.Invariant($"xet-ledger 1 {xetHash} {size}\n");
+        var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        try
+        {
+            var terms = new Dictionary<long, XetLedgerTerm>();
+            byte[] content = new byte[stream.Length];
+            stream.ReadExactly(content);
+            string text = Encoding.ASCII.GetString(content);
+            long keep = 0;
+            if (text.StartsWith(header, StringComparison.Ordinal))
+            {
+                keep = header.Length;
+                int at = header.Length;
+                while (true)
+                {
+                    int newline = text.IndexOf('\n', at);
+                    if (newline < 0 || !TryParse(text.AsSpan(at, newline - at), out XetLedgerTerm? term)) break;
+                    terms[term.Offset] = term;
+                    at = newline + 1;
+                    keep = at;
+                }
+            }
+            if (keep == 0)
+            {
+                stream.SetLength(0);
+                stream.Write(Encoding.ASCII.GetBytes(header));
+                stream.Flush();
+                keep = header.Length;
+            }
+            stream.SetLength(keep);
+            stream.Position = keep;
+            return new XetTermLedger(stream, terms);
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Appends finished terms (their bytes are already written to the file).</summary>
+    public void Record(IEnumerable<XetLedgerTerm> terms)
+    {
+        if (_stream is null) return;
+        var text = new StringBuilder();
+        foreach (XetLedgerTerm term in terms)
+        {
+            text.Append(term.Offset.ToString(CultureInfo.InvariantCulture)).Append(' ')
+                .Append(term.Length.ToString(CultureInfo.InvariantCulture)).Append(' ');
+            for (int i = 0; i < term.Chunks.Count; i++)
+            {
+                if (i > 0) text.Append(',');
+                text.Append(term.Chunks[i].Hash.ToString()).Append(':').Append(term.Chunks[i].Size.ToString(CultureInfo.InvariantCulture));
+            }
+            text.Append('\n');
+        }
+        byte[] bytes = Encoding.ASCII.GetBytes(text.ToString());
+        lock (_lock)
+        {
+            _stream.Write(bytes);
+            _stream.Flush();
+        }
+    }
+
+    private static bool TryParse(ReadOnlySpan<char> line, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out XetLedgerTerm? term)
+    {
+        term = null;
+        string[] parts = line.ToString().Split(' ');
+        if (parts.Length != 3
+            || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out long offset)
+            || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out long length))
+        {
+            return false;
+        }
+        var chunks = new List<XetChunkHash>();
+        long total = 0;
+        foreach (string entry in parts[2].Split(','))
+        {
+            int colon = entry.IndexOf(':', StringComparison.Ordinal);
+            if (colon < 0 || !XetHash.TryParse(entry[..colon], out XetHash hash)
+                || !long.TryParse(entry.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out long size)
+                || size <= 0 || size > XetChunkHeader.MaxUncompressedLength)
+            {
+                return false;
+            }
+            chunks.Add(new XetChunkHash(hash, size));
+            total += size;
+        }
+        if (total != length) return false;
+        term = new XetLedgerTerm(offset, length, chunks);
+        return true;
+    }
+
+    public void Dispose() => _stream?.Dispose();
+}
+
+/// <summary>A finished term: bytes [Offset, Offset + Length) of the file and the hashes of the chunks that make them.</summary>
+internal sealed record XetLedgerTerm(long Offset, long Length, IReadOnlyList<XetChunkHash> Chunks);

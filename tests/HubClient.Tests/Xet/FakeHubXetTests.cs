@@ -1,0 +1,150 @@
+using System.Net;
+using System.Text.Json;
+
+namespace HubClient.Tests.Xet;
+
+/// <summary>FakeHub's Xet side as a client sees it on the wire.</summary>
+public sealed class FakeHubXetTests : IAsyncDisposable
+{
+    private readonly FakeHub _hub = FakeHub.Start();
+    private readonly HttpClient _client = new(new SocketsHttpHandler { AllowAutoRedirect = false });
+    private readonly FakeFile _file;
+
+    public FakeHubXetTests()
+    {
+        _hub.AddRepo("acme/x").Commit(c => c.AddXet("w.bin", Bytes.Random(900_000, 3)));
+        _file = _hub.FindRepo("acme/x")!.Resolve("main")!.Files["w.bin"];
+    }
+
+    private string Resolve => $"{_hub.Endpoint}/acme/x/resolve/main/w.bin";
+
+    [Fact]
+    public async Task Resolve_head_redirects_to_the_bridge_with_xet_headers_and_no_etag()
+    {
+        using HttpResponseMessage head = await _client.SendAsync(new HttpRequestMessage(HttpMethod.Head, Resolve));
+
+        Assert.Equal(HttpStatusCode.Found, head.StatusCode);
+        Assert.Equal(_file.XetHash, head.Headers.GetValues("X-Xet-Hash").Single());
+        Assert.Equal("\"" + _file.Sha256 + "\"", head.Headers.GetValues("X-Linked-Etag").Single());
+        Assert.Equal(_file.Size.ToString(System.Globalization.CultureInfo.InvariantCulture), head.Headers.GetValues("X-Linked-Size").Single());
+        Assert.Null(head.Headers.ETag);
+        string link = head.Headers.GetValues("Link").Single();
+        Assert.Contains("/api/models/acme/x/xet-read-token/", link);
+        Assert.Contains($"{_hub.CasEndpoint}/v1/reconstructions/{_file.XetHash}>; rel=\"xet-reconstruction-info\"", link);
+        Assert.NotEqual(_file.Size, head.Content.Headers.ContentLength);
+
+        using HttpResponseMessage get = await _client.GetAsync(Resolve);
+        Assert.StartsWith("Found. Redirecting to ", await get.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Resolve_get_asking_for_xet_fileinfo_answers_200_with_the_headers()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, Resolve);
+        request.Headers.TryAddWithoutValidation("Range", "bytes=0-0");
+        request.Headers.TryAddWithoutValidation("Accept", "application/vnd.xet-fileinfo+json, */*");
+        using HttpResponseMessage response = await _client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/vnd.xet-fileinfo+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(_file.XetHash, response.Headers.GetValues("X-Xet-Hash").Single());
+    }
+
+    [Fact]
+    public async Task Tree_and_paths_info_entries_carry_the_xet_hash()
+    {
+        string tree = await _client.GetStringAsync($"{_hub.Endpoint}/api/models/acme/x/tree/main");
+        Assert.Equal(_file.XetHash, JsonDocument.Parse(tree).RootElement[0].GetProperty("xetHash").GetString());
+
+        using HttpResponseMessage info = await _client.PostAsync($"{_hub.Endpoint}/api/models/acme/x/paths-info/main",
+            new FormUrlEncodedContent([new("paths", "w.bin"), new("expand", "true")]));
+        Assert.Equal(_file.XetHash, JsonDocument.Parse(await info.Content.ReadAsStringAsync()).RootElement[0].GetProperty("xetHash").GetString());
+    }
+
+    private async Task<(string Token, JsonElement Reconstruction)> ReconstructionAsync(string? range = null)
+    {
+        string tokenJson = await _client.GetStringAsync($"{_hub.Endpoint}/api/models/acme/x/xet-read-token/main");
+        string token = JsonDocument.Parse(tokenJson).RootElement.GetProperty("accessToken").GetString()!;
+        var request = new HttpRequestMessage(HttpMethod.Get, $"{_hub.CasEndpoint}/v2/reconstructions/{_file.XetHash}");
+        request.Headers.Authorization = new("Bearer", token);
+        if (range is not null) request.Headers.TryAddWithoutValidation("Range", range);
+        using HttpResponseMessage response = await _client.SendAsync(request);
+        if (response.StatusCode != HttpStatusCode.OK) return (token, default);
+        return (token, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
+    }
+
+    [Fact]
+    public async Task Reconstruction_honours_range_and_answers_416_past_the_end()
+    {
+        (_, JsonElement whole) = await ReconstructionAsync();
+        Assert.Equal(0, whole.GetProperty("offset_into_first_range").GetInt64());
+        Assert.Equal(_file.Size, whole.GetProperty("terms").EnumerateArray().Sum(t => t.GetProperty("unpacked_length").GetInt64()));
+
+        (_, JsonElement tail) = await ReconstructionAsync($"bytes={_file.Size - 10}-{_file.Size - 1}");
+        Assert.Single(tail.GetProperty("terms").EnumerateArray());
+        Assert.True(tail.GetProperty("offset_into_first_range").GetInt64() > 0);
+
+        string token = JsonDocument.Parse(await _client.GetStringAsync($"{_hub.Endpoint}/api/models/acme/x/xet-read-token/main")).RootElement.GetProperty("accessToken").GetString()!;
+        var past = new HttpRequestMessage(HttpMethod.Get, $"{_hub.CasEndpoint}/v2/reconstructions/{_file.XetHash}");
+        past.Headers.Authorization = new("Bearer", token);
+        past.Headers.TryAddWithoutValidation("Range", $"bytes={_file.Size}-");
+        using HttpResponseMessage refused = await _client.SendAsync(past);
+        Assert.Equal(HttpStatusCode.RequestedRangeNotSatisfiable, refused.StatusCode);
+
+        using HttpResponseMessage anonymous = await _client.GetAsync($"{_hub.CasEndpoint}/v2/reconstructions/{_file.XetHash}");
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_signed_xorb_url_accepts_only_its_signed_ranges()
+    {
+        (_, JsonElement r) = await ReconstructionAsync();
+        JsonElement entry = r.GetProperty("xorbs").EnumerateObject().First().Value[0];
+        string url = entry.GetProperty("url").GetString()!;
+        string[] ranges = [.. entry.GetProperty("ranges").EnumerateArray().Select(x =>
+            $"{x.GetProperty("bytes").GetProperty("start").GetInt64()}-{x.GetProperty("bytes").GetProperty("end").GetInt64()}")];
+        Assert.True(ranges.Length > 1);
+
+        async Task<HttpStatusCode> Get(string? range)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, url);
+            if (range is not null) request.Headers.TryAddWithoutValidation("Range", range);
+            using HttpResponseMessage response = await _client.SendAsync(request);
+            return response.StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.PartialContent, await Get("bytes=" + string.Join(',', ranges)));
+        Assert.Equal(HttpStatusCode.PartialContent, await Get("bytes=" + ranges[1]));
+        Assert.Equal(HttpStatusCode.Forbidden, await Get(null));
+        Assert.Equal(HttpStatusCode.Forbidden, await Get("bytes=0-10"));
+        Assert.Equal(HttpStatusCode.Forbidden, await Get("bytes=" + ranges[0] + "," + ranges[0]));
+        Assert.Equal(HttpStatusCode.Forbidden, await Get("bytes=" + ranges[0].Split('-')[0] + "-"));
+    }
+
+    [Fact]
+    public void Chunks_are_8_to_128_KiB_except_the_last()
+    {
+        var chunks = _file.XetChunks!;
+        Assert.True(chunks.Count > 3);
+        Assert.All(chunks.SkipLast(1), c => Assert.InRange(c.Length, XetChunker.MinChunk, XetChunker.MaxChunk));
+        Assert.Equal(_file.Size, chunks.Sum(c => (long)c.Length));
+    }
+
+    [Fact]
+    public async Task A_client_without_xet_still_downloads_through_the_bridge()
+    {
+        using var temp = new TempDirectory();
+        using var api = new HubApi(_hub.CreateOptions(temp.Path));
+
+        string path = await api.DownloadFileAsync("acme/x", "w.bin");
+
+        Assert.Equal(_file.Content, File.ReadAllBytes(path));
+        Assert.Contains(_hub.Requests, r => r.IsCdn);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        await _hub.DisposeAsync();
+    }
+}

@@ -1,0 +1,231 @@
+using HubClient.Xet;
+using Microsoft.Win32.SafeHandles;
+
+namespace HubClient.Tests.Xet;
+
+/// <summary>The Xet downloader against the fake hub's CAS over loopback HTTP.</summary>
+public sealed class XetDownloadTests : IAsyncDisposable
+{
+    private const string Repo = "acme/xet-model";
+    private readonly FakeHub _hub = FakeHub.Start();
+    private readonly TempDirectory _temp = new();
+    private readonly HttpClient _client = new(HubHttp.CreateHandler()) { Timeout = Timeout.InfiniteTimeSpan };
+    private readonly HubHttp _http;
+
+    public XetDownloadTests()
+    {
+        _hub.AddRepo(Repo).Private = true;
+        _http = new HubHttp(_client, _hub.CreateOptions(_temp.Combine("cache"), _hub.ValidToken));
+    }
+
+    private FakeFile AddFile(int length, int seed = 7, string path = "model.bin")
+    {
+        byte[] content = Bytes.Random(length, seed);
+        _hub.FindRepo(Repo)!.Commit(c => c.AddXet(path, content));
+        return _hub.FindRepo(Repo)!.Resolve("main")!.Files[path];
+    }
+
+    private XetFileRequest Request(FakeFile file) =>
+        new(RepoType.Model, Repo, _hub.FindRepo(Repo)!.Resolve("main")!.Sha, file.Path, file.XetHash!, file.Size);
+
+    private async Task<byte[]> DownloadAsync(FakeFile file, XetDownloadOptions? options = null, string? ledger = null, XetFileDownloader? downloader = null, Action<long>? progress = null)
+    {
+        string target = _temp.Combine(Guid.NewGuid().ToString("N"));
+        using (SafeFileHandle handle = File.OpenHandle(target, FileMode.CreateNew, FileAccess.ReadWrite))
+        {
+            RandomAccess.SetLength(handle, file.Size);
+            await (downloader ?? new XetFileDownloader(_http, options)).DownloadAsync(Request(file), handle, ledger, progress, CancellationToken.None);
+            await XetVerification.VerifySha256Async(handle, file.Size, file.Path, file.Sha256, CancellationToken.None);
+        }
+        return File.ReadAllBytes(target);
+    }
+
+    [Fact]
+    public async Task Downloads_a_file_through_the_cas_with_each_token_only_where_it_belongs()
+    {
+        FakeFile file = AddFile(1_500_000);
+        long progress = 0;
+
+        byte[] bytes = await DownloadAsync(file, progress: n => Interlocked.Add(ref progress, n));
+
+        Assert.Equal(file.Content, bytes);
+        Assert.Equal(file.Size, progress);
+        var log = _hub.Requests;
+        Assert.Contains(log, r => r.IsCas && r.Path.Contains("/v2/reconstructions/"));
+        Assert.True(log.Count(r => r.IsXorb) > 1);
+        Assert.All(log.Where(r => r.IsXorb), r => Assert.Null(r.Authorization));
+        Assert.All(log.Where(r => r.IsXorb), r => Assert.Equal(206, r.StatusCode));
+        Assert.All(log.Where(r => r.IsCas), r => Assert.StartsWith("Bearer xet_", r.Authorization));
+        Assert.All(log.Where(r => r.IsXetToken), r => Assert.Equal("Bearer " + _hub.ValidToken, r.Authorization));
+        Assert.All(log.Where(r => r.Authorization?.Contains("xet_") == true), r => Assert.True(r.IsCas));
+        Assert.All(log.Where(r => r.Authorization?.Contains(_hub.ValidToken) == true), r => Assert.True(r.IsXetToken));
+        Assert.DoesNotContain(log, r => r.IsCdn);
+    }
+
+    [Fact]
+    public async Task Fetches_all_signed_ranges_of_a_url_in_one_multipart_request()
+    {
+        FakeFile file = AddFile(1_200_000);
+
+        byte[] bytes = await DownloadAsync(file, new XetDownloadOptions { UseMultiRangeRequests = true });
+
+        Assert.Equal(file.Content, bytes);
+        Assert.Contains(_hub.Requests, r => r.IsXorb && r.Range!.Contains(',') && r.StatusCode == 206);
+    }
+
+    [Fact]
+    public async Task Falls_back_to_v1_reconstructions_when_v2_is_not_found()
+    {
+        FakeFile file = AddFile(700_000);
+        _hub.InjectFault(FakeFault.Status(404), r => r.IsCas && r.Path.Contains("/v2/"), times: null);
+
+        Assert.Equal(file.Content, await DownloadAsync(file));
+        Assert.Contains(_hub.Requests, r => r.IsCas && r.Path.Contains("/v1/reconstructions/") && r.StatusCode == 200);
+    }
+
+    [Fact]
+    public async Task Reuses_a_token_until_shortly_before_it_expires()
+    {
+        FakeFile first = AddFile(300_000, seed: 1, path: "a.bin");
+        FakeFile second = AddFile(300_000, seed: 2, path: "b.bin");
+        var downloader = new XetFileDownloader(_http);
+
+        await DownloadAsync(first, downloader: downloader);
+        await DownloadAsync(second, downloader: downloader);
+        Assert.Equal(1, _hub.Requests.Count(r => r.IsXetToken));
+
+        _hub.XetTokenLifetime = TimeSpan.FromSeconds(30); // inside the one-minute refresh margin
+        _hub.ClearRequests();
+        var refreshing = new XetFileDownloader(_http);
+        await DownloadAsync(first, downloader: refreshing);
+        await DownloadAsync(second, downloader: refreshing);
+        Assert.Equal(2, _hub.Requests.Count(r => r.IsXetToken));
+    }
+
+    [Fact]
+    public async Task Refreshes_the_token_once_when_the_cas_answers_401()
+    {
+        FakeFile file = AddFile(300_000);
+        _hub.InjectFault(FakeFault.Status(401), r => r.IsCas, times: 1);
+
+        Assert.Equal(file.Content, await DownloadAsync(file));
+        Assert.Equal(2, _hub.Requests.Count(r => r.IsXetToken));
+    }
+
+    [Fact]
+    public async Task An_expired_token_that_stays_expired_means_xet_is_unavailable()
+    {
+        FakeFile file = AddFile(300_000);
+        _hub.XetTokenLifetime = TimeSpan.FromMinutes(-5);
+
+        await Assert.ThrowsAsync<XetUnavailableException>(() => DownloadAsync(file));
+        Assert.Equal(2, _hub.Requests.Count(r => r.IsCas && r.StatusCode == 401));
+    }
+
+    [Fact]
+    public async Task An_empty_file_needs_no_cas_request()
+    {
+        FakeFile file = AddFile(0);
+        Assert.Equal(new string('0', 64), file.XetHash);
+
+        Assert.Empty(await DownloadAsync(file));
+        Assert.DoesNotContain(_hub.Requests, r => r.IsCas || r.IsXorb || r.IsXetToken);
+    }
+
+    [Fact]
+    public async Task A_corrupted_xorb_byte_is_an_integrity_failure_not_a_fallback()
+    {
+        FakeFile file = AddFile(600_000);
+        _hub.InjectFault(FakeFault.CorruptByte(20_000), r => r.IsXorb, times: null);
+
+        var e = await Assert.ThrowsAsync<HubIntegrityException>(() => DownloadAsync(file));
+        Assert.Contains("Xet", e.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task A_xorb_answer_dropped_midway_is_fetched_again()
+    {
+        FakeFile file = AddFile(600_000);
+        _hub.InjectFault(FakeFault.DropAfter(10_000), r => r.IsXorb, times: 1);
+
+        Assert.Equal(file.Content, await DownloadAsync(file));
+        Assert.Contains(_hub.Requests, r => r.IsXorb && r.Fault is not null);
+    }
+
+    [Fact]
+    public async Task Rate_limiting_by_the_cas_after_retries_means_xet_is_unavailable()
+    {
+        FakeFile file = AddFile(300_000);
+        _hub.InjectFault(FakeFault.Status(429), r => r.IsCas, times: null);
+
+        await Assert.ThrowsAsync<XetUnavailableException>(() => DownloadAsync(file));
+        Assert.True(_hub.Requests.Count(r => r.IsCas) > 1);
+    }
+
+    [Fact]
+    public async Task A_wrong_unpacked_length_is_a_malformed_reconstruction()
+    {
+        FakeFile file = AddFile(600_000);
+        _hub.InjectFault(FakeFault.WrongUnpackedLength(), r => r.IsCas, times: null);
+
+        var e = await Assert.ThrowsAsync<XetUnavailableException>(() => DownloadAsync(file));
+        Assert.Contains("unpacked_length", e.Message);
+    }
+
+    [Fact]
+    public async Task A_rerun_fetches_only_the_terms_the_ledger_does_not_have()
+    {
+        FakeFile file = AddFile(2_000_000);
+        string ledger = _temp.Combine("model.bin.xet-ledger");
+        string target = _temp.Combine("model.bin.incomplete");
+        var options = new XetDownloadOptions { MaxConcurrentFetches = 1, MaxFetchAttempts = 1 };
+        int served = 0;
+        _hub.InjectFault(FakeFault.Status(403), r => r.IsXorb && Interlocked.Increment(ref served) > 3, times: null);
+
+        using (SafeFileHandle handle = File.OpenHandle(target, FileMode.Create, FileAccess.ReadWrite))
+        {
+            RandomAccess.SetLength(handle, file.Size);
+            await Assert.ThrowsAsync<XetUnavailableException>(() => new XetFileDownloader(_http, options).DownloadAsync(Request(file), handle, ledger, null, CancellationToken.None));
+        }
+        long firstRun = _hub.Requests.Where(r => r.IsXorb && r.StatusCode == 206).Sum(r => r.BytesSent);
+        Assert.Equal(4, File.ReadAllLines(ledger).Length); // header + the three terms fetched
+        _hub.ClearFaults();
+        _hub.ClearRequests();
+
+        using (SafeFileHandle handle = File.OpenHandle(target, FileMode.Open, FileAccess.ReadWrite))
+        {
+            long progress = 0;
+            await new XetFileDownloader(_http, options).DownloadAsync(Request(file), handle, ledger, n => progress += n, CancellationToken.None);
+            Assert.Equal(file.Size, progress);
+        }
+        Assert.Equal(file.Content, File.ReadAllBytes(target));
+        var second = _hub.Requests.Where(r => r.IsXorb).ToList();
+        int terms = (int)Math.Ceiling(file.XetChunks!.Count / (double)_hub.XetChunksPerTerm);
+        Assert.Equal(terms - 3, second.Count);
+        long total = firstRun + second.Sum(r => r.BytesSent);
+        Assert.True(total < file.Size * 1.5, $"{total} bytes fetched for a {file.Size}-byte file");
+        Assert.False(File.Exists(ledger));
+    }
+
+    [Fact]
+    public async Task A_torn_ledger_line_is_ignored_and_a_foreign_ledger_discarded()
+    {
+        FakeFile file = AddFile(400_000);
+        string ledger = _temp.Combine("ledger");
+        File.WriteAllText(ledger, $"xet-ledger 1 {file.XetHash} {file.Size}\n0 5000 abc");
+
+        Assert.Equal(file.Content, await DownloadAsync(file, ledger: ledger));
+
+        File.WriteAllText(ledger, $"xet-ledger 1 {new string('1', 64)} {file.Size}\n0 100 {new string('2', 64)}:100\n");
+        _hub.ClearRequests();
+        Assert.Equal(file.Content, await DownloadAsync(file, ledger: ledger));
+        Assert.Equal(_hub.Requests.Count(r => r.IsXorb), (int)Math.Ceiling(file.XetChunks!.Count / (double)_hub.XetChunksPerTerm));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        await _hub.DisposeAsync();
+        _temp.Dispose();
+    }
+}
