@@ -14,6 +14,7 @@ public sealed class HubApiOptions
     private string _cacheDirectory = HubEnvironment.DefaultCacheDirectory(Environment.GetEnvironmentVariable);
     private bool _offline;
     private bool _disableSymlinks;
+    private bool _disableXet;
     private string? _userAgent;
     private TimeSpan _metadataTimeout = TimeSpan.FromSeconds(10);
     private TimeSpan _downloadTimeout = TimeSpan.FromSeconds(10);
@@ -45,6 +46,12 @@ public sealed class HubApiOptions
 
     /// <summary>Place file copies instead of symlinks in <c>snapshots/</c> (<c>HF_HUB_DISABLE_SYMLINKS</c>).</summary>
     public bool DisableSymlinks { get => _disableSymlinks; set => Set(ref _disableSymlinks, value); }
+
+    /// <summary>
+    /// Fetch Xet-backed files over the hub's plain-HTTP bridge instead of Xet storage (<c>HF_HUB_DISABLE_XET</c>). Default
+    /// false: Xet storage first, the bridge when Xet storage cannot serve a file.
+    /// </summary>
+    public bool DisableXet { get => _disableXet; set => Set(ref _disableXet, value); }
 
     /// <summary>Extra text appended to the <c>User-Agent</c> (which always names HubClient and its version).</summary>
     public string? UserAgent { get => _userAgent; set => Set(ref _userAgent, value); }
@@ -82,7 +89,7 @@ public sealed class HubApiOptions
     /// <summary>
     /// Reads <c>HF_ENDPOINT</c>, <c>HF_TOKEN</c> (then the file at <c>HF_TOKEN_PATH</c> or <c>$HF_HOME/token</c>),
     /// <c>HF_HOME</c>, <c>HF_HUB_CACHE</c>, <c>XDG_CACHE_HOME</c>, <c>HF_HUB_OFFLINE</c>, <c>HF_HUB_DISABLE_SYMLINKS</c>,
-    /// <c>HF_HUB_ETAG_TIMEOUT</c>, <c>HF_HUB_DOWNLOAD_TIMEOUT</c> and <c>HF_HUB_DISABLE_IMPLICIT_TOKEN</c>. Values are
+    /// <c>HF_HUB_ETAG_TIMEOUT</c>, <c>HF_HUB_DOWNLOAD_TIMEOUT</c>, <c>HF_HUB_DISABLE_XET</c> and <c>HF_HUB_DISABLE_IMPLICIT_TOKEN</c>. Values are
     /// checked when a <see cref="HubApi"/> is built from them.
     /// </summary>
     public static HubApiOptions FromEnvironment() => HubEnvironment.Read(Environment.GetEnvironmentVariable);

@@ -38,7 +38,8 @@ internal sealed class LocalDirectoryLayout
     /// </summary>
     public TransferTarget TransferTarget(string repoPath, string etag) => new(
         FilePath(repoPath), IncompletePath(repoPath, etag), ChunkedPartialPath(repoPath, etag), LedgerPath(repoPath, etag), LockPath(repoPath),
-        () => UniqueTempPath(repoPath, etag), () => false);
+        () => UniqueTempPath(repoPath, etag), () => false,
+        PartialStem(repoPath, etag) + RepoCacheLayout.XetPartialSuffix, PartialStem(repoPath, etag) + RepoCacheLayout.XetLedgerSuffix);
 
     private string PartialStem(string repoPath, string etag)
     {

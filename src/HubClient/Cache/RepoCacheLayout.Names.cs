@@ -6,6 +6,7 @@ namespace HubClient;
 /// The names in a repo's <c>blobs/</c> folder read back (the other half of <see cref="RepoCacheLayout"/>, which produces
 /// them): <c>{etag}</c> is a published blob, <c>{etag}.incomplete</c> the resumable single-stream partial,
 /// <c>{etag}.chunked.incomplete</c> the resumable parallel partial with its ledger <c>{etag}.chunks.incomplete</c>,
+/// <c>{etag}.xet.incomplete</c> the resumable Xet partial with its term ledger <c>{etag}.xet-terms.incomplete</c>,
 /// <c>{etag}.{random}.incomplete</c> a writer's private temp file, anything that starts with a partial's name and continues
 /// its sidecar, and <c>{etag}.corrupt-{time}</c> a blob that failed verification and was set aside.
 /// </summary>
@@ -14,6 +15,8 @@ internal sealed partial class RepoCacheLayout
     public const string IncompleteSuffix = ".incomplete";
     public const string ChunkedPartialSuffix = ".chunked" + IncompleteSuffix;
     public const string LedgerSuffix = ".chunks" + IncompleteSuffix;
+    public const string XetPartialSuffix = ".xet" + IncompleteSuffix;
+    public const string XetLedgerSuffix = ".xet-terms" + IncompleteSuffix;
     private const string CorruptMarker = ".corrupt-";
 
     /// <summary>Whether <paramref name="name"/> names a published blob (an etag: no dot, safe characters).</summary>
@@ -28,11 +31,13 @@ internal sealed partial class RepoCacheLayout
 
     /// <summary>The resumable parallel partial <c>{etag}.chunked.incomplete</c>.</summary>
     public static bool IsChunkedPartial(string name) =>
-        name.EndsWith(ChunkedPartialSuffix, StringComparison.Ordinal) && IsBlob(name[..^ChunkedPartialSuffix.Length]);
+        (name.EndsWith(ChunkedPartialSuffix, StringComparison.Ordinal) && IsBlob(name[..^ChunkedPartialSuffix.Length]))
+        || (name.EndsWith(XetPartialSuffix, StringComparison.Ordinal) && IsBlob(name[..^XetPartialSuffix.Length]));
 
     /// <summary>The ledger <c>{etag}.chunks.incomplete</c> of a parallel partial: a sidecar, not a partial of its own.</summary>
     public static bool IsLedger(string name) =>
-        name.EndsWith(LedgerSuffix, StringComparison.Ordinal) && IsBlob(name[..^LedgerSuffix.Length]);
+        (name.EndsWith(LedgerSuffix, StringComparison.Ordinal) && IsBlob(name[..^LedgerSuffix.Length]))
+        || (name.EndsWith(XetLedgerSuffix, StringComparison.Ordinal) && IsBlob(name[..^XetLedgerSuffix.Length]));
 
     /// <summary>The etag a temp or set-aside file belongs to: the name up to its first dot.</summary>
     public static string EtagOf(string name)
@@ -44,7 +49,8 @@ internal sealed partial class RepoCacheLayout
     /// <summary>Whether <paramref name="name"/> is a sidecar of the partial <paramref name="incompleteName"/>.</summary>
     public static bool IsSidecarOf(string name, string incompleteName) =>
         (name.Length > incompleteName.Length && name.StartsWith(incompleteName, StringComparison.Ordinal))
-        || (IsChunkedPartial(incompleteName) && IsLedger(name) && EtagOf(name) == EtagOf(incompleteName));
+        || (IsChunkedPartial(incompleteName) && IsLedger(name) && EtagOf(name) == EtagOf(incompleteName)
+            && incompleteName.EndsWith(XetPartialSuffix, StringComparison.Ordinal) == name.EndsWith(XetLedgerSuffix, StringComparison.Ordinal));
 
     /// <summary>Whether <paramref name="name"/> is a sidecar of some partial (a ledger, or a name that continues after <c>.incomplete</c>).</summary>
     public static bool IsSidecar(string name)

@@ -47,7 +47,8 @@ internal sealed partial class RepoCacheLayout
     /// <summary>Where the transfer of the blob named <paramref name="etag"/> writes and publishes (a blob of <paramref name="size"/> bytes counts as published).</summary>
     public TransferTarget TransferTarget(string etag, long size) => new(
         BlobPath(etag), IncompletePath(etag), ChunkedPartialPath(etag), ChunkStatePath(etag), LockPath(etag),
-        () => UniqueTempPath(etag), () => EntryPresence.IsPresent(BlobPath(etag), size));
+        () => UniqueTempPath(etag), () => EntryPresence.IsPresent(BlobPath(etag), size),
+        BlobPath(etag) + XetPartialSuffix, BlobPath(etag) + XetLedgerSuffix);
 
     /// <summary>The cached tree listing of a commit, <c>trees/{commit}.json</c>.</summary>
     public string TreePath(string commit) => TreeCache.PathFor(RepoDirectory, commit);

@@ -25,4 +25,10 @@ internal static partial class HubLog
 
     [LoggerMessage(EventId = 7, Level = LogLevel.Error, Message = "Integrity check failed for {Path}: expected {Expected}, got {Actual}")]
     public static partial void IntegrityFailed(ILogger logger, string path, string expected, string actual);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Debug, Message = "Fetched {Path} over {Transport}")]
+    public static partial void Transport(ILogger logger, string path, string transport);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "Xet storage could not serve {Path}; using the plain-HTTP bridge ({Reason})")]
+    public static partial void XetFallback(ILogger logger, string path, string reason);
 }

@@ -28,6 +28,9 @@ public static class HubTelemetry
     internal static readonly Counter<long> Retries =
         Meter.CreateCounter<long>("hubclient.http.retries", "{retry}", "Requests retried after a transient failure.");
 
+    internal static readonly Counter<long> XetFallbacks =
+        Meter.CreateCounter<long>("hubclient.xet.fallbacks", "{file}", "Xet-backed files fetched over the plain-HTTP bridge because Xet storage could not serve them.");
+
     internal static readonly Counter<long> Resumes =
         Meter.CreateCounter<long>("hubclient.download.resumes", "{resume}", "Downloads continued from a partial file.");
 }

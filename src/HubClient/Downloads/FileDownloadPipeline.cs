@@ -68,7 +68,7 @@ internal sealed class FileDownloadPipeline
         destination.RecordRef(revision, metadata!.CommitHash, bestEffort: false);
         var request = new TransferRequest(path, metadata.Location, metadata.Etag, metadata.Size, options.Progress,
             async ct => (await _metadata.GetAsync(repoType, repoId, metadata.CommitHash, path, ct).ConfigureAwait(false)).Location,
-            metadata.XetHash);
+            XetReference(repoType, repoId, path, metadata));
         return await PlaceAsync(destination, repoId, path, metadata, request, options.ForceDownload, cancellationToken).ConfigureAwait(false);
     }
 
@@ -107,6 +107,12 @@ internal sealed class FileDownloadPipeline
         }
         return entry;
     }
+
+    /// <summary>Where a Xet-backed file is in Xet storage (null for files the hub stores otherwise).</summary>
+    public static Xet.XetFileRequest? XetReference(RepoType repoType, string repoId, string path, HubFileMetadata metadata) =>
+        metadata.XetHash is { Length: 64 } xetHash && xetHash.All(char.IsAsciiHexDigitLower)
+            ? new Xet.XetFileRequest(repoType, repoId, metadata.CommitHash, path, xetHash, metadata.Size)
+            : null;
 
     /// <summary>An activity for one file (a child of the snapshot's, when in one).</summary>
     public static Activity? StartFileActivity(string repoId, string path, string revision)

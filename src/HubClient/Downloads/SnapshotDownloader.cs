@@ -95,7 +95,8 @@ internal sealed class SnapshotDownloader
         Uri resolve = _http.ResolveUri(options.RepoType, repoId, commit, file.Path);
         var metadata = new HubFileMetadata(commit, file.Etag, file.ContentSize, resolve, file.IsLfs, file.XetHash);
         // If the signed CDN address expires mid-file, asking the resolve URL again yields a fresh one.
-        var request = new TransferRequest(file.Path, resolve, file.Etag, file.ContentSize, progress, _ => Task.FromResult(resolve), file.XetHash);
+        var request = new TransferRequest(file.Path, resolve, file.Etag, file.ContentSize, progress, _ => Task.FromResult(resolve),
+            FileDownloadPipeline.XetReference(options.RepoType, repoId, file.Path, metadata));
         await _pipeline.PlaceAsync(destination, repoId, file.Path, metadata, request, options.ForceDownload, cancellationToken).ConfigureAwait(false);
     }
 

@@ -130,18 +130,6 @@ public sealed class FakeHubXetTests : IAsyncDisposable
         Assert.Equal(_file.Size, chunks.Sum(c => (long)c.Length));
     }
 
-    [Fact]
-    public async Task A_client_without_xet_still_downloads_through_the_bridge()
-    {
-        using var temp = new TempDirectory();
-        using var api = new HubApi(_hub.CreateOptions(temp.Path));
-
-        string path = await api.DownloadFileAsync("acme/x", "w.bin");
-
-        Assert.Equal(_file.Content, File.ReadAllBytes(path));
-        Assert.Contains(_hub.Requests, r => r.IsCdn);
-    }
-
     public async ValueTask DisposeAsync()
     {
         _client.Dispose();

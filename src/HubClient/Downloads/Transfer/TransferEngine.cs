@@ -21,6 +21,7 @@ internal sealed class TransferEngine
     private readonly HubHttp _http;
     private readonly SingleStreamSource _singleStream;
     private readonly ParallelRangeSource _parallel;
+    private readonly XetSource _xet;
 
     public TransferEngine(HubHttp http)
     {
@@ -28,6 +29,7 @@ internal sealed class TransferEngine
         var reader = new HttpRangeReader(http);
         _singleStream = new SingleStreamSource(http, reader);
         _parallel = new ParallelRangeSource(http, reader);
+        _xet = new XetSource(http);
     }
 
     /// <summary>Publishes the verified content at the target's final path; false when another writer already had (and <paramref name="force"/> is off).</summary>
@@ -36,8 +38,9 @@ internal sealed class TransferEngine
         if (!force && target.IsPublished()) return false;
         Directory.CreateDirectory(Path.GetDirectoryName(target.ResumablePartialPath)!);
 
+        bool xet = request.Xet is not null && !_http.Options.DisableXet;
         bool parallel = _http.Options.Transfer.UseParallel(request.Size);
-        if (!parallel && request.Size <= LockFreeMaxSize && !File.Exists(target.ResumablePartialPath))
+        if (!xet && !parallel && request.Size <= LockFreeMaxSize && !File.Exists(target.ResumablePartialPath))
         {
             await StreamAsync(target, request, lockHeld: false, force, cancellationToken).ConfigureAwait(false);
             return true;
@@ -47,6 +50,10 @@ internal sealed class TransferEngine
             target.LockPath, _http.Options.LockTimeout, () => !force && target.IsPublished(), cancellationToken).ConfigureAwait(false);
         if (!force && target.IsPublished()) return false; // Another process published it while we waited.
 
+        if (xet && await TryXetAsync(target, request, blobLock.IsHeld, force, cancellationToken).ConfigureAwait(false))
+        {
+            return true;
+        }
         if (parallel && await TryParallelAsync(target, request, blobLock.IsHeld, force, cancellationToken).ConfigureAwait(false))
         {
             return true;
@@ -68,6 +75,7 @@ internal sealed class TransferEngine
                 await _singleStream.DownloadAsync(request, file, cancellationToken).ConfigureAwait(false);
             }
             Publish(tempPath, target);
+            HubLog.Transport(_http.Logger, request.RepoPath, "http");
             published = true;
         }
         finally
@@ -92,6 +100,7 @@ internal sealed class TransferEngine
             try
             {
                 await _parallel.DownloadAsync(request, dataPath, ledgerPath, cancellationToken).ConfigureAwait(false);
+                HubLog.Transport(_http.Logger, request.RepoPath, "http-ranges");
                 break;
             }
             catch (PartialInUseException) when (ledgerPath is not null)
@@ -118,6 +127,47 @@ internal sealed class TransferEngine
             AtomicFile.TryDelete(ledgerPath);
             AtomicFile.TryDelete(target.ResumablePartialPath); // A single-stream partial of the same file is moot now.
         }
+        return true;
+    }
+
+    /// <summary>
+    /// Xet storage first for a Xet-backed file: into the Xet partial and its term ledger (with the lock; a private temp file
+    /// otherwise). Returns false, having logged and counted it, when Xet storage cannot serve the file: the caller then uses
+    /// the plain-HTTP bridge. An integrity failure is never a reason to fall back: it throws, and the bytes are discarded.
+    /// </summary>
+    private async Task<bool> TryXetAsync(TransferTarget target, TransferRequest request, bool lockHeld, bool force, CancellationToken cancellationToken)
+    {
+        string dataPath = lockHeld ? target.XetPartialPath : target.NewUniqueTempPath();
+        string? ledgerPath = lockHeld ? target.XetLedgerPath : null;
+        if (force) Discard(dataPath, ledgerPath);
+        while (true)
+        {
+            try
+            {
+                await _xet.DownloadAsync(request, request.Xet!, dataPath, ledgerPath, cancellationToken).ConfigureAwait(false);
+                HubLog.Transport(_http.Logger, request.RepoPath, "xet");
+                break;
+            }
+            catch (PartialInUseException) when (ledgerPath is not null)
+            {
+                dataPath = target.NewUniqueTempPath();
+                ledgerPath = null;
+            }
+            catch (Xet.XetUnavailableException e)
+            {
+                HubLog.XetFallback(_http.Logger, request.RepoPath, e.Message);
+                HubTelemetry.XetFallbacks.Add(1);
+                Discard(dataPath, ledgerPath);
+                return false;
+            }
+            catch (Exception e) when (e is HubIntegrityException || ledgerPath is null)
+            {
+                Discard(dataPath, ledgerPath);
+                throw;
+            }
+        }
+        Publish(dataPath, target);
+        if (ledgerPath is not null) AtomicFile.TryDelete(ledgerPath);
         return true;
     }
 

@@ -7,7 +7,7 @@ namespace HubClient;
 /// <param name="Size">The content's size in bytes.</param>
 /// <param name="Progress">Receives bytes done and total.</param>
 /// <param name="RefreshLocation">Asks the hub again for a location when a signed one expired (403/410); null when it cannot.</param>
-/// <param name="XetHash">The Xet file hash (64 hex), when the hub stores the file in Xet.</param>
+/// <param name="Xet">Where the file is in Xet storage (repo, commit, Xet hash), when the hub stores it there.</param>
 internal sealed record TransferRequest(
     string RepoPath,
     Uri Location,
@@ -15,4 +15,4 @@ internal sealed record TransferRequest(
     long Size,
     IProgress<DownloadProgress>? Progress,
     Func<CancellationToken, Task<Uri>>? RefreshLocation = null,
-    string? XetHash = null);
+    Xet.XetFileRequest? Xet = null);

@@ -11,6 +11,8 @@ namespace HubClient;
 /// <param name="LockPath">The inter-process lock guarding the resumable partials.</param>
 /// <param name="NewUniqueTempPath">A fresh private temp name (never resumed) for a writer without the lock.</param>
 /// <param name="IsPublished">Whether another writer already published the file (checked while waiting for the lock).</param>
+/// <param name="XetPartialPath">The preallocated partial a Xet reconstruction writes its terms into.</param>
+/// <param name="XetLedgerPath">The resume ledger of <paramref name="XetPartialPath"/>: completed terms and their chunk hashes.</param>
 internal sealed record TransferTarget(
     string FinalPath,
     string ResumablePartialPath,
@@ -18,4 +20,6 @@ internal sealed record TransferTarget(
     string LedgerPath,
     string LockPath,
     Func<string> NewUniqueTempPath,
-    Func<bool> IsPublished);
+    Func<bool> IsPublished,
+    string XetPartialPath,
+    string XetLedgerPath);

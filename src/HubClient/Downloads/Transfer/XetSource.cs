@@ -1,0 +1,45 @@
+using HubClient.Xet;
+using Microsoft.Win32.SafeHandles;
+
+namespace HubClient;
+
+/// <summary>
+/// Transfers a Xet-backed file through the hub's Xet storage (<see cref="XetFileDownloader"/>: read token, reconstruction,
+/// xorb ranges, chunk decoding, terms written at their file offsets, resumable through a term ledger) into a preallocated
+/// partial, then checks the whole file's SHA-256 against the etag. The Xet file hash is checked by the downloader from
+/// the chunk hashes. A <see cref="XetUnavailableException"/> means "use the plain-HTTP bridge instead"; an integrity
+/// failure never does.
+/// </summary>
+internal sealed class XetSource
+{
+    private readonly XetFileDownloader _downloader;
+
+    public XetSource(HubHttp http) => _downloader = new XetFileDownloader(http);
+
+    /// <summary>Fills <paramref name="dataPath"/> with the verified file (resumable when <paramref name="ledgerPath"/> is given).</summary>
+    /// <exception cref="XetUnavailableException">The CAS could not serve the file; nothing wrong was written.</exception>
+    /// <exception cref="HubIntegrityException">The reconstructed bytes do not hash to the Xet hash or the etag.</exception>
+    /// <exception cref="PartialInUseException">Another writer holds the partial.</exception>
+    public async Task DownloadAsync(TransferRequest request, XetFileRequest xet, string dataPath, string? ledgerPath, CancellationToken cancellationToken)
+    {
+        SafeFileHandle? file = ledgerPath is not null && File.Exists(ledgerPath) ? PartialFile.TryOpenExisting(dataPath, request.Size) : null;
+        if (file is null)
+        {
+            if (ledgerPath is not null) AtomicFile.TryDelete(ledgerPath);
+            file = PartialFile.CreatePreallocated(dataPath, request.Size);
+        }
+        using (file)
+        {
+            var progress = new ByteProgress(request.RepoPath, request.Size, request.Progress);
+            await _downloader.DownloadAsync(xet, file, ledgerPath, bytes =>
+            {
+                progress.Add(bytes);
+                HubTelemetry.BytesDownloaded.Add(bytes);
+            }, cancellationToken).ConfigureAwait(false);
+            if (ContentHasher.IsContentHash(request.Etag) && request.Etag.Length == 64)
+            {
+                await XetVerification.VerifySha256Async(file, request.Size, request.RepoPath, request.Etag, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+using HubClient.Tests.Diagnostics;
+
+namespace HubClient.Tests.Xet;
+
+/// <summary>Xet storage as a transfer source of the download engine: chosen for Xet-backed files, verified, with the bridge as fallback.</summary>
+public sealed class XetEngineTests
+{
+    private const string Repo = "acme/xet-model";
+    private static readonly byte[] Weights = Bytes.Random(700_000, seed: 77);
+
+    [Fact]
+    public async Task A_xet_backed_file_comes_from_the_cas_verified_and_each_token_goes_only_where_it_belongs()
+    {
+        await using var f = new HubFixture(o => o.Token = "hf_fake_token");
+        f.Hub.AddRepo(Repo).Commit(c => c.Add("config.json", "{}").AddXet("model.bin", Weights));
+
+        string path = await f.Api.DownloadFileAsync(Repo, "model.bin");
+
+        Assert.Equal(Weights, await File.ReadAllBytesAsync(path));
+        FakeHubRequest[] requests = f.Hub.Requests.ToArray();
+        Assert.Contains(requests, r => r.IsXetToken);
+        Assert.Contains(requests, r => r.IsCas);
+        Assert.Contains(requests, r => r.IsXorb);
+        Assert.DoesNotContain(requests, r => r.IsCdn); // The plain-HTTP bridge was not needed.
+        Assert.All(requests.Where(r => r.IsXetToken), r => Assert.Equal("Bearer hf_fake_token", r.Authorization));
+        Assert.All(requests.Where(r => r.IsCas), r => Assert.StartsWith("Bearer ", r.Authorization, StringComparison.Ordinal));
+        Assert.All(requests.Where(r => r.IsCas), r => Assert.NotEqual("Bearer hf_fake_token", r.Authorization));
+        Assert.All(requests.Where(r => r.IsXorb), r => Assert.Null(r.Authorization));
+        CacheInvariants.AssertNoIncomplete(f.CacheDirectory);
+    }
+
+    [Fact]
+    public async Task Disabling_xet_fetches_over_the_bridge_without_asking_the_cas()
+    {
+        await using var f = new HubFixture(o => o.DisableXet = true);
+        f.Hub.AddRepo(Repo).Commit(c => c.AddXet("model.bin", Weights));
+
+        string path = await f.Api.DownloadFileAsync(Repo, "model.bin");
+
+        Assert.Equal(Weights, await File.ReadAllBytesAsync(path));
+        Assert.DoesNotContain(f.Hub.Requests, r => r.IsCas || r.IsXorb || r.IsXetToken);
+        Assert.Contains(f.Hub.Requests, r => r.IsCdn);
+    }
+
+    [Fact]
+    public void HF_HUB_DISABLE_XET_turns_xet_off()
+    {
+        HubApiOptions options = HubEnvironment.Read(name => name == "HF_HUB_DISABLE_XET" ? "1" : null);
+        Assert.True(options.DisableXet);
+        Assert.False(HubEnvironment.Read(_ => null).DisableXet);
+    }
+
+    [Fact]
+    public async Task A_cas_that_keeps_failing_falls_back_to_the_bridge_logged_and_counted()
+    {
+        await using var f = new HubFixture();
+        f.Hub.AddRepo(Repo).Commit(c => c.AddXet("model.bin", Weights));
+        FaultRule rule = f.Hub.InjectFault(FakeFault.Status(503), r => r.IsCas, times: null);
+        using var metrics = new MetricCapture();
+
+        string path = await f.Api.DownloadFileAsync(Repo, "model.bin");
+
+        Assert.Equal(Weights, await File.ReadAllBytesAsync(path));
+        Assert.Contains(f.Hub.Requests, r => r.IsCas && r.StatusCode == 503);
+        Assert.Contains(f.Hub.Requests, r => r.IsCdn);
+        Assert.Equal(1, metrics.Sum("hubclient.xet.fallbacks"));
+        Assert.Equal(1, metrics.Sum("hubclient.download.files"));
+        Assert.True(rule.Hits > 0);
+        CacheInvariants.AssertNoIncomplete(f.CacheDirectory);
+    }
+
+    [Fact]
+    public async Task Bytes_that_fail_their_hash_never_fall_back_and_nothing_is_published()
+    {
+        await using var f = new HubFixture();
+        FakeCommit commit = f.Hub.AddRepo(Repo).Commit(c => c.AddXet("model.bin", Weights));
+        f.Hub.InjectFault(FakeFault.CorruptByte(100), r => r.IsXorb, times: null);
+
+        await Assert.ThrowsAsync<HubIntegrityException>(() => f.Api.DownloadFileAsync(Repo, "model.bin"));
+
+        Assert.DoesNotContain(f.Hub.Requests, r => r.IsCdn);
+        Assert.False(File.Exists(Path.Combine(f.RepoDir("models--acme--xet-model"), "blobs", commit.Files["model.bin"].Sha256)));
+        CacheInvariants.AssertNoUnverifiedBlob(f.CacheDirectory);
+
+        f.Hub.ClearFaults();
+        Assert.Equal(Weights, await File.ReadAllBytesAsync(await f.Api.DownloadFileAsync(Repo, "model.bin")));
+    }
+
+    [Fact]
+    public async Task A_snapshot_takes_the_xet_hash_from_the_tree_with_no_head_per_file()
+    {
+        await using var f = new HubFixture();
+        byte[] second = Bytes.Random(300_000, seed: 78);
+        f.Hub.AddRepo(Repo).Commit(c => c.Add("config.json", "{}").AddXet("model.bin", Weights).AddXet("onnx/model.onnx", second));
+
+        string folder = await f.Api.DownloadSnapshotAsync(Repo);
+
+        Assert.Equal(Weights, await File.ReadAllBytesAsync(Path.Combine(folder, "model.bin")));
+        Assert.Equal(second, await File.ReadAllBytesAsync(Path.Combine(folder, "onnx", "model.onnx")));
+        Assert.DoesNotContain(f.Hub.Requests, r => r.Method == "HEAD");
+        Assert.DoesNotContain(f.Hub.Requests, r => r.IsCdn);
+        Assert.Contains(f.Hub.Requests, r => r.IsXorb);
+    }
+
+    [Fact]
+    public async Task Xet_bytes_count_as_progress_of_the_file()
+    {
+        await using var f = new HubFixture();
+        f.Hub.AddRepo(Repo).Commit(c => c.AddXet("model.bin", Weights));
+        var reports = new List<DownloadProgress>();
+
+        await f.Api.DownloadFileAsync(Repo, "model.bin", new DownloadFileOptions { Progress = new SynchronousProgress<DownloadProgress>(reports.Add) });
+
+        Assert.NotEmpty(reports);
+        Assert.All(reports, r => Assert.Equal(Weights.Length, r.TotalBytes));
+        Assert.Equal(Weights.Length, reports[^1].BytesDownloaded);
+        Assert.True(reports.Zip(reports.Skip(1)).All(p => p.Second.BytesDownloaded >= p.First.BytesDownloaded));
+    }
+}
