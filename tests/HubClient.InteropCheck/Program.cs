@@ -178,8 +178,9 @@ try
     }
 
     // 7. One blob, a Python and a .NET downloader at once, each first in turn: the second waits for the first's lock
-    //    (flock on .locks/…/{etag}.lock) and finds the blob; one download on the wire. The CDN drips the body (about 6 s),
-    //    and the second starts only once the first's GET is under way, so the overlap is real.
+    //    (flock on .locks/…/{etag}.lock) and finds the blob; one download on the wire. The second starts only once the
+    //    first's GET is under way: Python's is dripped by the CDN (about 6 s); HubClient's is held at its first progress
+    //    report until Python's HEAD arrives (Python takes seconds to start), so the overlap is real either way.
     foreach (bool pythonFirst in new[] { true, false })
     {
         string shared = Path.Combine(root, pythonFirst ? "race-python-first" : "race-dotnet-first");
@@ -187,6 +188,12 @@ try
         hub.ClearFaults();
         hub.InjectFault(FakeFault.Drip(32 * 1024, TimeSpan.FromMilliseconds(100)), r => r.IsCdn && r.Method == "GET", times: 1);
         using var api = new HubApi(hub.CreateOptions(shared));
+        using var release = new ManualResetEventSlim();
+        int reports = 0;
+        var hold = new InlineProgress(p =>
+        {
+            if (p.BytesDownloaded > 0 && Interlocked.Exchange(ref reports, 1) == 0) release.Wait(TimeSpan.FromSeconds(120));
+        });
         Task<string> python1;
         Task<string> dotnet1;
         bool overlap;
@@ -200,11 +207,12 @@ try
         }
         else
         {
-            dotnet1 = api.DownloadFileAsync(Repo, "model.safetensors");
+            dotnet1 = api.DownloadFileAsync(Repo, "model.safetensors", new DownloadFileOptions { Progress = hold });
             await WaitForAsync(() => hub.Requests.Any(r => r.IsCdn && r.Method == "GET"));
             python1 = Task.Run(() => Python("online", shared, offline: false, only: ["model.safetensors"]));
             await WaitForAsync(() => hub.Requests.Count(r => r.Method == "HEAD") >= 2 || python1.IsCompleted);
             overlap = !dotnet1.IsCompleted;
+            release.Set();
         }
         string pythonPath = (await python1).Split('\t')[0];
         string dotnetPath = await dotnet1;
@@ -282,4 +290,9 @@ string? Arg(string name)
 {
     int i = Array.IndexOf(args, name);
     return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
+
+sealed class InlineProgress(Action<DownloadProgress> report) : IProgress<DownloadProgress>
+{
+    public void Report(DownloadProgress value) => report(value);
 }
