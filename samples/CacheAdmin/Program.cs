@@ -52,3 +52,8 @@ if (oldest is not null)
 CacheDeletePlan prune = HubCache.Scan(cacheDir).Prune();
 Console.WriteLine($"Prune (stale partial downloads, detached revisions) would free {prune.ExpectedBytesFreed:N0} bytes{(dryRun ? " (dry run)" : "")}.");
 if (!dryRun) prune.Execute();
+
+// Exit 1 when the cache is not healthy (warnings, corrupt or missing blobs), so scripts and CI can tell.
+bool healthy = scan.Warnings.Count == 0 && report.IsHealthy;
+if (!healthy) Console.WriteLine("Cache is NOT healthy: see the warnings and verification above.");
+return healthy ? 0 : 1;

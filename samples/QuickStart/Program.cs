@@ -65,7 +65,7 @@ var third = Stopwatch.StartNew();
 await offline.DownloadSnapshotAsync(hub.RepoId, new SnapshotDownloadOptions { AllowPatterns = allow });
 third.Stop();
 AnsiConsole.MarkupLine($"[green]5. Cache hit:[/] second run {second.ElapsedMilliseconds} ms online (metadata only), {third.ElapsedMilliseconds} ms offline (no request at all)");
-return 0;
+return report.IsHealthy ? 0 : 1; // a corrupt or missing blob fails the tour (and CI)
 
 static async Task<string> DownloadWithProgressAsync(HubApi api, string repoId, string[]? allow)
 {

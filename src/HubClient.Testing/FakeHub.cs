@@ -100,11 +100,22 @@ public sealed class FakeHub : IDisposable, IAsyncDisposable
             {
                 return new FakeHub(FreePort());
             }
-            catch (IOException) when (attempt < 5)
+            catch (Exception e) when (attempt < 5 && IsAddressInUse(e))
             {
-                // The port was taken between probing and binding: try another.
+                // The port was taken between probing and binding (another process, e.g. a second test run): try another.
             }
         }
+    }
+
+    /// <summary>WireMock reports a taken port as a WireMockException wrapping the server's IOException.</summary>
+    private static bool IsAddressInUse(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse }) return true;
+            if (e is AggregateException aggregate && aggregate.InnerExceptions.Any(IsAddressInUse)) return true;
+        }
+        return false;
     }
 
     /// <summary>Declares a repository (empty until its first <see cref="FakeRepo.Commit"/>).</summary>

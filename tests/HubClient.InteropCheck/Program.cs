@@ -1,4 +1,5 @@
-// Proves that HubClient and Python's huggingface_hub share one cache, both ways, online and offline.
+// Proves that HubClient and Python's huggingface_hub share one cache, both ways, online and offline: symlink and copy
+// mode, .no_exist markers, local-directory metadata, and a Python and a .NET process downloading one blob at once.
 // Not part of `dotnet test`: it needs python3 with huggingface_hub's dependencies and a huggingface_hub source tree.
 //   dotnet run --project tests/HubClient.InteropCheck -- --python /usr/bin/python3 --hf-src /path/to/huggingface_hub/src
 using System.Diagnostics;
@@ -78,6 +79,148 @@ try
         foreach (string f in files) await online.DownloadFileAsync(Repo, f);
         Expect("HubClient online reuses python's cache (HEAD only)", hub.Requests.All(r => r.Method == "HEAD"), string.Join("; ", hub.Requests));
     }
+
+    // 4. Copy mode (no symlinks: the snapshot holds the files themselves), both ways.
+    string dotnetCopies = Path.Combine(root, "copies-by-dotnet");
+    var copyOptions = hub.CreateOptions(dotnetCopies);
+    copyOptions.DisableSymlinks = true;
+    using (var api = new HubApi(copyOptions))
+    {
+        var written = new Dictionary<string, string>();
+        foreach (string f in files) written[f] = Sha256(await api.DownloadFileAsync(Repo, f));
+        Expect("HubClient copy mode wrote regular files", files.All(f => new FileInfo(Path.Combine(dotnetCopies, "models--acme--interop", "snapshots", hub.FindRepo(Repo)!.Head().Sha, f)).LinkTarget is null), dotnetCopies);
+        Check("python offline reads HubClient's copy-mode cache", Python("offline", dotnetCopies, offline: true, copyMode: true), written, dotnetCopies);
+        hub.ClearRequests();
+        Check("python online reuses HubClient's copy-mode cache", Python("online", dotnetCopies, offline: false, copyMode: true), written, dotnetCopies);
+        Expect("python online (copy mode) downloaded no bytes again", !hub.Requests.Any(r => r.Method == "GET"), string.Join("; ", hub.Requests));
+    }
+    string pythonCopies = Path.Combine(root, "copies-by-python");
+    string[] pythonCopyPaths = Python("online", pythonCopies, offline: false, copyMode: true).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')[0]).ToArray();
+    Expect("python copy mode wrote regular files", pythonCopyPaths.Length == files.Length && pythonCopyPaths.All(p => new FileInfo(p).LinkTarget is null), string.Join("; ", pythonCopyPaths));
+    var copiesOffline = hub.CreateOptions(pythonCopies);
+    copiesOffline.Offline = true;
+    copiesOffline.DisableSymlinks = true;
+    using (var offline = new HubApi(copiesOffline))
+    {
+        hub.ClearRequests();
+        bool same = true;
+        for (int i = 0; i < files.Length; i++)
+        {
+            string path = await offline.DownloadFileAsync(Repo, files[i]);
+            same &= path == pythonCopyPaths[i] && Sha256(path) == Sha256(pythonCopyPaths[i]);
+        }
+        Expect("HubClient offline reads python's copy-mode cache, no request", same && hub.Requests.Count == 0, string.Join("; ", hub.Requests));
+    }
+
+    // 5. .no_exist: a file the hub said does not exist is remembered, and the other side honours the marker offline.
+    const string Missing = "missing.txt";
+    string dotnetMisses = Path.Combine(root, "misses-by-dotnet");
+    using (var api = new HubApi(hub.CreateOptions(dotnetMisses)))
+    {
+        await api.DownloadFileAsync(Repo, "config.json");
+        bool threw = false;
+        try
+        {
+            await api.DownloadFileAsync(Repo, Missing);
+        }
+        catch (EntryNotFoundException)
+        {
+            threw = true;
+        }
+        Expect("HubClient online: the missing file is EntryNotFound", threw, "");
+    }
+    Expect("python offline honours HubClient's .no_exist marker", Python("no-exist", dotnetMisses, offline: true, only: [Missing]).Trim() == "no-exist",
+        Python("no-exist", dotnetMisses, offline: true, only: [Missing]));
+    string pythonMisses = Path.Combine(root, "misses-by-python");
+    Python("online", pythonMisses, offline: false, only: ["config.json"]);
+    Expect("python online: the missing file is EntryNotFoundError", Python("missing-online", pythonMisses, offline: false, only: [Missing]).Trim() == "missing", "");
+    var missesOffline = hub.CreateOptions(pythonMisses);
+    missesOffline.Offline = true;
+    using (var offline = new HubApi(missesOffline))
+    {
+        hub.ClearRequests();
+        string message = "";
+        try
+        {
+            await offline.DownloadFileAsync(Repo, Missing);
+        }
+        catch (LocalEntryNotFoundException e)
+        {
+            message = e.Message;
+        }
+        Expect("HubClient offline honours python's .no_exist marker, no request",
+            message.Contains("the hub said it does not exist", StringComparison.Ordinal) && hub.Requests.Count == 0, message);
+    }
+
+    // 6. Local directory (hf_hub_download(local_dir=…)): each side reads the other's .cache/huggingface/download metadata.
+    string dotnetLocal = Path.Combine(root, "local-by-dotnet");
+    using (var api = new HubApi(hub.CreateOptions(Path.Combine(root, "unused-cache-1"))))
+    {
+        foreach (string f in files) await api.DownloadFileAsync(Repo, f, new DownloadFileOptions { LocalDirectory = dotnetLocal });
+    }
+    hub.ClearRequests();
+    string pythonOnDotnetLocal = Python("local-dir", dotnetLocal, offline: false);
+    Expect("python local_dir reads HubClient's metadata: same files, no GET",
+        pythonOnDotnetLocal.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length == files.Length && !hub.Requests.Any(r => r.Method == "GET"),
+        pythonOnDotnetLocal + string.Join("; ", hub.Requests));
+    string pythonLocal = Path.Combine(root, "local-by-python");
+    Python("local-dir", pythonLocal, offline: false);
+    using (var api = new HubApi(hub.CreateOptions(Path.Combine(root, "unused-cache-2"))))
+    {
+        hub.ClearRequests();
+        bool same = true;
+        foreach (string f in files)
+        {
+            string path = await api.DownloadFileAsync(Repo, f, new DownloadFileOptions { LocalDirectory = pythonLocal });
+            same &= path == Path.Combine([pythonLocal, .. f.Split('/')]);
+        }
+        Expect("HubClient local directory reads python's metadata: same files, no GET", same && !hub.Requests.Any(r => r.Method == "GET"), string.Join("; ", hub.Requests));
+    }
+
+    // 7. One blob, a Python and a .NET downloader at once, each first in turn: the second waits for the first's lock
+    //    (flock on .locks/…/{etag}.lock) and finds the blob; one download on the wire. The second starts only once the
+    //    first's GET is under way: Python's is dripped by the CDN (about 6 s); HubClient's is held at its first progress
+    //    report until Python's HEAD arrives (Python takes seconds to start), so the overlap is real either way.
+    foreach (bool pythonFirst in new[] { true, false })
+    {
+        string shared = Path.Combine(root, pythonFirst ? "race-python-first" : "race-dotnet-first");
+        hub.ClearRequests();
+        hub.ClearFaults();
+        hub.InjectFault(FakeFault.Drip(32 * 1024, TimeSpan.FromMilliseconds(100)), r => r.IsCdn && r.Method == "GET", times: 1);
+        using var api = new HubApi(hub.CreateOptions(shared));
+        using var release = new ManualResetEventSlim();
+        int reports = 0;
+        var hold = new InlineProgress(p =>
+        {
+            if (p.BytesDownloaded > 0 && Interlocked.Exchange(ref reports, 1) == 0) release.Wait(TimeSpan.FromSeconds(120));
+        });
+        Task<string> python1;
+        Task<string> dotnet1;
+        bool overlap;
+        if (pythonFirst)
+        {
+            python1 = Task.Run(() => Python("online", shared, offline: false, only: ["model.safetensors"]));
+            await WaitForAsync(() => hub.Requests.Any(r => r.IsCdn && r.Method == "GET"));
+            dotnet1 = api.DownloadFileAsync(Repo, "model.safetensors");
+            await WaitForAsync(() => hub.Requests.Count(r => r.Method == "HEAD") >= 2);
+            overlap = !python1.IsCompleted;
+        }
+        else
+        {
+            dotnet1 = api.DownloadFileAsync(Repo, "model.safetensors", new DownloadFileOptions { Progress = hold });
+            await WaitForAsync(() => hub.Requests.Any(r => r.IsCdn && r.Method == "GET"));
+            python1 = Task.Run(() => Python("online", shared, offline: false, only: ["model.safetensors"]));
+            await WaitForAsync(() => hub.Requests.Count(r => r.Method == "HEAD") >= 2 || python1.IsCompleted);
+            overlap = !dotnet1.IsCompleted;
+            release.Set();
+        }
+        string pythonPath = (await python1).Split('\t')[0];
+        string dotnetPath = await dotnet1;
+        int gets = hub.Requests.Count(r => r.IsCdn && r.Method == "GET");
+        Expect($"{(pythonFirst ? "python" : "HubClient")} first, the other started mid-download: one GET on the wire, one blob, both see it",
+            overlap && gets == 1 && pythonPath == dotnetPath && Sha256(dotnetPath) == Sha256Bytes(weights),
+            $"overlap {overlap}, {gets} GETs; {string.Join("; ", hub.Requests)}");
+    }
 }
 finally
 {
@@ -87,11 +230,12 @@ finally
 Console.WriteLine(failures == 0 ? "interop: all checks passed" : $"interop: {failures} check(s) failed");
 return failures == 0 ? 0 : 1;
 
-string Python(string mode, string cache, bool offline)
+string Python(string mode, string cache, bool offline, bool copyMode = false, string[]? only = null)
 {
     var psi = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };
     psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "interop.py"));
-    foreach (string a in (string[])[mode, cache, Repo, .. files]) psi.ArgumentList.Add(a);
+    foreach (string a in (string[])[mode, cache, Repo, .. only ?? files]) psi.ArgumentList.Add(a);
+    if (copyMode) psi.Environment["HF_HUB_DISABLE_SYMLINKS"] = "1";
     psi.Environment["HF_ENDPOINT"] = hub.Endpoint;
     psi.Environment["HF_HUB_OFFLINE"] = offline ? "1" : "0";
     psi.Environment["HF_HUB_DISABLE_TELEMETRY"] = "1";
@@ -128,10 +272,27 @@ void Expect(string name, bool ok, string detail)
     }
 }
 
-static string Sha256(string path) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
+static string Sha256(string path) => Sha256Bytes(File.ReadAllBytes(path));
+
+static string Sha256Bytes(byte[] content) => Convert.ToHexStringLower(SHA256.HashData(content));
+
+static async Task WaitForAsync(Func<bool> condition)
+{
+    var guard = Stopwatch.StartNew();
+    while (!condition())
+    {
+        if (guard.Elapsed > TimeSpan.FromSeconds(60)) throw new TimeoutException("interop: a step did not happen within 60 s.");
+        await Task.Delay(10);
+    }
+}
 
 string? Arg(string name)
 {
     int i = Array.IndexOf(args, name);
     return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
+
+sealed class InlineProgress(Action<DownloadProgress> report) : IProgress<DownloadProgress>
+{
+    public void Report(DownloadProgress value) => report(value);
 }

@@ -15,7 +15,8 @@ namespace HubClient.ProcessHelper;
 /// start together), <c>--pause-at-bytes N</c> (block for good once N bytes are written, after printing <c>paused bytes N</c>),
 /// <c>--pause-at POINT</c> (block at an internal publish step, see <c>CrashPoints</c>), <c>--resume-on-stdin</c> (a pause
 /// lasts until a line <c>continue</c> on stdin instead of for good), <c>--max-file-size N</c> (Linux:
-/// RLIMIT_FSIZE with SIGXFSZ ignored, so writes past N bytes fail with EFBIG: a full disk).
+/// RLIMIT_FSIZE with SIGXFSZ ignored, so writes past N bytes fail with EFBIG: a full disk), and the transfer settings
+/// <c>--parallel-threshold N</c>, <c>--chunk-size N</c>, <c>--connections N</c> (see <see cref="TransferOptions"/>).
 /// </remarks>
 internal static partial class Program
 {
@@ -50,6 +51,9 @@ internal static partial class Program
             Retry = new HubRetryOptions { BaseDelay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(10), UseJitter = false },
         };
         if (options.TryGetValue("lock-timeout-ms", out string? lockMs)) hubOptions.LockTimeout = TimeSpan.FromMilliseconds(int.Parse(lockMs!, CultureInfo.InvariantCulture));
+        if (options.TryGetValue("parallel-threshold", out string? threshold)) hubOptions.Transfer.ParallelThreshold = long.Parse(threshold!, CultureInfo.InvariantCulture);
+        if (options.TryGetValue("chunk-size", out string? chunkSize)) hubOptions.Transfer.ChunkSize = int.Parse(chunkSize!, CultureInfo.InvariantCulture);
+        if (options.TryGetValue("connections", out string? connections)) hubOptions.Transfer.MaxConnections = int.Parse(connections!, CultureInfo.InvariantCulture);
         if (options.TryGetValue("download-timeout-ms", out string? downloadMs)) hubOptions.DownloadTimeout = TimeSpan.FromMilliseconds(int.Parse(downloadMs!, CultureInfo.InvariantCulture));
 
         long pauseAt = options.TryGetValue("pause-at-bytes", out string? pauseBytes) ? long.Parse(pauseBytes!, CultureInfo.InvariantCulture) : -1;

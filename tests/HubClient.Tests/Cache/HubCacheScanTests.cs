@@ -54,7 +54,8 @@ public sealed class HubCacheScanTests : IDisposable
         Assert.Equal(Path.Combine(repo.RepoPath, "blobs", PythonCacheBuilder.Sha256(weightsV1)), weights.BlobPath);
         Assert.Equal(Path.Combine(main.SnapshotPath, "nested", "deep", "weights.bin"), weights.FilePath);
         Assert.Equal(300, weights.SizeOnDisk);
-        Assert.Equal(repo.Refs["refs/pr/1"].Files[0].BlobPath, main.Files[0].BlobPath);
+        Assert.Equal(sharedBlob, main.Files[0].BlobPath);
+        Assert.Equal(sharedBlob, repo.Refs["refs/pr/1"].Files[0].BlobPath);
         Assert.Equal(1842, info.SizeOnDisk);
         Assert.Equal(RepoType.Dataset, info.FindRepo("acme/squad", RepoType.Dataset)!.RepoType);
     }

@@ -29,11 +29,18 @@ public sealed class CacheCommandTests : IAsyncLifetime
     [Fact]
     public async Task Scan_prints_a_table_like_hf_cache_scan()
     {
+        // Times set well away from "now", so a slow machine cannot move them into another wording.
+        foreach (string blob in Directory.GetFiles(Path.Combine(RepoFolder, "blobs")))
+        {
+            File.SetLastWriteTimeUtc(blob, DateTime.UtcNow.AddDays(-4));
+            File.SetLastAccessTimeUtc(blob, DateTime.UtcNow.AddHours(-3));
+        }
+
         CliResult run = await Run("cache", "scan");
 
         Assert.Equal(0, run.Code);
         Assert.Matches(@"^REPO ID\s+REPO TYPE\s+SIZE ON DISK\s+NB FILES\s+LAST_ACCESSED\s+LAST_MODIFIED\s+REFS\s+LOCAL PATH$", run.OutLines[0]);
-        Assert.Matches(@"^demo/tiny-model\s+model\s+\d+\.\d KB\s+5\s+a few seconds ago\s+a few seconds ago\s+main\s+" + System.Text.RegularExpressions.Regex.Escape(RepoFolder) + "$", run.OutLines[1]);
+        Assert.Matches(@"^demo/tiny-model\s+model\s+\d+\.\d KB\s+5\s+3 hours ago\s+4 days ago\s+main\s+" + System.Text.RegularExpressions.Regex.Escape(RepoFolder) + "$", run.OutLines[1]);
         Assert.StartsWith("Done in ", run.OutLines[^1], StringComparison.Ordinal);
         Assert.Contains("Scanned 1 repo(s)", run.OutLines[^1], StringComparison.Ordinal);
     }

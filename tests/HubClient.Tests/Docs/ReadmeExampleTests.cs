@@ -3,23 +3,32 @@ namespace HubClient.Tests.Docs;
 /// <summary>The README's examples, compiled and run against the fake hub, so the front door never shows code that does not work.</summary>
 public sealed class ReadmeExampleTests
 {
-    // The "Test against a fake hub" example, verbatim but for the temp folder clean-up.
+    /// <summary>
+    /// The "Test against a fake hub" example is not copied here: the build cuts it out of README.md into a generated file
+    /// compiled into this assembly (target <c>ExtractReadmeExample</c>), where xunit runs it as
+    /// <c>HubClient.Tests.Docs.Readme.MyModelLoaderTests</c>. This checks that the compiled example is the README's current
+    /// text and that its test is there to run.
+    /// </summary>
     [Fact]
-    public async Task Loads_weights_once_and_survives_a_dropped_connection()
+    public void The_fake_hub_example_compiled_and_run_is_the_readme_block()
     {
-        await using var hub = FakeHub.Start();
-        hub.AddRepo("acme/tiny-model").Commit(c => c
-            .Add("config.json", "{\"hidden_size\": 8}")
-            .AddLfs("model.safetensors", new byte[300_000]));        // LFS: served through a CDN redirect
-        hub.InjectFault(FakeFault.DropAfter(70_000), RequestFilters.Download("model.safetensors"));
+        string readme = File.ReadAllText(Metadata("ReadmePath")).ReplaceLineEndings("\n");
+        int section = readme.IndexOf("## Test against a fake hub", StringComparison.Ordinal);
+        Assert.True(section >= 0, "README.md has no 'Test against a fake hub' section.");
+        int start = readme.IndexOf("```csharp\n", section, StringComparison.Ordinal) + "```csharp\n".Length;
+        string block = readme[start..readme.IndexOf("\n```", start, StringComparison.Ordinal)];
 
-        using var temp = new TempDirectory();
-        using var api = new HubApi(hub.CreateOptions(cacheDirectory: temp.Path));
-        string path = await api.DownloadFileAsync("acme/tiny-model", "model.safetensors");
-
-        Assert.Equal(300_000, File.OpenRead(path).Length);
-        Assert.Equal(2, hub.Requests.Count(r => r.IsCdn));            // the second GET resumed with a Range
+        string generated = File.ReadAllText(Metadata("ReadmeExamplePath")).ReplaceLineEndings("\n");
+        string marker = "namespace HubClient.Tests.Docs.Readme;\n";
+        Assert.Equal(block.TrimEnd('\n'), generated[(generated.IndexOf(marker, StringComparison.Ordinal) + marker.Length)..].TrimEnd('\n'));
+        Type? example = typeof(ReadmeExampleTests).Assembly.GetType("HubClient.Tests.Docs.Readme.MyModelLoaderTests");
+        Assert.NotNull(example);
+        Assert.Contains(example.GetMethods(), m => m.GetCustomAttributes(typeof(FactAttribute), false).Length > 0);
     }
+
+    private static string Metadata(string key) =>
+        typeof(ReadmeExampleTests).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+            .Cast<System.Reflection.AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
 
     // The "Use it" examples against the demo repo.
     [Fact]

@@ -389,19 +389,33 @@ public sealed class FileDownloadTests : IAsyncLifetime
         Assert.Empty(_f.Hub.Requests);
     }
 
-    [Fact]
-    public async Task Two_concurrent_downloads_of_one_file_produce_one_intact_blob()
+    /// <summary>
+    /// The first call is held mid-transfer; the second makes its HEAD meanwhile. Above 1 MiB the second waits for the
+    /// first's lock and reuses its blob: one transfer. Up to 1 MiB downloads skip the lock by design (a duplicate of a small
+    /// file costs less than the lock), so both transfer, each into its own temp file, and one intact blob remains.
+    /// </summary>
+    [Theory]
+    [InlineData(300_000, 2)]
+    [InlineData(2_000_000, 1)]
+    public async Task Two_concurrent_downloads_of_one_file_produce_one_intact_blob(int size, int transfers)
     {
-        _f.Hub.InjectFault(FakeFault.Drip(32_768, TimeSpan.FromMilliseconds(2)), RequestFilters.Download("model.safetensors"), times: 1);
-
-        string[] paths = await Task.WhenAll(
-            _f.Api.DownloadFileAsync(Repo, "model.safetensors"),
-            _f.Api.DownloadFileAsync(Repo, "model.safetensors"));
+        byte[] content = size == Weights.Length ? Weights : Bytes.Random(size, seed: 5);
+        string file = size == Weights.Length ? "model.safetensors" : "big.bin";
+        if (size != Weights.Length) _f.Hub.FindRepo(Repo)!.Commit(c => c.AddLfs(file, content));
+        using var held = new HeldDownload();
+        Task<string> first = _f.Api.DownloadFileAsync(Repo, file, new DownloadFileOptions { Progress = held });
+        await held.Held;
+        Task<string> second = _f.Api.DownloadFileAsync(Repo, file);
+        await HeldDownload.WaitUntilAsync(() => _f.Hub.Requests.Count(RequestFilters.Metadata(file)) == 2, "the second call's HEAD");
+        held.Release();
+        string[] paths = await Task.WhenAll(first, second);
 
         Assert.Equal(paths[0], paths[1]);
-        Assert.Equal(Weights, await File.ReadAllBytesAsync(paths[0]));
-        string[] blobs = Directory.GetFiles(Path.Combine(RepoDir, "blobs"));
-        Assert.Equal(Path.Combine(RepoDir, "blobs", Bytes.Sha256(Weights)), Assert.Single(blobs));
+        Assert.Equal(content, await File.ReadAllBytesAsync(paths[0]));
+        Assert.Contains(Bytes.Sha256(content), Directory.GetFiles(Path.Combine(RepoDir, "blobs")).Select(Path.GetFileName));
+        Assert.Equal(transfers, _f.Hub.Requests.Count(r => r.IsCdn && r.Method == "GET"));
+        CacheInvariants.AssertNoIncomplete(_f.CacheDirectory);
+        CacheInvariants.AssertNoUnverifiedBlob(_f.CacheDirectory);
     }
 
     [Fact]

@@ -58,7 +58,13 @@ public sealed record DownloadPath(
         MakesHead: false,
         SplitsLargeFiles: true);
 
-    public static IReadOnlyList<DownloadPath> All { get; } = [SingleStream, ParallelRanges, Snapshot, SnapshotRanges];
+    /// <summary>
+    /// <see cref="SingleStream"/> in copy mode (<see cref="HubApiOptions.DisableSymlinks"/>): the snapshot entry is a
+    /// regular file, so the suite compares its bytes with the hub's, not a link target's name.
+    /// </summary>
+    public static readonly DownloadPath CopyMode = new("copy-mode", o => o.DisableSymlinks = true, SingleStream.Download);
+
+    public static IReadOnlyList<DownloadPath> All { get; } = [SingleStream, ParallelRanges, Snapshot, SnapshotRanges, CopyMode];
 
     public override string ToString() => Name;
 }

@@ -17,6 +17,17 @@ public sealed class FaultContext
 
     public Exception? Error { get; set; }
 
+    /// <summary>The faults the row injected; the suite asserts each fired at least once.</summary>
+    public List<FaultRule> Rules { get; } = [];
+
+    /// <summary>Injects a fault into the hub (see <see cref="FakeHub.InjectFault"/>) and keeps its rule for the suite's check.</summary>
+    public FaultRule Inject(FakeFault fault, Func<FakeHubRequest, bool>? when = null, int? times = 1)
+    {
+        FaultRule rule = Hub.InjectFault(fault, when, times);
+        Rules.Add(rule);
+        return rule;
+    }
+
     /// <summary>Whether the file's bytes come as parallel ranges on this path (the LFS file on a path that splits large files).</summary>
     public bool Ranged => Path.SplitsLargeFiles && File.Size > DownloadPath.Chunk;
 

@@ -25,15 +25,11 @@ public sealed class FaultSuiteTests
         DownloadPath path = DownloadPath.All.Single(p => p.Name == pathName);
         FaultCase fault = FaultCases.All.Single(c => c.Name == faultName);
         var clock = new RecordingTimeProvider();
-        await using var f = new HubFixture(o =>
-        {
-            o.DownloadTimeout = TimeSpan.FromSeconds(1);
-            o.TimeProvider = clock;
-        });
+        await using var f = new HubFixture(o => o.TimeProvider = clock);
         using HubApi api = f.NewClient(o =>
         {
             o.Token = f.Hub.ValidToken;
-            o.DownloadTimeout = TimeSpan.FromSeconds(1);
+            o.DownloadTimeout = fault.DownloadTimeout ?? FaultCase.GenerousTimeout;
             o.TimeProvider = clock;
             path.Configure(o);
         });
@@ -42,6 +38,7 @@ public sealed class FaultSuiteTests
         string repoDir = f.RepoDir("models--" + (fault.RepoId ?? FaultCases.Repo).Replace("/", "--", StringComparison.Ordinal));
         var context = new FaultContext { Path = path, Hub = f.Hub, CacheDirectory = f.CacheDirectory, RepoDir = repoDir, Clock = clock, File = file };
         fault.Arrange(context);
+        FaultRule[] rules = [.. context.Rules];
 
         string? result = null;
         try
@@ -65,6 +62,7 @@ public sealed class FaultSuiteTests
         {
             Assert.True(context.Error?.GetType() == fault.Throws, $"Expected {fault.Throws.Name}, got {context.Error?.ToString() ?? "success"}");
         }
+        Assert.All(rules, rule => Assert.True(rule.Hits > 0, $"The fault '{rule.Fault}' never fired: the row tested nothing."));
         if (context.Error is HubIntegrityException or HubFileChangedException) AssertBadBytesDiscarded(context);
         fault.Check?.Invoke(context);
         AssertCacheHoldsOnlyVerifiedData(context, commit);
@@ -84,8 +82,15 @@ public sealed class FaultSuiteTests
     {
         CacheInvariants.AssertNoUnverifiedBlob(context.CacheDirectory);
         CacheInvariants.AssertSnapshotsVerified(context.CacheDirectory);
-        string pointer = Path.Combine(context.RepoDir, "snapshots", commit.Sha, context.File.Path);
-        if (CacheInvariants.EntryExists(pointer)) Assert.Equal(context.File.Content, File.ReadAllBytes(pointer));
+        // Every snapshot entry, a symlink or (copy mode) a regular file, holds the hub's bytes of that file.
+        string snapshots = Path.Combine(context.RepoDir, "snapshots");
+        foreach (string entry in Directory.Exists(snapshots) ? Directory.GetFiles(snapshots, "*", SearchOption.AllDirectories) : [])
+        {
+            string[] parts = Path.GetRelativePath(snapshots, entry).Split(Path.DirectorySeparatorChar);
+            Assert.Equal(commit.Sha, parts[0]);
+            Assert.True(commit.Files.TryGetValue(string.Join('/', parts[1..]), out FakeFile? file), $"Unexpected snapshot entry '{entry}'.");
+            Assert.True(file.Content.AsSpan().SequenceEqual(File.ReadAllBytes(entry)), $"Snapshot entry '{entry}' does not hold the hub's bytes.");
+        }
     }
 
     /// <summary>

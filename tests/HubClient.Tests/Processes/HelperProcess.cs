@@ -34,6 +34,8 @@ public sealed class HelperProcess : IDisposable
 
     public int Id => _process.Id;
 
+    public bool HasExited => _process.HasExited;
+
     /// <summary>Starts the helper with <paramref name="args"/>, plus environment variables.</summary>
     public static HelperProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {

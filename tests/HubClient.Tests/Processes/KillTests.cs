@@ -42,6 +42,8 @@ public sealed class KillTests : IAsyncLifetime
     {
         long written = await RunAndKillAsync("--pause-at-bytes", killAfter.ToString(CultureInfo.InvariantCulture));
 
+        // The pause comes at the first progress report at or past the offset: one network read (at most 1 MiB) further.
+        Assert.InRange(written, killAfter, Math.Min(Size - 1, killAfter + TransferOptions.DefaultBufferSize));
         AssertNothingPublished();
         string partial = Path.Combine(RepoDir, "blobs", Sha + ".incomplete");
         Assert.Equal(written, new FileInfo(partial).Length);
@@ -108,8 +110,11 @@ public sealed class KillTests : IAsyncLifetime
 
         Assert.False(CacheInvariants.EntryExists(nextSnapshot));
         Assert.Single(HubCache.Scan(_f.CacheDirectory).IncompleteDownloads);
+        _f.Hub.ClearRequests();
         Assert.Equal(nextSnapshot, await RunAsync("--copy-mode"));
         Assert.Equal(Weights, await File.ReadAllBytesAsync(nextSnapshot));
+        Assert.DoesNotContain(_f.Hub.Requests, r => r.IsCdn); // the shared blob is copied again, not downloaded
+        Assert.Single(_f.Hub.Requests, r => r.Method == "HEAD");
         CacheInvariants.AssertNoUnverifiedBlob(_f.CacheDirectory);
     }
 

@@ -83,34 +83,41 @@ public sealed class SecurityTests : IAsyncLifetime
 
         Assert.IsType<HubProtocolException>(e.InnerException);
         Assert.DoesNotContain(_f.Hub.Requests, r => r.Method == "GET");
-        string[] entries = Directory.GetFileSystemEntries(_f.Temp.Path).Select(Path.GetFileName).ToArray()!;
-        Assert.True(entries is [] or ["hub"], "Only the cache folder may exist: " + string.Join(", ", entries));
+        AssertOnlyCacheEntries(published: []);
         Assert.False(Directory.Exists(_f.CacheDirectory) && Directory.EnumerateFiles(_f.CacheDirectory, "*", SearchOption.AllDirectories).Any());
     }
 
+    /// <summary>
+    /// A relative redirect of the HEAD to another path: where it resolves, and what the call must then do. The file is
+    /// always written at the path the caller asked for, never where the redirect points.
+    /// </summary>
+    public static TheoryData<string, string> HostileRedirects() => new()
+    {
+        // Location, expected outcome: "success" (the file lands at snapshots/{commit}/model.bin) or the exception type.
+        { "/acme/tiny-model/resolve/main/sub/../../../../../../escape.txt", nameof(LocalEntryNotFoundException) },
+        { "/acme/tiny-model/resolve/main/%2e%2e/%2e%2e/config.json", nameof(LocalEntryNotFoundException) },
+        { "/acme/tiny-model/resolve/main/sub/../config.json", "success" },
+    };
+
     [Theory]
-    [InlineData("/acme/tiny-model/resolve/main/sub/../../../../../../escape.txt")]
-    [InlineData("/acme/tiny-model/resolve/main/%2e%2e/%2e%2e/config.json")]
-    [InlineData("/acme/tiny-model/resolve/main/sub/../config.json")]
-    public async Task A_redirect_to_another_path_never_decides_where_the_file_is_written(string location)
+    [MemberData(nameof(HostileRedirects))]
+    public async Task A_redirect_to_another_path_never_decides_where_the_file_is_written(string location, string expected)
     {
         _f.Hub.InjectFault(FakeFault.Redirect(location, 307), RequestFilters.Metadata("model.bin"));
 
+        string outcome;
         try
         {
             await _api.DownloadFileAsync(Repo, "model.bin");
+            outcome = "success";
         }
-        catch (HubException)
+        catch (HubException e)
         {
-            // Whether the redirected answer is usable does not matter here; where things land does.
+            outcome = e.GetType().Name;
         }
 
-        string[] outside = Directory.GetFileSystemEntries(_f.Temp.Path).Select(Path.GetFileName).ToArray()!;
-        Assert.True(outside is [] or ["hub"], "Only the cache folder may exist: " + string.Join(", ", outside));
-        string[] snapshotFiles = Directory.Exists(Path.Combine(_f.RepoDir("models--acme--tiny-model"), "snapshots"))
-            ? Directory.GetFiles(Path.Combine(_f.RepoDir("models--acme--tiny-model"), "snapshots"), "*", SearchOption.AllDirectories)
-            : [];
-        Assert.All(snapshotFiles, p => Assert.Equal(Path.Combine(_f.RepoDir("models--acme--tiny-model"), "snapshots", _commit.Sha, "model.bin"), p));
+        Assert.Equal(expected, outcome);
+        AssertOnlyCacheEntries(published: expected == "success" ? ["model.bin"] : []);
         CacheInvariants.AssertNoUnverifiedBlob(_f.CacheDirectory);
     }
 
@@ -182,6 +189,26 @@ public sealed class SecurityTests : IAsyncLifetime
         Assert.DoesNotContain(Secret, download.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain(Secret, metadata.ToString(), StringComparison.Ordinal);
         Assert.Contains("is not valid here", download.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Everything under the test's temp root, compared with what a cache of this repo may hold: the cache folder, its
+    /// locks, and the repo's blobs, ref and snapshot entries of <paramref name="published"/> files only. Nothing else
+    /// anywhere, so a file written outside the cache (or under another name in it) fails the test.
+    /// </summary>
+    private void AssertOnlyCacheEntries(string[] published)
+    {
+        string repo = "hub/models--acme--tiny-model";
+        string files = published.Length == 0 ? "(?!)" : string.Join('|', published.Select(System.Text.RegularExpressions.Regex.Escape));
+        var allowed = new System.Text.RegularExpressions.Regex(
+            "^(hub|hub/\\.locks|hub/\\.locks/models--acme--tiny-model|hub/\\.locks/models--acme--tiny-model/[0-9a-f]{40,64}\\.lock"
+            + $"|{repo}|{repo}/blobs|{repo}/blobs/[0-9a-f]{{40,64}}|{repo}/refs|{repo}/refs/main"
+            + $"|{repo}/snapshots|{repo}/snapshots/{_commit.Sha}|{repo}/snapshots/{_commit.Sha}/({files}))$");
+        string[] entries = Directory.EnumerateFileSystemEntries(_f.Temp.Path, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
+            .Select(e => Path.GetRelativePath(_f.Temp.Path, e).Replace('\\', '/'))
+            .ToArray();
+        Assert.All(entries, e => Assert.Matches(allowed, e));
+        Assert.Equal(published.Length, entries.Count(e => e.StartsWith($"{repo}/snapshots/{_commit.Sha}/", StringComparison.Ordinal)));
     }
 
     private void AssertTokenOnlyOnTheEndpoint()

@@ -85,7 +85,7 @@ public sealed class ParallelDownloadTests : IAsyncLifetime
         using HubApi api = _f.NewClient(o =>
         {
             Configure(o);
-            o.DownloadTimeout = TimeSpan.FromMilliseconds(250);
+            o.DownloadTimeout = TimeSpan.FromSeconds(1); // short: the stall is the point; long enough that the healthy ranges never time out
         });
         _f.Hub.InjectFault(FakeFault.Stall(10_000, TimeSpan.FromSeconds(30)), r => r.IsCdn && r.Range == RangeOf(5));
 
@@ -311,15 +311,21 @@ public sealed class ParallelDownloadTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Two_concurrent_callers_produce_one_intact_blob()
+    public async Task Two_concurrent_callers_produce_one_intact_blob_with_each_chunk_fetched_once()
     {
         using HubApi other = _f.NewClient(Configure);
-
-        string[] paths = await Task.WhenAll(_f.Api.DownloadFileAsync(Repo, File1), other.DownloadFileAsync(Repo, File1));
+        using var held = new HeldDownload();
+        Task<string> first = _f.Api.DownloadFileAsync(Repo, File1, new DownloadFileOptions { Progress = held });
+        await held.Held;
+        Task<string> second = other.DownloadFileAsync(Repo, File1);
+        await HeldDownload.WaitUntilAsync(() => _f.Hub.Requests.Count(r => r.Method == "HEAD" && RequestFilters.Metadata(File1)(r)) == 2, "the second caller's HEAD");
+        held.Release();
+        string[] paths = await Task.WhenAll(first, second);
 
         Assert.Equal(paths[0], paths[1]);
         Assert.Equal(Weights, await File.ReadAllBytesAsync(paths[0]));
         Assert.Equal([Sha], Directory.GetFiles(Blobs).Select(Path.GetFileName));
+        Assert.Equal(Enumerable.Range(0, Chunks).Select(RangeOf).Order(), CdnGets.Select(r => r.Range).Order());
     }
 
     [Fact]
@@ -338,6 +344,32 @@ public sealed class ParallelDownloadTests : IAsyncLifetime
         Assert.Null(ChunkState.Deserialize(json, Sha, new ChunkPlan(Weights.Length, Chunk * 2)));
         Assert.Null(ChunkState.Deserialize(json, new string('0', 64), plan));
         Assert.Null(ChunkState.Deserialize(json.AsSpan(0, json.Length / 2), Sha, plan));
+    }
+
+    /// <summary>
+    /// The sidecar format as a checked-in file (<c>Transfers/TestData/sample.chunks.incomplete</c>), not as whatever the library
+    /// writes today: it reads with these literal values, and a state holding them is written byte for byte as the sample.
+    /// A change to the format (which would strand every partial download on users' disks) fails here.
+    /// </summary>
+    [Fact]
+    public void Sidecar_format_matches_the_checked_in_sample()
+    {
+        const string Etag = "6a9ccd3dbdc5e8e7b4c8a2d2f0e1b3a4c5d6e7f8091a2b3c4d5e6f708192a3b4";
+        byte[] sample = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Transfers", "TestData", "sample.chunks.incomplete"));
+        var plan = new ChunkPlan(1_000_000, 262_144);
+
+        ChunkState read = ChunkState.Deserialize(sample, Etag, plan) ?? throw new InvalidOperationException("The sample did not load.");
+        Assert.Equal("\"v1-strong\"", read.Validator);
+        Assert.Equal([0, 2, 3], Enumerable.Range(0, 4).Where(read.IsComplete));
+        Assert.Equal(0x0123456789ABCDEFUL, read.Checksum(0));
+        Assert.Equal(ulong.MaxValue, read.Checksum(2));
+        Assert.Equal(1UL, read.Checksum(3));
+
+        var written = new ChunkState(Etag, plan) { Validator = "\"v1-strong\"" };
+        written.MarkComplete(3, 1);
+        written.MarkComplete(0, 0x0123456789ABCDEFUL);
+        written.MarkComplete(2, ulong.MaxValue);
+        Assert.Equal(System.Text.Encoding.UTF8.GetString(sample), System.Text.Encoding.UTF8.GetString(written.Serialize().Json));
     }
 
     private void AssertNothingCached()
