@@ -16,7 +16,8 @@ namespace HubClient.ProcessHelper;
 /// <c>--pause-at POINT</c> (block at an internal publish step, see <c>CrashPoints</c>), <c>--resume-on-stdin</c> (a pause
 /// lasts until a line <c>continue</c> on stdin instead of for good), <c>--max-file-size N</c> (Linux:
 /// RLIMIT_FSIZE with SIGXFSZ ignored, so writes past N bytes fail with EFBIG: a full disk), and the transfer settings
-/// <c>--parallel-threshold N</c>, <c>--chunk-size N</c>, <c>--connections N</c> (see <see cref="TransferOptions"/>).
+/// <c>--parallel-threshold N</c>, <c>--chunk-size N</c>, <c>--connections N</c> (see <see cref="TransferOptions"/>),
+/// <c>--local-dir DIR</c> (download into that folder instead of the cache).
 /// </remarks>
 internal static partial class Program
 {
@@ -61,6 +62,7 @@ internal static partial class Program
         var download = new DownloadFileOptions
         {
             Revision = options.GetValueOrDefault("revision"),
+            LocalDirectory = options.GetValueOrDefault("local-dir"),
             Progress = new InlineProgress(p =>
             {
                 if (printProgress) Print($"bytes {p.BytesDownloaded}/{p.TotalBytes}");

@@ -13,8 +13,10 @@ namespace HubClient.Tests.Faults;
 /// the revision and lists the tree through the JSON API, then GETs the resolve URL (which redirects LFS files to the CDN).
 /// </param>
 /// <param name="SplitsLargeFiles">Whether files larger than <see cref="Chunk"/> come as parallel ranges on this path.</param>
+/// <param name="IsLocalDirectory">Whether the file lands in a local folder (its partials there) rather than in the cache.</param>
 public sealed record DownloadPath(
-    string Name, Action<HubApiOptions> Configure, Func<HubApi, string, string, Task<string>> Download, bool MakesHead = true, bool SplitsLargeFiles = false)
+    string Name, Action<HubApiOptions> Configure, Func<HubApi, string, string, Task<string>> Download, bool MakesHead = true, bool SplitsLargeFiles = false,
+    bool IsLocalDirectory = false)
 {
     /// <summary>The chunk size of <see cref="ParallelRanges"/>: the fault rows' LFS file is five chunks (four full, one short).</summary>
     public const int Chunk = 128 * 1024;
@@ -64,7 +66,28 @@ public sealed record DownloadPath(
     /// </summary>
     public static readonly DownloadPath CopyMode = new("copy-mode", o => o.DisableSymlinks = true, SingleStream.Download);
 
-    public static IReadOnlyList<DownloadPath> All { get; } = [SingleStream, ParallelRanges, Snapshot, SnapshotRanges, CopyMode];
+    /// <summary>
+    /// <see cref="HubApi.DownloadFileAsync"/> into a folder of the caller's (<see cref="LocalDirectoryFor"/>), with its
+    /// partials under <c>.cache/huggingface/download</c>: one HTTP stream, as on <see cref="SingleStream"/>.
+    /// </summary>
+    public static readonly DownloadPath LocalDirectory = new(
+        "local-directory",
+        _ => { },
+        (api, repo, path) => api.DownloadFileAsync(repo, path, new DownloadFileOptions { LocalDirectory = LocalDirectoryFor(api.Options.CacheDirectory) }),
+        IsLocalDirectory: true);
+
+    /// <summary><see cref="LocalDirectory"/> with the transfer settings of <see cref="ParallelRanges"/>: the LFS file goes as ranges into the folder's chunked partial.</summary>
+    public static readonly DownloadPath LocalDirectoryRanges = LocalDirectory with
+    {
+        Name = "local-directory-ranges",
+        Configure = ParallelRanges.Configure,
+        SplitsLargeFiles = true,
+    };
+
+    public static IReadOnlyList<DownloadPath> All { get; } = [SingleStream, ParallelRanges, Snapshot, SnapshotRanges, CopyMode, LocalDirectory, LocalDirectoryRanges];
+
+    /// <summary>The folder the <see cref="LocalDirectory"/> path downloads into: beside the test's cache folder.</summary>
+    public static string LocalDirectoryFor(string cacheDirectory) => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(cacheDirectory))!, "local");
 
     public override string ToString() => Name;
 }

@@ -72,10 +72,15 @@ public sealed class FaultContext
     /// <summary>Leaves a partial of the first <paramref name="bytes"/> bytes, as an interrupted single-stream run would.</summary>
     public void SeedPartial(int bytes)
     {
-        string blobs = System.IO.Path.Combine(RepoDir, "blobs");
-        Directory.CreateDirectory(blobs);
-        System.IO.File.WriteAllBytes(System.IO.Path.Combine(blobs, File.Etag + ".incomplete"), File.Content[..bytes]);
+        string partial = Path.IsLocalDirectory
+            ? LocalDirectoryNames.IncompletePath(DownloadPath.LocalDirectoryFor(CacheDirectory), File.Path, File.Etag)
+            : System.IO.Path.Combine(RepoDir, "blobs", File.Etag + ".incomplete");
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(partial)!);
+        System.IO.File.WriteAllBytes(partial, File.Content[..bytes]);
     }
+
+    /// <summary>The local folder's download bookkeeping (partials, metadata) on the local-directory path; null on the others.</summary>
+    public string? LocalDownloadFolder => Path.IsLocalDirectory ? LocalDirectoryNames.DownloadFolder(DownloadPath.LocalDirectoryFor(CacheDirectory)) : null;
 
     private static bool SnapshotApi(FakeHubRequest r) =>
         r.Method == "GET" && RequestFilters.Api(r) && (r.Path.Contains("/revision/", StringComparison.Ordinal) || r.Path.Contains("/tree/", StringComparison.Ordinal));

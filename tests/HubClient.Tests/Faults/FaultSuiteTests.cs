@@ -57,6 +57,7 @@ public sealed class FaultSuiteTests
             Assert.True(context.Error is null, $"Expected success, got {context.Error}");
             Assert.Equal(file.Content, await File.ReadAllBytesAsync(result!));
             CacheInvariants.AssertNoIncomplete(context.CacheDirectory);
+            if (context.LocalDownloadFolder is { } local) CacheInvariants.AssertNoIncomplete(local);
         }
         else
         {
@@ -75,6 +76,7 @@ public sealed class FaultSuiteTests
             Assert.Equal(file.Content, await File.ReadAllBytesAsync(again));
             AssertCacheHoldsOnlyVerifiedData(context, commit);
             CacheInvariants.AssertNoIncomplete(context.CacheDirectory);
+            if (context.LocalDownloadFolder is { } local) CacheInvariants.AssertNoIncomplete(local);
         }
     }
 
@@ -91,6 +93,12 @@ public sealed class FaultSuiteTests
             Assert.True(commit.Files.TryGetValue(string.Join('/', parts[1..]), out FakeFile? file), $"Unexpected snapshot entry '{entry}'.");
             Assert.True(file.Content.AsSpan().SequenceEqual(File.ReadAllBytes(entry)), $"Snapshot entry '{entry}' does not hold the hub's bytes.");
         }
+        // In a local folder, a file that appeared holds the hub's bytes too (it is published only once verified).
+        if (context.Path.IsLocalDirectory)
+        {
+            string local = Path.Combine([DownloadPath.LocalDirectoryFor(context.CacheDirectory), .. context.File.Path.Split('/')]);
+            if (File.Exists(local)) Assert.True(context.File.Content.AsSpan().SequenceEqual(File.ReadAllBytes(local)), $"'{local}' does not hold the hub's bytes.");
+        }
     }
 
     /// <summary>
@@ -101,6 +109,11 @@ public sealed class FaultSuiteTests
     {
         string blobs = Path.Combine(context.RepoDir, "blobs");
         string[] partials = Directory.Exists(blobs) ? Directory.GetFiles(blobs, context.File.Etag + ".*incomplete") : [];
+        if (context.LocalDownloadFolder is { } local && Directory.Exists(local))
+        {
+            partials = [.. partials, .. Directory.GetFiles(local, "*." + context.File.Etag + ".*incomplete", SearchOption.AllDirectories),
+                .. Directory.GetFiles(local, "*." + context.File.Etag + ".incomplete", SearchOption.AllDirectories)];
+        }
         Assert.All(partials, p => Assert.True(new FileInfo(p).Length == 0, $"'{Path.GetFileName(p)}' kept {new FileInfo(p).Length} bytes after {context.Error!.GetType().Name}."));
     }
 

@@ -59,6 +59,30 @@ public sealed class KillTests : IAsyncLifetime
         AssertPublished();
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_local_directory_download_killed_mid_transfer_resumes_fetching_less_than_one_and_a_half_files(bool ranges)
+    {
+        string dir = _f.Temp.Combine("local");
+        string[] mode = ranges ? ["--local-dir", dir, "--parallel-threshold", "262144", "--chunk-size", "262144", "--connections", "2"] : ["--local-dir", dir];
+        long written = await RunAndKillAsync([.. mode, "--pause-at-bytes", (Size / 2).ToString(CultureInfo.InvariantCulture)]);
+
+        Assert.InRange(written, Size / 2, Size - 1);
+        Assert.False(File.Exists(Path.Combine(dir, "model.bin")), "A killed download must not leave the file in the folder.");
+        long firstRun = _f.Hub.Requests.Where(r => r.IsCdn).Sum(r => r.BytesSent);
+        _f.Hub.ClearRequests();
+
+        string path = await RunAsync(mode);
+
+        Assert.Equal(Path.Combine(dir, "model.bin"), path);
+        Assert.Equal(Weights, await File.ReadAllBytesAsync(path));
+        long rerun = _f.Hub.Requests.Where(r => r.IsCdn).Sum(r => r.BytesSent);
+        Assert.True(rerun < Size, $"The rerun fetched {rerun} bytes: it should continue, not start over.");
+        Assert.True(firstRun + rerun < Size * 1.5, $"{firstRun} + {rerun} bytes on the wire for a {Size}-byte file.");
+        CacheInvariants.AssertNoIncomplete(Path.Combine(dir, ".cache"));
+    }
+
     [Fact]
     public async Task Killed_with_every_byte_written_but_not_yet_verified_nor_renamed_then_run_again_fetches_nothing()
     {
