@@ -14,8 +14,6 @@ namespace HubClient;
 /// </remarks>
 internal sealed class FileMetadataFetcher
 {
-    private const int MaxRedirects = 10;
-
     /// <summary>The default hub's hosts (<see cref="HubApiOptions.DefaultEndpoint"/> and its short domain), reached over https only.</summary>
     private static readonly string[] DefaultHubHosts = ["huggingface.co", "hf.co"];
 
@@ -26,7 +24,8 @@ internal sealed class FileMetadataFetcher
     public async Task<HubFileMetadata> GetAsync(RepoType repoType, string repoId, string revision, string path, CancellationToken cancellationToken)
     {
         Uri uri = _http.ResolveUri(repoType, repoId, revision, path);
-        for (int hop = 0; ; hop++)
+        int redirects = 0;
+        while (true)
         {
             Uri current = uri;
             using HttpResponseMessage response = await _http.SendAsync(() =>
@@ -43,11 +42,12 @@ internal sealed class FileMetadataFetcher
                 if (location is null) throw new HubProtocolException($"Redirect {status} from {current} without a Location header.", current);
                 // "//host/path" names a host like an absolute location does.
                 Uri target = location.IsAbsoluteUri ? location : new Uri(current, location);
-                if (IsHubHost(target, current))
+                bool relative = !location.IsAbsoluteUri && !location.OriginalString.StartsWith("//", StringComparison.Ordinal);
+                // A redirect that carries the file's metadata (an LFS/Xet file's 302) is the answer, its location where the
+                // bytes are, even on the hub's own host (mirrors serving LFS themselves); one without it is followed.
+                if (relative || (IsHubHost(target, current) && Header(response, "X-Repo-Commit") is null))
                 {
-                    if (hop >= MaxRedirects)
-                        throw new HubProtocolException($"More than {MaxRedirects} redirects resolving '{path}' (a redirect loop?).", current);
-                    uri = target;
+                    uri = Redirects.Follow(target, ref redirects, $"the metadata of '{path}'");
                     continue;
                 }
                 return Read(response, current, target, isRedirect: true);

@@ -26,6 +26,20 @@ public sealed class MirrorRedirectTests : IAsyncLifetime
         r.Method == "HEAD" && r.Path.EndsWith("/resolve/main/config.json", StringComparison.Ordinal) && !r.Query.Contains("via=1", StringComparison.Ordinal);
 
     [Fact]
+    public async Task A_mirror_serving_lfs_bytes_on_its_own_host_is_read_from_the_redirect_not_followed_by_the_HEAD()
+    {
+        FakeFile lfs = _commit.Files["model.safetensors"];
+        string sameHostCdn = $"{_f.Hub.Endpoint}/cdn/{lfs.Sha256}/model.safetensors";
+        _f.Hub.InjectFault(FakeFault.Header("Location", sameHostCdn), RequestFilters.Metadata("model.safetensors"), times: null);
+
+        string path = await _f.Api.DownloadFileAsync(Repo, "model.safetensors");
+
+        Assert.Equal(lfs.Content, await File.ReadAllBytesAsync(path));
+        Assert.Single(_f.Hub.Requests, r => r.Method == "HEAD"); // The 302 carried the metadata: no HEAD of the bytes' address.
+        Assert.Contains(_f.Hub.Requests, r => r.Method == "GET" && r.IsCdn && r.Host == new Uri(_f.Hub.Endpoint).Authority);
+    }
+
+    [Fact]
     public async Task A_HEAD_redirected_to_an_absolute_url_on_the_endpoint_host_is_followed_with_its_query()
     {
         string target = $"{_f.Hub.Endpoint}/{Repo}/resolve/main/config.json?via=1";
