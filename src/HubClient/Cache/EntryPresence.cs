@@ -10,10 +10,11 @@ internal static class EntryPresence
     /// <summary>Whether <paramref name="path"/> is present; any size qualifies when <paramref name="expectedSize"/> is null.</summary>
     public static bool IsPresent(string path, long? expectedSize)
     {
+        // File.Exists is true for a link, dangling or not, and false (without an exception) for nothing at all: the cheap first cut.
+        if (!File.Exists(path)) return false;
         try
         {
             var entry = new FileInfo(path);
-            if (entry.LinkTarget is null && !entry.Exists) return false;
             FileInfo? file = entry.LinkTarget is null ? entry : entry.ResolveLinkTarget(returnFinalTarget: true) as FileInfo;
             if (file is null || !file.Exists) return false;
             if (expectedSize is { } size && file.Length != size) return false;

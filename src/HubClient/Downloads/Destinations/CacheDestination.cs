@@ -38,7 +38,9 @@ internal sealed class CacheDestination : IDownloadDestination
     public string Place(string repoPath, HubFileMetadata metadata, bool newlyPublished)
     {
         SnapshotPointer.Create(Layout, metadata.CommitHash, repoPath, metadata.Etag, newlyPublished, _disableSymlinks);
-        AtomicFile.TryDelete(Layout.NoExistPath(metadata.CommitHash, repoPath));
+        // Checked first: deleting in a folder that does not exist throws, and exceptions cost more than the check (per file of a snapshot).
+        string marker = Layout.NoExistPath(metadata.CommitHash, repoPath);
+        if (File.Exists(marker)) AtomicFile.TryDelete(marker);
         return Layout.SnapshotPath(metadata.CommitHash, repoPath);
     }
 
