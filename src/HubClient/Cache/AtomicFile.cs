@@ -33,6 +33,9 @@ internal static class AtomicFile
 
     public static void TryDelete(string path)
     {
+        // Nothing there is the common case (a marker or temp file never made): File.Delete would throw when its folder is
+        // missing too, and an exception costs far more than the check (it runs per file of a snapshot).
+        if (!File.Exists(path)) return;
         try
         {
             File.Delete(path);

@@ -53,28 +53,11 @@ internal sealed class SnapshotPlanner
             .Select(f =>
             {
                 string localPath = localDirectory is null ? layout.SnapshotPath(commit, f.Path) : Path.Combine([localDirectory, .. f.Path.Split('/')]);
-                bool cached = IsReadableFileOfSize(localPath, f.ContentSize)
+                bool cached = EntryPresence.IsPresent(localPath, f.ContentSize)
                     && (localDirectory is null || LocalDirectoryMetadata.Read(localDirectory, f.Path)?.CommitHash == commit);
                 return new PlannedFile(f.Path, f.ContentSize, localPath, cached, willDownload: !cached || options.ForceDownload);
             })
             .ToArray();
         return new SnapshotDownloadPlan(repoId, options.RepoType, commit, planned);
-    }
-
-    /// <summary>Whether <paramref name="path"/> (following symlinks) is a regular file of <paramref name="size"/> bytes that can be opened for reading.</summary>
-    internal static bool IsReadableFileOfSize(string path, long size)
-    {
-        try
-        {
-            FileSystemInfo info = new FileInfo(path);
-            if (info.LinkTarget is not null) info = info.ResolveLinkTarget(returnFinalTarget: true) ?? info;
-            if (info is not FileInfo { Exists: true } file || file.Length != size) return false;
-            using FileStream stream = File.Open(file.FullName, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            return true;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
     }
 }

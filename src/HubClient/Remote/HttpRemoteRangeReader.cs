@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace HubClient;
 
 /// <summary>
@@ -36,7 +38,7 @@ internal sealed class HttpRemoteRangeReader : IRangeReader
         RangeChecks.Validate(offset, destination.Length, Length);
         if (destination.Length == 0) return;
         var read = new RangeReadRequest(_repoPath, Length, offset + destination.Length, _location, RangeMode.Strict);
-        byte[] buffer = new byte[Math.Min(destination.Length, 64 * 1024)];
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Min(destination.Length, 64 * 1024));
         try
         {
             await _reader.ReadAsync(read, new MemorySink(destination, offset), buffer, cancellationToken).ConfigureAwait(false);
@@ -44,6 +46,10 @@ internal sealed class HttpRemoteRangeReader : IRangeReader
         catch (RangeNotSupportedException e)
         {
             throw new HubProtocolException($"Reading bytes of '{_repoPath}': {e.Message} Byte ranges are needed to read part of a file.", null, e);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
         RangeRequests++;
     }

@@ -29,7 +29,7 @@ internal sealed class RemoteFileOpener
         if (held is not null) return new FileRangeReader(held);
         HubFileMetadata metadata = resolved!;
 
-        if (TryOpenCached(layout.BlobPath(metadata.Etag), metadata.Size) is { } cached) return cached;
+        if (EntryPresence.IsPresent(layout.BlobPath(metadata.Etag), metadata.Size)) return new FileRangeReader(layout.BlobPath(metadata.Etag));
 
         // Seam for Xet: when metadata.XetHash is set, a reader over Xet reconstruction terms belongs here. Until then the
         // hub's location (resolve URL or its CDN redirect) serves the same bytes over HTTP ranges.
@@ -42,23 +42,5 @@ internal sealed class RemoteFileOpener
             }
             return fresh.Location;
         });
-    }
-
-    /// <summary>A reader over the cached blob when it is a readable regular file of the expected size.</summary>
-    private static FileRangeReader? TryOpenCached(string blobPath, long size)
-    {
-        try
-        {
-            var info = new FileInfo(blobPath);
-            if (!info.Exists || info.LinkTarget is not null || info.Length != size) return null;
-            var reader = new FileRangeReader(blobPath);
-            if (reader.Length == size) return reader;
-            reader.Dispose();
-            return null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
     }
 }

@@ -4,7 +4,7 @@ namespace HubClient.Xet;
 /// Reads at most <c>limit</c> bytes of a signed range from the body: asking for more is a chunk running past its range
 /// (<see cref="HubProtocolException"/>); the body ending before the limit is a truncation (<see cref="EndOfStreamException"/>).
 /// </summary>
-internal sealed class CountingStream(Stream inner, long limit) : Stream
+internal sealed class CountingStream(Stream inner, long limit) : ReadOnlyStream
 {
     public long Remaining { get; private set; } = limit;
 
@@ -24,16 +24,4 @@ internal sealed class CountingStream(Stream inner, long limit) : Stream
         byte[] scratch = new byte[16 * 1024];
         while (Remaining > 0) await ReadAsync(scratch, cancellationToken).ConfigureAwait(false);
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

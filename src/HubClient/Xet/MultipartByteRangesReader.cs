@@ -9,7 +9,7 @@ namespace HubClient.Xet;
 /// headers and returns its <c>Content-Range</c>; the part's bytes are then read from this stream, exactly that many.
 /// Lines are bounded (8 KiB) so a hostile body cannot grow memory.
 /// </summary>
-internal sealed class MultipartByteRangesReader : Stream
+internal sealed class MultipartByteRangesReader : ReadOnlyStream
 {
     private const int MaxLine = 8 * 1024;
     private readonly Stream _inner;
@@ -115,18 +115,6 @@ internal sealed class MultipartByteRangesReader : Stream
         _start += n;
         return n;
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -38,9 +38,7 @@ internal sealed class CacheDestination : IDownloadDestination
     public string Place(string repoPath, HubFileMetadata metadata, bool newlyPublished)
     {
         SnapshotPointer.Create(Layout, metadata.CommitHash, repoPath, metadata.Etag, newlyPublished, _disableSymlinks);
-        // Checked first: deleting in a folder that does not exist throws, and exceptions cost more than the check (per file of a snapshot).
-        string marker = Layout.NoExistPath(metadata.CommitHash, repoPath);
-        if (File.Exists(marker)) AtomicFile.TryDelete(marker);
+        AtomicFile.TryDelete(Layout.NoExistPath(metadata.CommitHash, repoPath));
         return Layout.SnapshotPath(metadata.CommitHash, repoPath);
     }
 
