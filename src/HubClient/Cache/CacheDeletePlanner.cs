@@ -3,12 +3,30 @@ namespace HubClient;
 /// <summary>Works out what a deletion of revisions, or a prune, removes (huggingface_hub's <c>DeleteCacheStrategy</c>).</summary>
 internal static class CacheDeletePlanner
 {
-    public static CacheDeletePlan ForRevisions(HubCacheInfo info, IEnumerable<string> commits)
+    public static CacheDeletePlan ForRevisions(HubCacheInfo info, IEnumerable<string> commits) => For(info, [], commits);
+
+    /// <summary>
+    /// Whole repo folders by identity (never by commit: one history cached under two folders, or under two casings of a
+    /// repo id, must not take the other folder with it), plus revisions by commit in the remaining repos.
+    /// </summary>
+    public static CacheDeletePlan For(HubCacheInfo info, IEnumerable<CachedRepo> repos, IEnumerable<string> commits)
     {
-        var wanted = new HashSet<string>(commits, StringComparer.Ordinal);
+        var wholeRepos = new HashSet<string>(StringComparer.Ordinal);
         var items = new List<PlannedDeletion>();
         var found = new HashSet<string>(StringComparer.Ordinal);
-        foreach (CachedRepo repo in info.Repos)
+        foreach (CachedRepo repo in repos)
+        {
+            if (!info.Repos.Any(r => string.Equals(r.RepoPath, repo.RepoPath, StringComparison.Ordinal)))
+            {
+                throw new ArgumentException($"'{repo.RepoPath}' is not a repository of the scanned cache '{info.CacheDirectory}'.", nameof(repos));
+            }
+            if (!wholeRepos.Add(repo.RepoPath)) continue;
+            found.UnionWith(repo.Revisions.Select(r => r.CommitHash));
+            items.Add(new PlannedDeletion(PlannedKind.Repo, repo.RepoPath, SafeDelete.SizeOf(repo.RepoPath)));
+        }
+
+        var wanted = new HashSet<string>(commits, StringComparer.Ordinal);
+        foreach (CachedRepo repo in info.Repos.Where(r => !wholeRepos.Contains(r.RepoPath)))
         {
             CachedRevision[] going = repo.Revisions.Where(r => wanted.Contains(r.CommitHash)).ToArray();
             found.UnionWith(going.Select(r => r.CommitHash));

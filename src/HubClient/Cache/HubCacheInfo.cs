@@ -52,6 +52,28 @@ public sealed class HubCacheInfo
     }
 
     /// <summary>
+    /// Plans the removal of whole repositories: exactly their folders, whatever other folders share their commits. Nothing
+    /// is deleted until <see cref="CacheDeletePlan.Execute"/>.
+    /// </summary>
+    /// <param name="repos">Repositories of this scan (<see cref="Repos"/>, <see cref="FindRepo"/>).</param>
+    /// <exception cref="ArgumentException">A repository is not one of this scan's.</exception>
+    public CacheDeletePlan DeleteRepos(params CachedRepo[] repos) => Delete(repos, []);
+
+    /// <summary>
+    /// Plans in one go the removal of whole repositories (<see cref="DeleteRepos"/>) and of revisions by commit in the
+    /// other repositories (<see cref="DeleteRevisions"/>).
+    /// </summary>
+    /// <param name="repos">Repositories of this scan, removed whole.</param>
+    /// <param name="commits">40-hex commit hashes; those of the repositories above are already covered.</param>
+    /// <exception cref="ArgumentException">A repository is not one of this scan's.</exception>
+    public CacheDeletePlan Delete(IEnumerable<CachedRepo> repos, IEnumerable<string> commits)
+    {
+        ArgumentNullException.ThrowIfNull(repos);
+        ArgumentNullException.ThrowIfNull(commits);
+        return CacheDeletePlanner.For(this, repos, commits);
+    }
+
+    /// <summary>
     /// Plans a clean-up: partial downloads (and their sidecars) and set-aside corrupt blobs not written to for
     /// <see cref="CachePruneOptions.OlderThan"/>, and detached revisions (no ref points at them). Nothing is deleted until
     /// <see cref="CacheDeletePlan.Execute"/>, which also skips partials whose download is still running.

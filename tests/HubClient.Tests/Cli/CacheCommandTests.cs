@@ -189,6 +189,76 @@ public sealed class CacheCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Delete_by_repo_id_removes_only_that_folder_when_another_casing_holds_the_same_commits()
+    {
+        string twin = CopyRepoFolder("models--Demo--Tiny-Model");
+        string config = File.ReadAllText(Path.Combine(SnapshotOf(_repo.Head().Sha), "config.json"));
+
+        CliResult run = await Run("cache", "delete", DemoRepos.TinyModel, "--yes");
+
+        Assert.Equal(0, run.Code);
+        Assert.False(Directory.Exists(RepoFolder));
+        Assert.Equal(config, File.ReadAllText(Path.Combine(twin, "snapshots", _repo.Head().Sha, "config.json")));
+        Assert.Equal("Demo/Tiny-Model", Assert.Single(HubCache.Scan(_f.CacheDirectory).Repos).RepoId);
+    }
+
+    [Fact]
+    public async Task Delete_by_a_repo_id_in_another_casing_needs_exactly_one_folder_to_match()
+    {
+        string twin = CopyRepoFolder("models--Demo--Tiny-Model");
+
+        CliResult ambiguous = await Run("cache", "delete", "DEMO/tiny-MODEL", "--yes");
+
+        Assert.Equal(2, ambiguous.Code);
+        CliRunner.AssertNoStackTrace(ambiguous.Err);
+        Assert.Contains("'DEMO/tiny-MODEL' matches 2 cached repositories that differ only in case: Demo/Tiny-Model, demo/tiny-model", ambiguous.Err, StringComparison.Ordinal);
+        Assert.True(Directory.Exists(RepoFolder));
+        Assert.True(Directory.Exists(twin));
+
+        Directory.Delete(twin, recursive: true);
+        CliResult single = await Run("cache", "delete", "DEMO/tiny-MODEL", "--yes");
+
+        Assert.Equal(0, single.Code);
+        Assert.False(Directory.Exists(RepoFolder));
+    }
+
+    [Fact]
+    public void A_repo_deletion_plan_names_only_that_folder_and_a_foreign_repo_is_refused()
+    {
+        CopyRepoFolder("models--Demo--Tiny-Model");
+        HubCacheInfo cache = HubCache.Scan(_f.CacheDirectory);
+
+        CacheDeletePlan plan = cache.DeleteRepos(cache.FindRepo(DemoRepos.TinyModel)!);
+
+        Assert.Equal([RepoFolder], plan.Repos);
+        Assert.Empty(plan.Snapshots);
+        Assert.Empty(plan.Blobs);
+        CachedRepo foreign = HubCache.Scan(_f.CacheDirectory).FindRepo("Demo/Tiny-Model")!;
+        string otherCache = Directory.CreateDirectory(_f.Temp.Combine("other-cache")).FullName;
+        Assert.Throws<ArgumentException>(() => HubCache.Scan(otherCache).DeleteRepos(foreign));
+    }
+
+    /// <summary>The same history cached under a second folder name (links copied as links, so the copy stands alone).</summary>
+    private string CopyRepoFolder(string name)
+    {
+        string target = Path.Combine(_f.CacheDirectory, name);
+        Copy(new DirectoryInfo(RepoFolder), target);
+        return target;
+
+        static void Copy(DirectoryInfo from, string to)
+        {
+            Directory.CreateDirectory(to);
+            foreach (FileSystemInfo entry in from.EnumerateFileSystemInfos())
+            {
+                string destination = Path.Combine(to, entry.Name);
+                if (entry.LinkTarget is { } link) File.CreateSymbolicLink(destination, link);
+                else if (entry is DirectoryInfo folder) Copy(folder, destination);
+                else File.Copy(entry.FullName, destination);
+            }
+        }
+    }
+
+    [Fact]
     public async Task Prune_removes_detached_revisions_and_stale_partials_after_showing_the_plan()
     {
         string old = _repo.Head().Sha;

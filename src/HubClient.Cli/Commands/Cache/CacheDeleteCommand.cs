@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace HubClient.Cli.Commands.Cache;
 
 /// <summary>
-/// <c>hub cache delete REVISION...</c>: removes cached revisions (40-hex commits, or a repository id for all its revisions)
+/// <c>hub cache delete REVISION...</c>: removes cached revisions (40-hex commits, or a repository id for its whole folder)
 /// with the blobs nothing else uses; shows the plan and asks first unless <c>--yes</c>.
 /// </summary>
 internal static class CacheDeleteCommand
@@ -24,6 +24,7 @@ internal static class CacheDeleteCommand
             HubCacheInfo cache = HubCache.Scan(GlobalOptions.CacheDirectory(result));
             RepoType repoType = GlobalOptions.ParseRepoType(result);
             var commits = new List<string>();
+            var repos = new List<CachedRepo>();
             foreach (string target in result.GetValue(revisions)!)
             {
                 if (IsCommitHash(target))
@@ -34,9 +35,9 @@ internal static class CacheDeleteCommand
                 {
                     commits.Add(commit);
                 }
-                else if (cache.FindRepo(target, repoType) is { } repo)
+                else if (FindRepo(cache, target, repoType) is { } repo)
                 {
-                    commits.AddRange(repo.Revisions.Select(r => r.CommitHash));
+                    repos.Add(repo);
                 }
                 else
                 {
@@ -45,7 +46,7 @@ internal static class CacheDeleteCommand
                 }
             }
 
-            CacheDeletePlan plan = cache.DeleteRevisions([.. commits.Distinct(StringComparer.Ordinal)]);
+            CacheDeletePlan plan = cache.Delete(repos, commits.Distinct(StringComparer.Ordinal));
             foreach (string missing in plan.RevisionsNotFound)
             {
                 await context.Error.WriteLineAsync($"warning: revision {missing} is not in the cache").ConfigureAwait(false);
@@ -57,6 +58,24 @@ internal static class CacheDeleteCommand
             return await DeletionPlanRunner.RunAsync(context, result, plan).ConfigureAwait(false);
         });
         return command;
+    }
+
+    /// <summary>
+    /// The repository a repo id names: its folder when the id matches exactly; else, ignoring case, the one folder that
+    /// matches (a usage error listing them when several do, as two casings of one id can both be cached); else null.
+    /// </summary>
+    private static CachedRepo? FindRepo(HubCacheInfo cache, string repoId, RepoType repoType)
+    {
+        if (cache.FindRepo(repoId, repoType) is { } exact) return exact;
+        CachedRepo[] matches = cache.Repos
+            .Where(r => r.RepoType == repoType && string.Equals(r.RepoId, repoId, StringComparison.OrdinalIgnoreCase)).ToArray();
+        return matches.Length switch
+        {
+            0 => null,
+            1 => matches[0],
+            _ => throw new UsageException(
+                $"'{repoId}' matches {matches.Length} cached repositories that differ only in case: {string.Join(", ", matches.Select(r => r.RepoId))}; give the exact one."),
+        };
     }
 
     /// <summary>Shortest commit prefix accepted, as git abbreviates.</summary>
