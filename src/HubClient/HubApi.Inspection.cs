@@ -4,7 +4,7 @@ public partial class HubApi
 {
     private SnapshotPlanner? _snapshotPlanner;
 
-    private SnapshotPlanner SnapshotPlanner => _snapshotPlanner ??= new SnapshotPlanner(_http, RepoApi);
+    private SnapshotPlanner SnapshotPlanner => _snapshotPlanner ??= new SnapshotPlanner(_http, RepoApi, Pipeline);
 
     /// <summary>
     /// Reads the safetensors checkpoint's headers without downloading its weights, as huggingface_hub's
@@ -83,9 +83,11 @@ public partial class HubApi
 
     /// <summary>
     /// Plans <see cref="DownloadSnapshotAsync"/> with the same options without downloading or writing anything (as
-    /// <c>hf download --dry-run</c>): resolves the revision, lists the commit's files (from <c>trees/{commit}.json</c> when
-    /// cached), applies the patterns, and marks each file already in place (its entry resolves to a readable regular file
-    /// of the listed size). Offline or with <see cref="SnapshotDownloadOptions.LocalFilesOnly"/> it uses the cache only.
+    /// <c>hf download --dry-run</c>): resolves the revision and lists the commit's files exactly as the download would (from
+    /// <c>trees/{commit}.json</c> when cached; from the cache alone offline, with <see cref="SnapshotDownloadOptions.LocalFilesOnly"/>,
+    /// or when the hub cannot be reached), applies the patterns, and marks each file already in place by the download's
+    /// rule (its entry resolves to a readable regular file of the listed size; in a local directory, also of the listed
+    /// content, by its recorded etag or, when none is recorded, by hashing it).
     /// </summary>
     /// <param name="repoId">The repository, <c>name</c> or <c>namespace/name</c>.</param>
     /// <param name="options">The options the download would use (revision, type, patterns, force, local directory).</param>
@@ -94,7 +96,7 @@ public partial class HubApi
     /// <exception cref="ArgumentException">Invalid repo id, revision or pattern.</exception>
     /// <exception cref="RepositoryNotFoundException">The repository does not exist or is private.</exception>
     /// <exception cref="RevisionNotFoundException">The revision does not exist.</exception>
-    /// <exception cref="LocalEntryNotFoundException">Offline and the revision or its file list is not cached.</exception>
+    /// <exception cref="LocalEntryNotFoundException">Offline (or the hub unreachable) and the revision or its file list is not cached.</exception>
     public virtual Task<SnapshotDownloadPlan> PlanSnapshotDownloadAsync(string repoId, SnapshotDownloadOptions? options = null, CancellationToken cancellationToken = default)
     {
         RepoId.Validate(repoId);

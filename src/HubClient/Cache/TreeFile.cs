@@ -17,6 +17,9 @@ internal sealed record TreeFile(string Path, long Size, string BlobId, string? L
 
     public bool IsLfs => LfsSha256 is not null;
 
+    /// <summary>What the listing says of the file at <paramref name="commit"/>, as a resolve answer would (no HEAD needed).</summary>
+    public HubFileMetadata MetadataAt(string commit, Uri resolveUri) => new(commit, Etag, ContentSize, resolveUri, IsLfs, XetHash);
+
     public static TreeFile From(RepoFile file) =>
         new(file.Path, file.Size, file.Oid, file.Lfs?.Oid, file.Lfs?.Size, file.XetHash);
 }

@@ -1,63 +1,43 @@
 namespace HubClient;
 
 /// <summary>
-/// Plans a snapshot download read-only: the revision resolves as <see cref="SnapshotDownloader"/> resolves it (repo info,
-/// or <c>refs/</c> offline), the listing comes from <c>trees/{commit}.json</c> or the hub (and is not cached here), and a
-/// file counts as in place when its entry resolves to a readable regular file of the listed size (in a local directory,
-/// also recorded for that commit).
+/// Plans a snapshot download without writing anything: the revision and its listing resolve exactly as
+/// <see cref="SnapshotDownloader"/> resolves them (<see cref="SnapshotListingResolver"/>, falling back to the cache when
+/// the hub cannot answer, but not caching a fetched listing), and a file counts as in place by the destination's own rule
+/// (<see cref="IDownloadDestination.IsPresentAsync"/>; in a local directory without recording the commit).
 /// </summary>
 internal sealed class SnapshotPlanner
 {
     private readonly HubHttp _http;
-    private readonly RepoApiClient _repoApi;
+    private readonly FileDownloadPipeline _pipeline;
+    private readonly SnapshotListingResolver _listings;
 
-    public SnapshotPlanner(HubHttp http, RepoApiClient repoApi)
+    public SnapshotPlanner(HubHttp http, RepoApiClient repoApi, FileDownloadPipeline pipeline)
     {
         _http = http;
-        _repoApi = repoApi;
+        _pipeline = pipeline;
+        _listings = new SnapshotListingResolver(repoApi, pipeline.Resolver);
     }
 
     public async Task<SnapshotDownloadPlan> PlanAsync(string repoId, string revision, SnapshotDownloadOptions options, CancellationToken cancellationToken)
     {
         var layout = new RepoCacheLayout(_http.Options.CacheDirectory, options.RepoType, repoId);
-        string? localDirectory = options.LocalDirectory is null ? null : Path.GetFullPath(options.LocalDirectory);
-        string treeFolder = localDirectory is null ? layout.RepoDirectory : LocalDirectoryMetadata.HuggingFaceDirectory(localDirectory);
+        IDownloadDestination destination = _pipeline.DestinationFor(options.RepoType, repoId, options.LocalDirectory);
+        string treeFolder = options.LocalDirectory is null ? layout.RepoDirectory : LocalDirectoryMetadata.HuggingFaceDirectory(Path.GetFullPath(options.LocalDirectory));
         var filter = new RepoPathFilter(options.AllowPatterns, options.IgnorePatterns);
-        bool offline = _http.Options.Offline || options.LocalFilesOnly;
 
-        string commit = Revision.IsCommitHash(revision) ? revision
-            : offline ? CacheLookup.ResolveCommit(layout, revision) ?? throw new LocalEntryNotFoundException(
-                $"Revision '{revision}' of {repoId} is not in the cache at {layout.RepoDirectory}, and the network is off (offline mode or LocalFilesOnly).")
-            : (await _repoApi.GetRepoInfoAsync(options.RepoType, repoId, revision, filesMetadata: false, [], cancellationToken).ConfigureAwait(false)).Sha
-                ?? throw new HubProtocolException($"The repo info of {repoId}@{revision} has no commit id.", null);
+        SnapshotListing listing = await _listings.ResolveAsync(
+            options.RepoType, repoId, revision, layout, treeFolder, options.LocalFilesOnly, options.ForceDownload, cacheListing: false, cancellationToken).ConfigureAwait(false);
 
-        IReadOnlyList<TreeFile>? files = TreeCache.Read(treeFolder, commit);
-        if (files is null)
+        var planned = new List<PlannedFile>();
+        foreach (TreeFile file in listing.Files.Where(f => filter.IsSelected(f.Path)).OrderBy(f => f.Path, StringComparer.Ordinal))
         {
-            if (offline)
-            {
-                throw new LocalEntryNotFoundException(
-                    $"The file list of {repoId}@{commit} is not cached ({TreeCache.PathFor(treeFolder, commit)}), and the network is off (offline mode or LocalFilesOnly).");
-            }
-            var listed = new List<TreeFile>();
-            await foreach (RepoTreeEntry entry in _repoApi.ListTree(options.RepoType, repoId, commit, path: null, recursive: true, expand: false, cancellationToken).ConfigureAwait(false))
-            {
-                if (entry is RepoFile file) listed.Add(TreeFile.From(file));
-            }
-            files = listed;
+            HubFileMetadata metadata = file.MetadataAt(listing.Commit, _http.ResolveUri(options.RepoType, repoId, listing.Commit, file.Path));
+            bool inPlace = destination is LocalDirectoryDestination local
+                ? await local.IsPresentAsync(file.Path, metadata, recordCommit: false, cancellationToken).ConfigureAwait(false)
+                : await destination.IsPresentAsync(file.Path, metadata, cancellationToken).ConfigureAwait(false);
+            planned.Add(new PlannedFile(file.Path, file.ContentSize, destination.EntryPath(listing.Commit, file.Path), inPlace, willDownload: !inPlace || options.ForceDownload));
         }
-
-        PlannedFile[] planned = files
-            .Where(f => filter.IsSelected(f.Path))
-            .OrderBy(f => f.Path, StringComparer.Ordinal)
-            .Select(f =>
-            {
-                string localPath = localDirectory is null ? layout.SnapshotPath(commit, f.Path) : Path.Combine([localDirectory, .. f.Path.Split('/')]);
-                bool cached = EntryPresence.IsPresent(localPath, f.ContentSize)
-                    && (localDirectory is null || LocalDirectoryMetadata.Read(localDirectory, f.Path)?.CommitHash == commit);
-                return new PlannedFile(f.Path, f.ContentSize, localPath, cached, willDownload: !cached || options.ForceDownload);
-            })
-            .ToArray();
-        return new SnapshotDownloadPlan(repoId, options.RepoType, commit, planned);
+        return new SnapshotDownloadPlan(repoId, options.RepoType, listing.Commit, planned);
     }
 }

@@ -119,6 +119,42 @@ public sealed class SnapshotPlanTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Plan_with_the_hub_unreachable_answers_from_the_cache_as_the_download_does()
+    {
+        await _f.Api.DownloadSnapshotAsync(Repo, new SnapshotDownloadOptions { AllowPatterns = ["*.json"] });
+        using HubApi unreachable = _f.NewClient(o =>
+        {
+            o.Endpoint = "http://127.0.0.1:9";
+            o.Retry.MaxRetries = 0;
+        });
+
+        SnapshotDownloadPlan plan = await unreachable.PlanSnapshotDownloadAsync(Repo);
+
+        Assert.Equal(_commit.Sha, plan.CommitHash);
+        Assert.Equal(["docs/README.md", "model.safetensors"], plan.Files.Where(f => f.WillDownload).Select(f => f.Path));
+        var e = await Assert.ThrowsAsync<LocalEntryNotFoundException>(() => unreachable.PlanSnapshotDownloadAsync("acme/never-seen"));
+        Assert.IsType<HttpRequestException>(e.InnerException);
+    }
+
+    [Fact]
+    public async Task Local_directory_file_unchanged_since_an_older_commit_is_in_place_as_the_download_finds_it()
+    {
+        string local = _f.Temp.Combine("local");
+        await _f.Api.DownloadSnapshotAsync(Repo, new SnapshotDownloadOptions { LocalDirectory = local });
+        FakeCommit next = _f.Hub.FindRepo(Repo)!.Commit(c => c.Add("config.json", "{\"a\": 2}"));
+        string metadata = File.ReadAllText(Path.Combine(local, ".cache", "huggingface", "download", "model.safetensors.metadata"));
+
+        SnapshotDownloadPlan plan = await _f.Api.PlanSnapshotDownloadAsync(Repo, new SnapshotDownloadOptions { LocalDirectory = local });
+        Assert.Equal(next.Sha, plan.CommitHash);
+        Assert.Equal(["config.json"], plan.Files.Where(f => f.WillDownload).Select(f => f.Path));
+        Assert.Equal(metadata, File.ReadAllText(Path.Combine(local, ".cache", "huggingface", "download", "model.safetensors.metadata")));
+
+        _f.Hub.ClearRequests();
+        await _f.Api.DownloadSnapshotAsync(Repo, new SnapshotDownloadOptions { LocalDirectory = local });
+        Assert.Equal(["config.json"], _f.Hub.Requests.Where(r => r.Method == "GET" && r.Path.Contains("/resolve/", StringComparison.Ordinal)).Select(r => r.Path.Split('/')[^1]));
+    }
+
+    [Fact]
     public async Task Bad_input_throws_typed_errors()
     {
         await Assert.ThrowsAnyAsync<ArgumentException>(() => _f.Api.PlanSnapshotDownloadAsync("bad//id"));

@@ -36,7 +36,14 @@ internal sealed class LocalDirectoryDestination : IDownloadDestination
     /// Present when the file has the expected size and its metadata names the same etag, or — without metadata — when it
     /// hashes to the etag (as huggingface_hub does for LFS files). The metadata is refreshed either way.
     /// </summary>
-    public async ValueTask<bool> IsPresentAsync(string repoPath, HubFileMetadata metadata, CancellationToken cancellationToken)
+    public ValueTask<bool> IsPresentAsync(string repoPath, HubFileMetadata metadata, CancellationToken cancellationToken) =>
+        IsPresentAsync(repoPath, metadata, recordCommit: true, cancellationToken);
+
+    /// <summary>
+    /// Whether the file is in place: the right size and, by its metadata's etag or (with no metadata) by hashing it, the
+    /// right content. <paramref name="recordCommit"/>: point the metadata at the file's commit (a plan writes nothing).
+    /// </summary>
+    public async ValueTask<bool> IsPresentAsync(string repoPath, HubFileMetadata metadata, bool recordCommit, CancellationToken cancellationToken)
     {
         string file = _layout.FilePath(repoPath);
         if (!EntryPresence.IsPresent(file, metadata.Size)) return false;
@@ -47,7 +54,7 @@ internal sealed class LocalDirectoryDestination : IDownloadDestination
         {
             return false;
         }
-        if (local?.CommitHash != metadata.CommitHash) LocalDirectoryMetadata.Write(_layout.Root, repoPath, metadata.CommitHash, metadata.Etag);
+        if (recordCommit && local?.CommitHash != metadata.CommitHash) LocalDirectoryMetadata.Write(_layout.Root, repoPath, metadata.CommitHash, metadata.Etag);
         return true;
     }
 

@@ -1,0 +1,76 @@
+namespace HubClient;
+
+/// <summary>A snapshot's commit and the files listed at it, and whether the cache answered (with the hub's error, if any).</summary>
+internal sealed record SnapshotListing(string Commit, IReadOnlyList<TreeFile> Files, bool FromCache, Exception? Cause);
+
+/// <summary>
+/// Resolves what a snapshot is — the revision's commit and that commit's file listing — the one way both
+/// <see cref="SnapshotDownloader"/> and <see cref="SnapshotPlanner"/> need it, through the <see cref="DownloadResolver"/>:
+/// online, the commit from the repo info (none needed for a 40-hex revision) and the listing from <c>trees/{commit}.json</c>
+/// or the hub's recursive tree; offline or with the hub unreachable, the commit from <c>refs/</c> and the cached listing.
+/// </summary>
+internal sealed class SnapshotListingResolver
+{
+    private readonly RepoApiClient _repoApi;
+    private readonly DownloadResolver _resolver;
+
+    public SnapshotListingResolver(RepoApiClient repoApi, DownloadResolver resolver)
+    {
+        _repoApi = repoApi;
+        _resolver = resolver;
+    }
+
+    /// <summary>
+    /// The listing the download uses: <paramref name="treeFolder"/> is where <c>trees/{commit}.json</c> lives (the repo
+    /// folder, or a local directory's <c>.cache/huggingface</c>); <paramref name="cacheListing"/> says whether a listing
+    /// fetched from the hub is written there (not by a plan); the rest as <see cref="DownloadResolver.ResolveAsync"/>.
+    /// </summary>
+    /// <exception cref="LocalEntryNotFoundException">The cache must answer and does not hold the revision or its listing.</exception>
+    public Task<SnapshotListing> ResolveAsync(
+        RepoType repoType, string repoId, string revision, RepoCacheLayout layout, string treeFolder, bool localFilesOnly, bool force, bool cacheListing,
+        CancellationToken cancellationToken) =>
+        _resolver.ResolveAsync(
+            localFilesOnly, force,
+            async ct =>
+            {
+                string commit = Revision.IsCommitHash(revision) ? revision : await ResolveCommitAsync(repoType, repoId, revision, ct).ConfigureAwait(false);
+                IReadOnlyList<TreeFile> files = TreeCache.Read(treeFolder, commit)
+                    ?? await ListAsync(repoType, repoId, commit, cacheListing ? treeFolder : null, ct).ConfigureAwait(false);
+                return new SnapshotListing(commit, files, FromCache: false, Cause: null);
+            },
+            (cause, mayUseHeld) => Held(layout, treeFolder, repoId, revision, cause, mayUseHeld),
+            cancellationToken);
+
+    private async Task<string> ResolveCommitAsync(RepoType repoType, string repoId, string revision, CancellationToken cancellationToken)
+    {
+        RepoInfo info = await _repoApi.GetRepoInfoAsync(repoType, repoId, revision, filesMetadata: false, [], cancellationToken).ConfigureAwait(false);
+        return info.Sha ?? throw new HubProtocolException($"The repo info of {repoId}@{revision} has no commit id.", null);
+    }
+
+    private async Task<IReadOnlyList<TreeFile>> ListAsync(RepoType repoType, string repoId, string commit, string? treeFolder, CancellationToken cancellationToken)
+    {
+        var files = new List<TreeFile>();
+        await foreach (RepoTreeEntry entry in _repoApi.ListTree(repoType, repoId, commit, path: null, recursive: true, expand: false, cancellationToken).ConfigureAwait(false))
+        {
+            if (entry is RepoFile file) files.Add(TreeFile.From(file));
+        }
+        if (treeFolder is not null) TreeCache.Write(treeFolder, commit, files);
+        return files;
+    }
+
+    /// <summary>The listing as the cache holds it, or <see cref="LocalEntryNotFoundException"/> (the hub's own error when the repository is missing or private).</summary>
+    private static SnapshotListing Held(RepoCacheLayout layout, string treeFolder, string repoId, string revision, Exception? cause, bool mayUseHeld)
+    {
+        string why = DownloadResolver.WhyOffline(cause);
+        string? commit = mayUseHeld ? CacheLookup.ResolveCommit(layout, revision) : null;
+        IReadOnlyList<TreeFile>? files = commit is null ? null : TreeCache.Read(treeFolder, commit);
+        if (files is not null) return new SnapshotListing(commit!, files, FromCache: true, cause);
+
+        DownloadResolver.ThrowIfAccessError(cause);
+        throw new LocalEntryNotFoundException(
+            !mayUseHeld ? $"{repoId}@{revision} must be downloaded again (ForceDownload), and {why}."
+            : commit is null ? $"Revision '{revision}' of {repoId} is not in the cache at {layout.RepoDirectory}, and {why}."
+            : $"The file list of {repoId}@{commit} is not cached ({TreeCache.PathFor(treeFolder, commit)}), so the snapshot cannot be checked for completeness, and {why}.",
+            [], cause);
+    }
+}
