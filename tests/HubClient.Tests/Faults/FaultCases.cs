@@ -3,9 +3,11 @@ using System.Globalization;
 namespace HubClient.Tests.Faults;
 
 /// <summary>
-/// The fault table: every way a hub, a CDN or the network misbehaves that the issue lists. A row runs on every
-/// <see cref="DownloadPath"/> unless it names the paths whose request pattern it needs; a check that looks at requests
-/// asserts the pattern of the path that ran (<see cref="FaultContext.Ranged"/>, <see cref="DownloadPath.MakesHead"/>).
+/// The fault table: every way a hub, a CDN or the network misbehaves that the issue lists. A row runs on every plain-HTTP
+/// <see cref="DownloadPath"/> unless it names the paths whose request pattern it needs, and on the Xet paths when it says
+/// so (<see cref="FaultCase.OnXet"/>; Xet storage's own rows are <see cref="XetFaultCases"/>); a check that looks at
+/// requests asserts the pattern of the path that ran (<see cref="FaultContext.Ranged"/>, <see cref="DownloadPath.MakesHead"/>,
+/// <see cref="FaultContext.Xet"/>).
 /// </summary>
 public static class FaultCases
 {
