@@ -95,8 +95,11 @@ public sealed record DownloadPath(
     /// <summary><see cref="Snapshot"/> of a Xet-backed file: the tree listing names its Xet hash (no HEAD, no resolve GET).</summary>
     public static readonly DownloadPath XetSnapshot = Snapshot with { Name = "xet-snapshot", IsXet = true };
 
+    /// <summary><see cref="LocalDirectory"/> of a Xet-backed file: the Xet partial and its term ledger live in the folder's <c>.cache</c>.</summary>
+    public static readonly DownloadPath XetLocalDirectory = LocalDirectory with { Name = "xet-local-directory", IsXet = true };
+
     public static IReadOnlyList<DownloadPath> All { get; } =
-        [SingleStream, ParallelRanges, Snapshot, SnapshotRanges, CopyMode, LocalDirectory, LocalDirectoryRanges, Xet, XetSnapshot];
+        [SingleStream, ParallelRanges, Snapshot, SnapshotRanges, CopyMode, LocalDirectory, LocalDirectoryRanges, Xet, XetSnapshot, XetLocalDirectory];
 
     /// <summary>The paths whose LFS file comes over the plain-HTTP bridge (the CDN): every path but the Xet ones.</summary>
     public static IReadOnlyList<DownloadPath> Bridge { get; } = [.. All.Where(p => !p.IsXet)];
