@@ -34,7 +34,8 @@ internal sealed class CliContext(TextWriter output, TextWriter error, Func<strin
     {
         HubApiOptions options = GlobalOptions.CreateOptions(result);
         GlobalOptions.ValidateEndpoint(options.Endpoint, result.GetValue(GlobalOptions.Endpoint) is null ? "HF_ENDPOINT" : "--endpoint");
-        options.LoggerFactory = LoggerFactory.Create(builder => builder.AddProvider(Events));
+        Events.Verbose = result.GetValue(GlobalOptions.Verbose);
+        options.LoggerFactory = LoggerFactory.Create(builder => builder.SetMinimumLevel(Events.Verbose ? LogLevel.Debug : LogLevel.Information).AddProvider(Events));
         try
         {
             return new HubApi(options);

@@ -9,7 +9,7 @@ internal static class GlobalOptions
 
     public static readonly Option<string?> Token = new("--token") { Description = "Access token (default: HF_TOKEN or the saved token file)" };
 
-    public static readonly Option<bool> Verbose = new("--verbose") { Description = "Show more: full error details, revisions in cache scan, every path of a deletion plan", Recursive = true };
+    public static readonly Option<bool> Verbose = new("--verbose") { Description = "Show more: full error details, the transport each downloaded file came over, revisions in cache scan, every path of a deletion plan", Recursive = true };
 
     public static readonly Option<string?> CacheDir = new("--cache-dir") { Description = "Cache folder (default: HF_HUB_CACHE or ~/.cache/huggingface/hub)", HelpName = "folder" };
 

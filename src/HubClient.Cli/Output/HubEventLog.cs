@@ -5,13 +5,17 @@ namespace HubClient.Cli.Output;
 
 /// <summary>
 /// Receives the library's log (category <c>HubClient</c>) and prints what a user of the command should see on the error
-/// stream: each retry, and each file the cache answered because the hub could not be reached. Counts the files actually
-/// downloaded, so that a run that fetched nothing can say so.
+/// stream: each retry, each file the cache answered because the hub could not be reached, each Xet-backed file that had to
+/// come over the plain-HTTP bridge, and with <see cref="Verbose"/> the transport each file came over. Counts the files
+/// actually downloaded, so that a run that fetched nothing can say so.
 /// </summary>
 internal sealed class HubEventLog(TextWriter error) : ILoggerProvider, ILogger
 {
     private int _downloaded;
     private int _servedFromCache;
+
+    /// <summary>Whether to print the library's Debug events meant for users too (<c>--verbose</c>): the transport of each file.</summary>
+    public bool Verbose { get; set; }
 
     /// <summary>Files whose bytes came from the hub during this run.</summary>
     public int FilesDownloaded => Volatile.Read(ref _downloaded);
@@ -24,7 +28,7 @@ internal sealed class HubEventLog(TextWriter error) : ILoggerProvider, ILogger
     public IDisposable? BeginScope<TState>(TState state)
         where TState : notnull => null;
 
-    public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+    public bool IsEnabled(LogLevel logLevel) => logLevel >= (Verbose ? LogLevel.Debug : LogLevel.Information);
 
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
@@ -43,12 +47,27 @@ internal sealed class HubEventLog(TextWriter error) : ILoggerProvider, ILogger
                 Interlocked.Increment(ref _servedFromCache);
                 Write($"note: the hub could not be reached ({Value("Reason")}); {Value("Path")} of {Value("RepoId")} comes from the cache");
                 break;
+            case "XetFallback":
+                Write($"note: Xet storage could not serve {Value("Path")} ({Value("Reason")}); it comes over the plain-HTTP bridge");
+                break;
+            case "Transport" when Verbose:
+                Write($"fetched {Value("Path")} over {TransportName(Value("Transport"))}");
+                break;
         }
     }
 
     public void Dispose()
     {
     }
+
+    /// <summary>The words for the engine's transport names (<c>xet</c>, <c>http-ranges</c>, <c>http</c>).</summary>
+    private static string TransportName(string transport) => transport switch
+    {
+        "xet" => "Xet storage",
+        "http-ranges" => "parallel HTTP ranges",
+        "http" => "one HTTP stream",
+        _ => transport,
+    };
 
     private void Write(string line)
     {

@@ -114,6 +114,12 @@ public sealed class FakeFault
     /// </summary>
     public static FakeFault WrongUnpackedLength() => new(FaultKind.WrongUnpackedLength, "wrong unpacked_length");
 
+    /// <summary>
+    /// Answers a Xet read-token request with a token that expired five minutes ago (its <c>exp</c> says so): the CAS
+    /// answers 401 to it, as to a token that expired during a long download.
+    /// </summary>
+    public static FakeFault ExpiredXetToken() => new(FaultKind.ExpiredXetToken, "expired Xet token");
+
     /// <inheritdoc />
     public override string ToString() => Description;
 }
@@ -136,4 +142,5 @@ internal enum FaultKind
     Header,
     JsonBody,
     WrongUnpackedLength,
+    ExpiredXetToken,
 }

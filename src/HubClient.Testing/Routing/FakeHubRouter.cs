@@ -91,7 +91,7 @@ internal sealed class FakeHubRouter
             RepoType type = s[1] switch { "datasets" => RepoType.Dataset, "spaces" => RepoType.Space, _ => RepoType.Model };
             if (await CheckAccessAsync(context, type, string.Join('/', s[2..token])).ConfigureAwait(false) is { } repo)
             {
-                await _hub.Cas.ServeTokenAsync(context, repo, s[token + 1]).ConfigureAwait(false);
+                await _hub.Cas.ServeTokenAsync(context, repo, s[token + 1], fault).ConfigureAwait(false);
             }
             return true;
         }

@@ -19,7 +19,7 @@ internal sealed class FakeCas
 
     public FakeCas(FakeHub hub) => _hub = hub;
 
-    public async Task ServeTokenAsync(HttpContext context, FakeRepo repo, string revision)
+    public async Task ServeTokenAsync(HttpContext context, FakeRepo repo, string revision, FakeFault? fault)
     {
         if (repo.Resolve(revision) is null)
         {
@@ -27,7 +27,7 @@ internal sealed class FakeCas
             return;
         }
         string token = "xet_" + Interlocked.Increment(ref _issued).ToString(CultureInfo.InvariantCulture);
-        DateTimeOffset expires = DateTimeOffset.UtcNow + _hub.XetTokenLifetime;
+        DateTimeOffset expires = DateTimeOffset.UtcNow + (fault?.Kind == FaultKind.ExpiredXetToken ? TimeSpan.FromMinutes(-5) : _hub.XetTokenLifetime);
         _tokens[token] = expires;
         string exp = expires.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         context.Response.Headers["X-Xet-Access-Token"] = token;

@@ -144,11 +144,11 @@ internal sealed class XetFileDownloader
                 return await FetchJobAsync(job, file, Progress, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (attempt < _options.MaxFetchAttempts && !cancellationToken.IsCancellationRequested
-                && e is IOException or HttpRequestException or XetTruncatedException)
+                && e is IOException or HttpRequestException or TimeoutException)
             {
-                // The connection dropped mid-body: the same signed ranges again.
+                // The connection dropped or stalled mid-body: the same signed ranges again.
             }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is IOException or HttpRequestException or XetTruncatedException)
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is IOException or HttpRequestException or TimeoutException)
             {
                 throw new XetUnavailableException($"Xorb request to {job.Url.GetLeftPart(UriPartial.Path)} kept failing: {e.Message}", e);
             }
@@ -159,7 +159,7 @@ internal sealed class XetFileDownloader
     {
         string spec = string.Join(',', job.Ranges.Select(r => r.RangeSpec));
         using HttpResponseMessage response = await _cas.GetXorbRangesAsync(job.Url, spec, cancellationToken).ConfigureAwait(false);
-        Stream body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        Stream body = new IdleTimeoutStream(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), _cas.Http.Options.DownloadTimeout);
         await using (body.ConfigureAwait(false))
         {
             var terms = job.Terms.ToDictionary(t => t, t => new TermProgress(t));

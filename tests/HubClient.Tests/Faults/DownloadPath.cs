@@ -14,9 +14,14 @@ namespace HubClient.Tests.Faults;
 /// </param>
 /// <param name="SplitsLargeFiles">Whether files larger than <see cref="Chunk"/> come as parallel ranges on this path.</param>
 /// <param name="IsLocalDirectory">Whether the file lands in a local folder (its partials there) rather than in the cache.</param>
+/// <param name="IsXet">
+/// Whether the rows' LFS file is Xet-backed on this path, so that its bytes come through the Xet CAS (token,
+/// reconstruction, xorb ranges) and the plain-HTTP bridge (the CDN) only as a fallback. Rows run on these paths only when
+/// they say so (<see cref="FaultCase.OnXet"/>, or <see cref="FaultCase.Paths"/>).
+/// </param>
 public sealed record DownloadPath(
     string Name, Action<HubApiOptions> Configure, Func<HubApi, string, string, Task<string>> Download, bool MakesHead = true, bool SplitsLargeFiles = false,
-    bool IsLocalDirectory = false)
+    bool IsLocalDirectory = false, bool IsXet = false)
 {
     /// <summary>The chunk size of <see cref="ParallelRanges"/>: the fault rows' LFS file is five chunks (four full, one short).</summary>
     public const int Chunk = 128 * 1024;
@@ -84,7 +89,23 @@ public sealed record DownloadPath(
         SplitsLargeFiles = true,
     };
 
-    public static IReadOnlyList<DownloadPath> All { get; } = [SingleStream, ParallelRanges, Snapshot, SnapshotRanges, CopyMode, LocalDirectory, LocalDirectoryRanges];
+    /// <summary><see cref="HubApi.DownloadFileAsync"/> of a Xet-backed file: the HEAD names its Xet hash, the bytes come from xorbs.</summary>
+    public static readonly DownloadPath Xet = SingleStream with { Name = "xet", IsXet = true };
+
+    /// <summary><see cref="Snapshot"/> of a Xet-backed file: the tree listing names its Xet hash (no HEAD, no resolve GET).</summary>
+    public static readonly DownloadPath XetSnapshot = Snapshot with { Name = "xet-snapshot", IsXet = true };
+
+    /// <summary><see cref="LocalDirectory"/> of a Xet-backed file: the Xet partial and its term ledger live in the folder's <c>.cache</c>.</summary>
+    public static readonly DownloadPath XetLocalDirectory = LocalDirectory with { Name = "xet-local-directory", IsXet = true };
+
+    public static IReadOnlyList<DownloadPath> All { get; } =
+        [SingleStream, ParallelRanges, Snapshot, SnapshotRanges, CopyMode, LocalDirectory, LocalDirectoryRanges, Xet, XetSnapshot, XetLocalDirectory];
+
+    /// <summary>The paths whose LFS file comes over the plain-HTTP bridge (the CDN): every path but the Xet ones.</summary>
+    public static IReadOnlyList<DownloadPath> Bridge { get; } = [.. All.Where(p => !p.IsXet)];
+
+    /// <summary>The paths whose LFS file is Xet-backed.</summary>
+    public static IReadOnlyList<DownloadPath> XetPaths { get; } = [.. All.Where(p => p.IsXet)];
 
     /// <summary>The folder the <see cref="LocalDirectory"/> path downloads into: beside the test's cache folder.</summary>
     public static string LocalDirectoryFor(string cacheDirectory) => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(cacheDirectory))!, "local");

@@ -18,17 +18,22 @@ namespace HubClient.Tests.Faults;
 /// The client's <see cref="HubApiOptions.DownloadTimeout"/>: short only on rows where a stall is the fault; otherwise
 /// <see cref="GenerousTimeout"/>, so that a loaded machine never adds a retry to a row that asserts exact requests.
 /// </param>
+/// <param name="OnXet">
+/// Whether the row (without <paramref name="Paths"/>) also runs on the Xet paths: its fault, aimed at
+/// <see cref="FaultContext.Download"/> (there the xorb GETs) or at the metadata, means the same there and has the same
+/// outcome. Most bridge rows do not: a Xet download answers a broken transfer by falling back to the bridge.
+/// </param>
 public sealed record FaultCase(
     string Name, string File, Action<FaultContext> Arrange, Type? Throws = null, Action<FaultContext>? Check = null, string? RepoId = null,
-    IReadOnlyList<DownloadPath>? Paths = null, TimeSpan? DownloadTimeout = null)
+    IReadOnlyList<DownloadPath>? Paths = null, TimeSpan? DownloadTimeout = null, bool OnXet = false)
 {
     public static readonly TimeSpan GenerousTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>
-    /// The row's paths; by default every path, except that the git file (below the parallel threshold, one stream
-    /// everywhere) skips the ranged paths, where it would repeat its single-stream twin.
+    /// The row's paths; by default every bridge path, except that the git file (below the parallel threshold, one stream
+    /// everywhere) skips the ranged paths, where it would repeat its single-stream twin; the Xet paths only with <see cref="OnXet"/>.
     /// </summary>
-    public bool AppliesTo(DownloadPath path) => Paths?.Contains(path) ?? !(File == FaultCases.Git && path.SplitsLargeFiles);
+    public bool AppliesTo(DownloadPath path) => Paths?.Contains(path) ?? (path.IsXet ? OnXet : !(File == FaultCases.Git && path.SplitsLargeFiles));
 
     public override string ToString() => Name;
 }

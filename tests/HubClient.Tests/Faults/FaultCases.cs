@@ -3,9 +3,11 @@ using System.Globalization;
 namespace HubClient.Tests.Faults;
 
 /// <summary>
-/// The fault table: every way a hub, a CDN or the network misbehaves that the issue lists. A row runs on every
-/// <see cref="DownloadPath"/> unless it names the paths whose request pattern it needs; a check that looks at requests
-/// asserts the pattern of the path that ran (<see cref="FaultContext.Ranged"/>, <see cref="DownloadPath.MakesHead"/>).
+/// The fault table: every way a hub, a CDN or the network misbehaves that the issue lists. A row runs on every plain-HTTP
+/// <see cref="DownloadPath"/> unless it names the paths whose request pattern it needs, and on the Xet paths when it says
+/// so (<see cref="FaultCase.OnXet"/>; Xet storage's own rows are <see cref="XetFaultCases"/>); a check that looks at
+/// requests asserts the pattern of the path that ran (<see cref="FaultContext.Ranged"/>, <see cref="DownloadPath.MakesHead"/>,
+/// <see cref="FaultContext.Xet"/>).
 /// </summary>
 public static class FaultCases
 {
@@ -25,13 +27,13 @@ public static class FaultCases
         .ToArray();
 
     /// <summary>The paths that ask for a file's metadata with a HEAD (a header of that answer can be broken).</summary>
-    private static readonly DownloadPath[] HeadPaths = [.. DownloadPath.All.Where(p => p.MakesHead)];
+    private static readonly DownloadPath[] HeadPaths = [.. DownloadPath.Bridge.Where(p => p.MakesHead)];
 
     /// <summary>The paths that fetch the LFS file as ranges (faults of one range among several).</summary>
-    private static readonly DownloadPath[] RangedPaths = [.. DownloadPath.All.Where(p => p.SplitsLargeFiles)];
+    private static readonly DownloadPath[] RangedPaths = [.. DownloadPath.Bridge.Where(p => p.SplitsLargeFiles)];
 
     /// <summary>The paths that learn about files from the JSON API and GET the resolve URL without a HEAD (snapshots).</summary>
-    private static readonly DownloadPath[] SnapshotPaths = [.. DownloadPath.All.Where(p => !p.MakesHead)];
+    private static readonly DownloadPath[] SnapshotPaths = [.. DownloadPath.Bridge.Where(p => !p.MakesHead)];
 
     public static IReadOnlyList<FaultCase> All { get; } =
     [
@@ -68,6 +70,7 @@ public static class FaultCases
             c => c.Inject(FakeFault.Stall(100_000, TimeSpan.FromSeconds(30)), c.Download),
             Check: c =>
             {
+                AssertStallAbandoned(c, TimeSpan.FromSeconds(30));
                 if (!c.Ranged)
                 {
                     Assert.Equal([null, "bytes=100000-"], c.Gets.Select(g => g.Range));
@@ -80,7 +83,12 @@ public static class FaultCases
             DownloadTimeout: TimeSpan.FromSeconds(1)),
         new("429 with Retry-After seconds", Lfs,
             c => c.Inject(FakeFault.RateLimited(TimeSpan.FromSeconds(7)), c.Download),
-            Check: c => Assert.Contains(TimeSpan.FromSeconds(7), c.Clock.Delays)),
+            Check: c =>
+            {
+                Assert.Contains(TimeSpan.FromSeconds(7), c.Clock.Delays);
+                if (c.Xet) XetFaultCases.AssertServedByXet(c);
+            },
+            OnXet: true),
         new("429 with Retry-After HTTP date", Git,
             c => c.Inject(FakeFault.RateLimitedUntil(c.Clock.GetUtcNow().AddSeconds(30)), c.Metadata),
             Check: c => Assert.Contains(TimeSpan.FromSeconds(30), c.Clock.Delays)),
@@ -90,10 +98,21 @@ public static class FaultCases
             c => Assert.Equal(TimeSpan.FromHours(1), ((RateLimitedException)c.Error!).RetryAfter)),
         .. new[] { 500, 502, 503, 504 }.Select(status => new FaultCase($"{status} burst", Lfs,
             c => c.Inject(FakeFault.Status(status), c.Download, times: 3),
-            // Ranged: the first range goes alone, so the burst hits it; the others follow once it is served.
-            Check: c => Assert.Equal(
-                c.Ranged ? [status, status, status, .. ChunkRanges.Select(_ => 206)] : [status, status, status, 200],
-                c.Gets.Select(g => g.StatusCode)))),
+            // Ranged: the first range goes alone, so the burst hits it; the others follow once it is served. Xet: the
+            // burst hits whichever xorb GETs come first (several are in flight), each asked again until served.
+            Check: c =>
+            {
+                if (c.Xet)
+                {
+                    Assert.Equal(3, c.Gets.Count(g => g.StatusCode == status));
+                    XetFaultCases.AssertServedByXet(c);
+                    return;
+                }
+                Assert.Equal(
+                    c.Ranged ? [status, status, status, .. ChunkRanges.Select(_ => 206)] : [status, status, status, 200],
+                    c.Gets.Select(g => g.StatusCode));
+            },
+            OnXet: true)),
         new("500 burst on the metadata request", Git,
             c => c.Inject(FakeFault.Status(500), c.Metadata, times: 3)),
         new("503 for good", Lfs,
@@ -214,7 +233,7 @@ public static class FaultCases
             c => c.Inject(FakeFault.Header("X-Linked-Size", "lots"), c.Metadata),
             typeof(LocalEntryNotFoundException),
             c => Assert.IsType<HubProtocolException>(c.Error!.InnerException),
-            Paths: HeadPaths),
+            Paths: [.. HeadPaths, DownloadPath.Xet]),
         new("malformed JSON error body", Lfs,
             c => c.Inject(FakeFault.Status(400, "{\"error\": not json"), c.Download),
             typeof(HubException),
@@ -283,7 +302,17 @@ public static class FaultCases
             typeof(HubProtocolException),
             c => Assert.Empty(c.Gets),
             Paths: SnapshotPaths),
+
+        // Xet storage's own faults (token, reconstruction, xorbs), on the Xet paths.
+        .. XetFaultCases.All,
     ];
+
+    /// <summary>
+    /// The stalled answer was given up after the download timeout, not waited out: the fake ends a stall by dropping the
+    /// connection, which a client without a stall limit would also survive, only <paramref name="stall"/> later.
+    /// </summary>
+    public static void AssertStallAbandoned(FaultContext c, TimeSpan stall) =>
+        Assert.True(c.Elapsed < stall / 2, $"The download took {c.Elapsed.TotalSeconds:0.#} s: it waited out the {stall.TotalSeconds:0} s stall.");
 
     /// <summary>The first byte a GET asked for (0 without a Range).</summary>
     private static long Start(string? range) =>

@@ -17,6 +17,12 @@ public sealed class FaultContext
 
     public Exception? Error { get; set; }
 
+    /// <summary>How long the row's download took (a stall waited out rather than abandoned shows here).</summary>
+    public TimeSpan Elapsed { get; set; }
+
+    /// <summary>What the HubClient meter recorded during the row's download (<c>hubclient.xet.fallbacks</c>…).</summary>
+    public required Diagnostics.MetricCapture Metrics { get; init; }
+
     /// <summary>The faults the row injected; the suite asserts each fired at least once.</summary>
     public List<FaultRule> Rules { get; } = [];
 
@@ -32,10 +38,16 @@ public sealed class FaultContext
     public bool Ranged => Path.SplitsLargeFiles && File.Size > DownloadPath.Chunk;
 
     /// <summary>
-    /// The GETs that carry the file's bytes: the CDN's for an LFS file, the resolve URL's (and wherever it redirects) for a
-    /// git file. The snapshot path's GET of an LFS file's resolve URL, only a hop to the CDN, is <see cref="ResolveHop"/>.
+    /// The GETs that carry the file's bytes: the xorb GETs of a Xet-backed file on a Xet path; otherwise <see cref="Bridge"/>.
     /// </summary>
-    public Func<FakeHubRequest, bool> Download
+    public Func<FakeHubRequest, bool> Download => Xet ? Xorb : Bridge;
+
+    /// <summary>
+    /// The GETs of the file's bytes over plain HTTP: the CDN's for an LFS file (on a Xet path, the bridge used only as a
+    /// fallback), the resolve URL's (and wherever it redirects) for a git file. The snapshot path's GET of an LFS file's
+    /// resolve URL, only a hop to the CDN, is <see cref="ResolveHop"/>.
+    /// </summary>
+    public Func<FakeHubRequest, bool> Bridge
     {
         get
         {
@@ -43,6 +55,18 @@ public sealed class FaultContext
             return File.IsLfs ? r => any(r) && r.IsCdn : any;
         }
     }
+
+    /// <summary>Whether the file under test comes through the Xet CAS on this path.</summary>
+    public bool Xet => Path.IsXet && File.IsXet;
+
+    /// <summary>GETs of signed xorb URLs (the Xet file's bytes).</summary>
+    public static Func<FakeHubRequest, bool> Xorb { get; } = r => r.IsXorb;
+
+    /// <summary>Reconstruction requests to the Xet CAS (v1 or v2).</summary>
+    public static Func<FakeHubRequest, bool> Cas { get; } = r => r.IsCas;
+
+    /// <summary>Read-token requests to the hub.</summary>
+    public static Func<FakeHubRequest, bool> XetToken { get; } = r => r.IsXetToken;
 
     /// <summary>The snapshot path's GET of an LFS file's resolve URL, answered by a redirect to the CDN.</summary>
     public Func<FakeHubRequest, bool> ResolveHop

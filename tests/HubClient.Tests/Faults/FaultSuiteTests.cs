@@ -1,3 +1,5 @@
+using HubClient.Tests.Diagnostics;
+
 namespace HubClient.Tests.Faults;
 
 /// <summary>
@@ -33,14 +35,21 @@ public sealed class FaultSuiteTests
             o.TimeProvider = clock;
             path.Configure(o);
         });
-        FakeCommit commit = f.Hub.AddRepo(FaultCases.Repo).Commit(c => c.Add(FaultCases.Git, FaultCases.GitContent).AddLfs(FaultCases.Lfs, FaultCases.LfsContent));
+        FakeCommit commit = f.Hub.AddRepo(FaultCases.Repo).Commit(c =>
+        {
+            c.Add(FaultCases.Git, FaultCases.GitContent);
+            if (path.IsXet) c.AddXet(FaultCases.Lfs, FaultCases.LfsContent);
+            else c.AddLfs(FaultCases.Lfs, FaultCases.LfsContent);
+        });
         FakeFile file = commit.Files[fault.File];
         string repoDir = f.RepoDir("models--" + (fault.RepoId ?? FaultCases.Repo).Replace("/", "--", StringComparison.Ordinal));
-        var context = new FaultContext { Path = path, Hub = f.Hub, CacheDirectory = f.CacheDirectory, RepoDir = repoDir, Clock = clock, File = file };
+        using var metrics = new MetricCapture();
+        var context = new FaultContext { Path = path, Hub = f.Hub, CacheDirectory = f.CacheDirectory, RepoDir = repoDir, Clock = clock, File = file, Metrics = metrics };
         fault.Arrange(context);
         FaultRule[] rules = [.. context.Rules];
 
         string? result = null;
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             result = await path.Download(api, fault.RepoId ?? FaultCases.Repo, fault.File);
@@ -51,6 +60,7 @@ public sealed class FaultSuiteTests
         {
             context.Error = e;
         }
+        context.Elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
 
         if (fault.Throws is null)
         {
@@ -117,10 +127,15 @@ public sealed class FaultSuiteTests
         Assert.All(partials, p => Assert.True(new FileInfo(p).Length == 0, $"'{Path.GetFileName(p)}' kept {new FileInfo(p).Length} bytes after {context.Error!.GetType().Name}."));
     }
 
+    /// <summary>
+    /// The hub token goes only to the hub's host, the Xet token (the fake's are <c>xet_…</c>) only to the CAS's
+    /// reconstructions, and nothing else (the CDN, signed xorb URLs) gets any.
+    /// </summary>
     private static void AssertTokenStayedHome(HubFixture f, Exception? error)
     {
         string endpointHost = new Uri(f.Hub.Endpoint).Authority;
-        Assert.All(f.Hub.Requests.Where(r => r.Host != endpointHost), r => Assert.Null(r.Authorization));
+        Assert.All(f.Hub.Requests.Where(r => r.Host != endpointHost && !r.IsCas), r => Assert.Null(r.Authorization));
+        Assert.All(f.Hub.Requests.Where(r => r.IsCas), r => Assert.StartsWith("Bearer xet_", r.Authorization, StringComparison.Ordinal));
         Assert.All(f.Hub.Requests.Where(r => r.Host == endpointHost), r => Assert.Equal("Bearer " + f.Hub.ValidToken, r.Authorization));
         if (error is not null)
         {

@@ -4,7 +4,7 @@ namespace HubClient.Tests.Processes;
 
 /// <summary>
 /// A download process is killed with SIGKILL at a known point (mid-transfer, with every byte written, between the
-/// publish steps) and started again. The snapshot path must never show a partial or unverified file, and the second run
+/// publish steps; over HTTP or Xet storage) and started again. The snapshot path must never show a partial or unverified file, and the second run
 /// must fetch only the bytes that were missing.
 /// </summary>
 public sealed class KillTests : IAsyncLifetime
@@ -140,6 +140,48 @@ public sealed class KillTests : IAsyncLifetime
         Assert.DoesNotContain(_f.Hub.Requests, r => r.IsCdn); // the shared blob is copied again, not downloaded
         Assert.Single(_f.Hub.Requests, r => r.Method == "HEAD");
         CacheInvariants.AssertNoUnverifiedBlob(_f.CacheDirectory);
+    }
+
+    [Fact]
+    public async Task A_xet_download_killed_mid_transfer_resumes_from_its_term_ledger_fetching_less_than_one_and_a_half_files()
+    {
+        const string xetRepo = "acme/xet-model";
+        const int size = 6 * 1024 * 1024;
+        byte[] weights = Bytes.Random(size, seed: 23);
+        _f.Hub.XetChunksPerTerm = 2; // many small terms (about 48): little is in flight when the process dies
+        FakeFile file = _f.Hub.AddRepo(xetRepo).Commit(c => c.AddXet("model.bin", weights)).Files["model.bin"];
+        string blobs = Path.Combine(_f.RepoDir("models--acme--xet-model"), "blobs");
+        int terms = (int)Math.Ceiling(file.XetChunks!.Count / 2.0);
+
+        // Paused (the progress callback blocks, and with it every fetch's next report) once half the file is written.
+        using (HelperProcess helper = HelperProcess.Start(HelperProcess.DownloadArgs(_f.Hub, _f.CacheDirectory, xetRepo, "model.bin",
+            "--pause-at-bytes", (size / 2).ToString(CultureInfo.InvariantCulture))))
+        {
+            await helper.WaitForLineAsync("paused bytes ");
+            await helper.KillAsync();
+        }
+
+        Assert.False(File.Exists(Path.Combine(blobs, file.Sha256)), "A killed download must not publish the blob.");
+        Assert.True(File.Exists(Path.Combine(blobs, file.Sha256 + ".xet.incomplete")), "The Xet partial should stay for the rerun.");
+        Assert.True(File.ReadAllLines(Path.Combine(blobs, file.Sha256 + ".xet-terms.incomplete")).Length > 1, "The term ledger recorded no finished term.");
+        CacheInvariants.AssertNoUnverifiedBlob(_f.CacheDirectory);
+        long firstRun = _f.Hub.Requests.Where(r => r.IsXorb).Sum(r => r.BytesSent);
+        _f.Hub.ClearRequests();
+
+        string path;
+        using (HelperProcess helper = HelperProcess.Start(HelperProcess.DownloadArgs(_f.Hub, _f.CacheDirectory, xetRepo, "model.bin")))
+        {
+            path = await helper.SucceedsAsync();
+        }
+
+        Assert.Equal(weights, await File.ReadAllBytesAsync(path));
+        FakeHubRequest[] rerun = [.. _f.Hub.Requests.Where(r => r.IsXorb)];
+        Assert.InRange(rerun.Length, 1, terms - 1); // only the terms the ledger lacks
+        Assert.DoesNotContain(_f.Hub.Requests, r => r.IsCdn); // no fallback to the bridge
+        long total = firstRun + rerun.Sum(r => r.BytesSent);
+        Assert.True(total < size * 1.5, $"{firstRun} + {total - firstRun} xorb bytes on the wire for a {size}-byte file.");
+        CacheInvariants.AssertNoIncomplete(_f.CacheDirectory);
+        CacheInvariants.AssertSnapshotsVerified(_f.CacheDirectory);
     }
 
     /// <summary>Runs the helper until it reports its pause, SIGKILLs it there, and returns the bytes written when it paused (or -1).</summary>

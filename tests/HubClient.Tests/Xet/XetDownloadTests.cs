@@ -74,16 +74,6 @@ public sealed class XetDownloadTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Falls_back_to_v1_reconstructions_when_v2_is_not_found()
-    {
-        FakeFile file = AddFile(700_000);
-        _hub.InjectFault(FakeFault.Status(404), r => r.IsCas && r.Path.Contains("/v2/"), times: null);
-
-        Assert.Equal(file.Content, await DownloadAsync(file));
-        Assert.Contains(_hub.Requests, r => r.IsCas && r.Path.Contains("/v1/reconstructions/") && r.StatusCode == 200);
-    }
-
-    [Fact]
     public async Task Reuses_a_token_until_shortly_before_it_expires()
     {
         FakeFile first = AddFile(300_000, seed: 1, path: "a.bin");
@@ -103,26 +93,6 @@ public sealed class XetDownloadTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Refreshes_the_token_once_when_the_cas_answers_401()
-    {
-        FakeFile file = AddFile(300_000);
-        _hub.InjectFault(FakeFault.Status(401), r => r.IsCas, times: 1);
-
-        Assert.Equal(file.Content, await DownloadAsync(file));
-        Assert.Equal(2, _hub.Requests.Count(r => r.IsXetToken));
-    }
-
-    [Fact]
-    public async Task An_expired_token_that_stays_expired_means_xet_is_unavailable()
-    {
-        FakeFile file = AddFile(300_000);
-        _hub.XetTokenLifetime = TimeSpan.FromMinutes(-5);
-
-        await Assert.ThrowsAsync<XetUnavailableException>(() => DownloadAsync(file));
-        Assert.Equal(2, _hub.Requests.Count(r => r.IsCas && r.StatusCode == 401));
-    }
-
-    [Fact]
     public async Task An_empty_file_needs_no_cas_request()
     {
         FakeFile file = AddFile(0);
@@ -130,46 +100,6 @@ public sealed class XetDownloadTests : IAsyncDisposable
 
         Assert.Empty(await DownloadAsync(file));
         Assert.DoesNotContain(_hub.Requests, r => r.IsCas || r.IsXorb || r.IsXetToken);
-    }
-
-    [Fact]
-    public async Task A_corrupted_xorb_byte_is_an_integrity_failure_not_a_fallback()
-    {
-        FakeFile file = AddFile(600_000);
-        _hub.InjectFault(FakeFault.CorruptByte(20_000), r => r.IsXorb, times: null);
-
-        var e = await Assert.ThrowsAsync<HubIntegrityException>(() => DownloadAsync(file));
-        Assert.Contains("Xet", e.Message, StringComparison.OrdinalIgnoreCase);
-    }
-
-    [Fact]
-    public async Task A_xorb_answer_dropped_midway_is_fetched_again()
-    {
-        FakeFile file = AddFile(600_000);
-        _hub.InjectFault(FakeFault.DropAfter(10_000), r => r.IsXorb, times: 1);
-
-        Assert.Equal(file.Content, await DownloadAsync(file));
-        Assert.Contains(_hub.Requests, r => r.IsXorb && r.Fault is not null);
-    }
-
-    [Fact]
-    public async Task Rate_limiting_by_the_cas_after_retries_means_xet_is_unavailable()
-    {
-        FakeFile file = AddFile(300_000);
-        _hub.InjectFault(FakeFault.Status(429), r => r.IsCas, times: null);
-
-        await Assert.ThrowsAsync<XetUnavailableException>(() => DownloadAsync(file));
-        Assert.True(_hub.Requests.Count(r => r.IsCas) > 1);
-    }
-
-    [Fact]
-    public async Task A_wrong_unpacked_length_is_a_malformed_reconstruction()
-    {
-        FakeFile file = AddFile(600_000);
-        _hub.InjectFault(FakeFault.WrongUnpackedLength(), r => r.IsCas, times: null);
-
-        var e = await Assert.ThrowsAsync<XetUnavailableException>(() => DownloadAsync(file));
-        Assert.Contains("unpacked_length", e.Message);
     }
 
     [Fact]

@@ -1,5 +1,3 @@
-using HubClient.Tests.Diagnostics;
-
 namespace HubClient.Tests.Xet;
 
 /// <summary>Xet storage as a transfer source of the download engine: chosen for Xet-backed files, verified, with the bridge as fallback.</summary>
@@ -48,42 +46,6 @@ public sealed class XetEngineTests
         HubApiOptions options = HubEnvironment.Read(name => name == "HF_HUB_DISABLE_XET" ? "1" : null);
         Assert.True(options.DisableXet);
         Assert.False(HubEnvironment.Read(_ => null).DisableXet);
-    }
-
-    [Fact]
-    public async Task A_cas_that_keeps_failing_falls_back_to_the_bridge_logged_and_counted()
-    {
-        await using var f = new HubFixture();
-        f.Hub.AddRepo(Repo).Commit(c => c.AddXet("model.bin", Weights));
-        FaultRule rule = f.Hub.InjectFault(FakeFault.Status(503), r => r.IsCas, times: null);
-        using var metrics = new MetricCapture();
-
-        string path = await f.Api.DownloadFileAsync(Repo, "model.bin");
-
-        Assert.Equal(Weights, await File.ReadAllBytesAsync(path));
-        Assert.Contains(f.Hub.Requests, r => r.IsCas && r.StatusCode == 503);
-        Assert.Contains(f.Hub.Requests, r => r.IsCdn);
-        Assert.Equal(1, metrics.Sum("hubclient.xet.fallbacks"));
-        Assert.Equal(1, metrics.Sum("hubclient.download.files"));
-        Assert.True(rule.Hits > 0);
-        CacheInvariants.AssertNoIncomplete(f.CacheDirectory);
-    }
-
-    [Fact]
-    public async Task Bytes_that_fail_their_hash_never_fall_back_and_nothing_is_published()
-    {
-        await using var f = new HubFixture();
-        FakeCommit commit = f.Hub.AddRepo(Repo).Commit(c => c.AddXet("model.bin", Weights));
-        f.Hub.InjectFault(FakeFault.CorruptByte(100), r => r.IsXorb, times: null);
-
-        await Assert.ThrowsAsync<HubIntegrityException>(() => f.Api.DownloadFileAsync(Repo, "model.bin"));
-
-        Assert.DoesNotContain(f.Hub.Requests, r => r.IsCdn);
-        Assert.False(File.Exists(Path.Combine(f.RepoDir("models--acme--xet-model"), "blobs", commit.Files["model.bin"].Sha256)));
-        CacheInvariants.AssertNoUnverifiedBlob(f.CacheDirectory);
-
-        f.Hub.ClearFaults();
-        Assert.Equal(Weights, await File.ReadAllBytesAsync(await f.Api.DownloadFileAsync(Repo, "model.bin")));
     }
 
     [Fact]
