@@ -166,6 +166,24 @@ public sealed class SharedBlobStoreReadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Hub_cache_scan_shows_the_store_size_and_what_it_saves()
+    {
+        Cli.CliResult run = await Cli.CliRunner.RunAsync(_f, ["cache", "scan", "--cache-dir", _f.CacheDirectory]);
+        Cli.CliResult json = await Cli.CliRunner.RunAsync(_f, ["cache", "scan", "--json", "--cache-dir", _f.CacheDirectory]);
+
+        Assert.Equal(0, run.Code);
+        Assert.Equal("", run.Err);
+        string store = Assert.Single(run.OutLines, l => l.StartsWith("Shared blob store", StringComparison.Ordinal));
+        Assert.Contains(_cache.Store, store, StringComparison.Ordinal);
+        Assert.Contains("600.0 KB", store, StringComparison.Ordinal); // A + B + C = 600,000 bytes.
+        Assert.Contains("saving 300.0 KB", store, StringComparison.Ordinal); // A, linked by two repos.
+        using var doc = System.Text.Json.JsonDocument.Parse(json.Out);
+        Assert.Equal(A.Length + B.Length + C.Length, doc.RootElement.GetProperty("sharedBlobStoreSize").GetInt64());
+        Assert.Equal(A.Length, doc.RootElement.GetProperty("sharedBlobStoreSavedBytes").GetInt64());
+        Assert.Empty(doc.RootElement.GetProperty("warnings").EnumerateArray());
+    }
+
+    [Fact]
     public void An_unmarked_blobs_folder_is_not_taken_for_the_store()
     {
         File.Delete(Path.Combine(_cache.Store, ".huggingface-shared-blobs"));
