@@ -200,7 +200,7 @@ internal sealed partial class SharedBlobStore
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or PlatformNotSupportedException)
         {
-            if (moved && !Lexists(blobPath))
+            if (moved && !SafeDelete.Exists(blobPath))
             {
                 try
                 {
@@ -377,8 +377,6 @@ internal sealed partial class SharedBlobStore
         var info = new DirectoryInfo(path);
         return info.Exists && info.LinkTarget is null;
     }
-
-    private static bool Lexists(string path) => File.Exists(path) || new FileInfo(path).LinkTarget is not null || Directory.Exists(path);
 
     private static void DeleteEntry(string path)
     {
