@@ -51,6 +51,7 @@ internal static class CacheDeletePlanner
             }
         }
         PlanSharedBlobs(info.CacheDirectory, items);
+        PlanUnreferencedSharedBlobs(info.CacheDirectory, items);
         return new CacheDeletePlan(info.CacheDirectory, items, [], cutoff);
     }
 
@@ -79,6 +80,22 @@ internal static class CacheDeletePlanner
         }
         var entries = new SortedSet<string>(links.Select(store.TargetOf).OfType<string>(), StringComparer.Ordinal);
         items.AddRange(entries.Select(e => new PlannedDeletion(PlannedKind.SharedBlob, e, store.ExpectedFreedSize(e, links))));
+    }
+
+    /// <summary>
+    /// Shared-store payloads no repo blob links to any more (their repo folders were deleted by hand, say): their manifest
+    /// is readable and lists no valid reference (huggingface_hub's <c>unreferenced_shared_blobs</c>). A payload whose
+    /// manifest is missing or unreadable is never listed.
+    /// </summary>
+    private static void PlanUnreferencedSharedBlobs(string cacheDirectory, List<PlannedDeletion> items)
+    {
+        var store = new SharedBlobStore(cacheDirectory);
+        var planned = new HashSet<string>(items.Where(i => i.Kind == PlannedKind.SharedBlob).Select(i => i.Path), StringComparer.Ordinal);
+        foreach (FileInfo entry in store.Entries().OrderBy(e => e.FullName, StringComparer.Ordinal))
+        {
+            if (planned.Contains(entry.FullName)) continue;
+            if (SharedBlobManifest.ReadValidReferences(store, entry.FullName) is { Count: 0 }) items.Add(new PlannedDeletion(PlannedKind.SharedBlob, entry.FullName, entry.Length));
+        }
     }
 
     private static void PlanRevisions(CachedRepo repo, CachedRevision[] going, bool wholeRepoAllowed, List<PlannedDeletion> items)

@@ -72,7 +72,8 @@ public sealed class HubCacheInfo
 
     /// <summary>
     /// Plans a clean-up: partial downloads (and their sidecars) and set-aside corrupt blobs not written to for
-    /// <see cref="CachePruneOptions.OlderThan"/>, and detached revisions (no ref points at them). Nothing is deleted until
+    /// <see cref="CachePruneOptions.OlderThan"/>, detached revisions (no ref points at them), and payloads of the shared blob
+    /// store that no repo blob links to any more (whose <c>.refs</c> manifest is readable and lists no valid link). Nothing is deleted until
     /// <see cref="CacheDeletePlan.Execute"/>, which also skips partials whose download is still running.
     /// </summary>
     /// <param name="options">What to prune; defaults prune everything older than a day.</param>

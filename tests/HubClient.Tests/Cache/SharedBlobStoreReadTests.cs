@@ -184,6 +184,27 @@ public sealed class SharedBlobStoreReadTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Prune_collects_payloads_no_repo_links_to_any_more_but_never_one_without_a_manifest()
+    {
+        SafeDelete.Delete(Path.Combine(_f.CacheDirectory, Two), _f.CacheDirectory); // Removed by hand: its links are gone, the manifests still name them.
+
+        CacheDeletePlan plan = HubCache.Scan(_f.CacheDirectory).Prune(new CachePruneOptions { DetachedRevisions = false });
+
+        Assert.Empty(plan.SharedBlobs); // A is still linked from acme/one; C has no manifest; B is linked from acme/one's c1.
+        SafeDelete.Delete(_cache.RepoBlob(One, _b.Etag), _f.CacheDirectory);
+        plan = HubCache.Scan(_f.CacheDirectory).Prune(new CachePruneOptions { DetachedRevisions = false });
+        Assert.Equal([_cache.Entry(_b.XetHash!)], plan.SharedBlobs);
+        Assert.Equal(B.Length, plan.ExpectedBytesFreed);
+
+        CacheDeleteResult result = plan.Execute();
+
+        Assert.Equal(B.Length, result.BytesFreed);
+        Assert.False(File.Exists(_cache.Entry(_b.XetHash!)));
+        Assert.True(File.Exists(_cache.Entry(_a.XetHash!)));
+        Assert.True(File.Exists(_cache.Entry(_c.XetHash!)));
+    }
+
+    [Fact]
     public void An_unmarked_blobs_folder_is_not_taken_for_the_store()
     {
         File.Delete(Path.Combine(_cache.Store, ".huggingface-shared-blobs"));

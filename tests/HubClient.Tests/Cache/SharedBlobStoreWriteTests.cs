@@ -64,6 +64,33 @@ public sealed class SharedBlobStoreWriteTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_reference_is_on_disk_before_the_payload_moves_and_the_link_appears()
+    {
+        string manifest = Entry + ".refs";
+        string blob = RepoBlob("models--acme--one");
+        string? seen = null;
+        CrashPoints.Hook = point =>
+        {
+            // Other tests may run meanwhile: only this cache's publish is looked at.
+            if (point == CrashPoints.SharedBlobReferenced && File.Exists(manifest) && seen is null)
+            {
+                seen = $"{File.ReadAllText(manifest)}|{new FileInfo(blob).LinkTarget ?? "regular"}|{File.Exists(Entry)}";
+            }
+        };
+        try
+        {
+            await _f.Api.DownloadFileAsync("acme/one", "model.bin");
+        }
+        finally
+        {
+            CrashPoints.Hook = null;
+        }
+
+        Assert.Equal($"models--acme--one/blobs/{_file.Etag}\n|regular|False", seen);
+        Assert.NotNull(new FileInfo(blob).LinkTarget);
+    }
+
+    [Fact]
     public async Task The_same_file_in_a_second_repo_costs_no_transfer_and_adds_a_reference()
     {
         await _f.Api.DownloadFileAsync("acme/one", "model.bin");
