@@ -184,6 +184,18 @@ public sealed class SharedBlobStoreReadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Hub_cache_delete_lists_the_shared_entries_it_sweeps_and_frees_the_unreferenced_one()
+    {
+        Cli.CliResult run = await Cli.CliRunner.RunAsync(_f, ["cache", "delete", _c1.Sha, "--yes", "--verbose", "--cache-dir", _f.CacheDirectory]);
+
+        Assert.Equal(0, run.Code);
+        Assert.Contains(run.OutLines, l => l.Trim() == "shared blob     " + Path.GetRelativePath(_f.CacheDirectory, _cache.Entry(_b.XetHash!)));
+        Assert.Contains(run.OutLines, l => l.StartsWith("Deleted ", StringComparison.Ordinal) && l.EndsWith("freed 200.0 KB.", StringComparison.Ordinal));
+        Assert.False(File.Exists(_cache.Entry(_b.XetHash!)));
+        Assert.True(File.Exists(_cache.Entry(_a.XetHash!)));
+    }
+
+    [Fact]
     public void Prune_collects_payloads_no_repo_links_to_any_more_but_never_one_without_a_manifest()
     {
         SafeDelete.Delete(Path.Combine(_f.CacheDirectory, Two), _f.CacheDirectory); // Removed by hand: its links are gone, the manifests still name them.
