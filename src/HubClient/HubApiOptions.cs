@@ -15,6 +15,8 @@ public sealed class HubApiOptions
     private bool _offline;
     private bool _disableSymlinks;
     private bool _disableXet;
+    private bool _disableSharedBlobs;
+    private bool _trustSharedBlobs;
     private string? _userAgent;
     private TimeSpan _metadataTimeout = TimeSpan.FromSeconds(10);
     private TimeSpan _downloadTimeout = TimeSpan.FromSeconds(10);
@@ -53,6 +55,23 @@ public sealed class HubApiOptions
     /// </summary>
     public bool DisableXet { get => _disableXet; set => Set(ref _disableXet, value); }
 
+    /// <summary>
+    /// Keep every downloaded file in its repository's own <c>blobs/</c> folder instead of the cache-wide shared blob store
+    /// (<c>HF_HUB_DISABLE_SHARED_BLOBS</c>). Default false: as huggingface_hub releases after 1.28 do, a Xet-backed file
+    /// downloaded into the cache is kept once in <c>{cache}/blobs/{2 hex}/{xet hash}</c> and each repository's
+    /// <c>blobs/{etag}</c> becomes a relative symlink to it, so the same file in another repository (or after the first
+    /// repository was deleted) costs no transfer. The store is also off with <see cref="DisableXet"/> or
+    /// <see cref="DisableSymlinks"/>, where symlinks cannot be created, and for downloads to a local folder.
+    /// </summary>
+    public bool DisableSharedBlobs { get => _disableSharedBlobs; set => Set(ref _disableSharedBlobs, value); }
+
+    /// <summary>
+    /// Link a repository blob to an existing shared-store entry of the right size without hashing it. Default false: the
+    /// first time a process reuses an entry it did not write itself, it checks the entry's SHA-256 against the etag (a
+    /// full read of the file), and an entry that fails is not used (the file is downloaded and replaces it).
+    /// </summary>
+    public bool TrustSharedBlobs { get => _trustSharedBlobs; set => Set(ref _trustSharedBlobs, value); }
+
     /// <summary>Extra text appended to the <c>User-Agent</c> (which always names HubClient and its version).</summary>
     public string? UserAgent { get => _userAgent; set => Set(ref _userAgent, value); }
 
@@ -89,12 +108,15 @@ public sealed class HubApiOptions
     /// <summary>
     /// Reads <c>HF_ENDPOINT</c>, <c>HF_TOKEN</c> (then the file at <c>HF_TOKEN_PATH</c> or <c>$HF_HOME/token</c>),
     /// <c>HF_HOME</c>, <c>HF_HUB_CACHE</c>, <c>XDG_CACHE_HOME</c>, <c>HF_HUB_OFFLINE</c>, <c>HF_HUB_DISABLE_SYMLINKS</c>,
-    /// <c>HF_HUB_ETAG_TIMEOUT</c>, <c>HF_HUB_DOWNLOAD_TIMEOUT</c>, <c>HF_HUB_DISABLE_XET</c> and <c>HF_HUB_DISABLE_IMPLICIT_TOKEN</c>. Values are
+    /// <c>HF_HUB_ETAG_TIMEOUT</c>, <c>HF_HUB_DOWNLOAD_TIMEOUT</c>, <c>HF_HUB_DISABLE_XET</c>, <c>HF_HUB_DISABLE_SHARED_BLOBS</c> and <c>HF_HUB_DISABLE_IMPLICIT_TOKEN</c>. Values are
     /// checked when a <see cref="HubApi"/> is built from them.
     /// </summary>
     public static HubApiOptions FromEnvironment() => HubEnvironment.Read(Environment.GetEnvironmentVariable);
 
     /// <summary>The endpoint as a URI with no trailing slash.</summary>
+    /// <summary>Whether downloads into the cache use the shared blob store (see <see cref="DisableSharedBlobs"/>).</summary>
+    internal bool UsesSharedBlobs => !DisableSharedBlobs && !DisableXet && !DisableSymlinks;
+
     internal Uri EndpointUri => new(Endpoint.TrimEnd('/'), UriKind.Absolute);
 
     /// <summary>

@@ -16,6 +16,7 @@ internal static partial class HubEnvironment
             Offline = IsTrue(env("HF_HUB_OFFLINE") ?? env("TRANSFORMERS_OFFLINE")),
             DisableSymlinks = IsTrue(env("HF_HUB_DISABLE_SYMLINKS")),
             DisableXet = IsTrue(env("HF_HUB_DISABLE_XET")),
+            DisableSharedBlobs = IsTrue(env("HF_HUB_DISABLE_SHARED_BLOBS")),
             MetadataTimeout = Seconds(env("HF_HUB_ETAG_TIMEOUT"), "HF_HUB_ETAG_TIMEOUT") ?? TimeSpan.FromSeconds(10),
             DownloadTimeout = Seconds(env("HF_HUB_DOWNLOAD_TIMEOUT"), "HF_HUB_DOWNLOAD_TIMEOUT") ?? TimeSpan.FromSeconds(10),
             UserAgent = NonEmpty(env("HF_HUB_USER_AGENT_ORIGIN")),

@@ -221,6 +221,52 @@ try
             overlap && gets == 1 && pythonPath == dotnetPath && Sha256(dotnetPath) == Sha256Bytes(weights),
             $"overlap {overlap}, {gets} GETs; {string.Join("; ", hub.Requests)}");
     }
+
+    // 8. The shared blob store (huggingface_hub releases after 1.28): HubClient keeps a Xet-backed file once in
+    //    {cache}/blobs/{2 hex}/{xet hash} and makes each repo's blobs/{etag} a relative link there. An older
+    //    huggingface_hub, one that predates the store, reads that cache online and offline by following two links.
+    const string XetRepoA = "acme/xet-a", XetRepoB = "acme/xet-b";
+    var xetWeights = new byte[3 * 1024 * 1024];
+    new Random(7).NextBytes(xetWeights);
+    hub.AddRepo(XetRepoA).Commit(c => c.Add("config.json", "{}").AddXet("model.safetensors", xetWeights));
+    FakeFile xetFile = hub.AddRepo(XetRepoB).Commit(c => c.AddXet("model.safetensors", xetWeights)).Files["model.safetensors"];
+    string storeCache = Path.Combine(root, "store-by-dotnet");
+    string[] xetFiles = ["model.safetensors"];
+    var storeWritten = new Dictionary<string, string>();
+    using (var api = new HubApi(hub.CreateOptions(storeCache)))
+    {
+        string a = await api.DownloadFileAsync(XetRepoA, "model.safetensors");
+        hub.ClearRequests();
+        string b = await api.DownloadFileAsync(XetRepoB, "model.safetensors");
+        string entry = Path.Combine(storeCache, "blobs", xetFile.XetHash![..2], xetFile.XetHash);
+        string link = $"../../blobs/{xetFile.XetHash[..2]}/{xetFile.XetHash}";
+        Expect("HubClient wrote the store: both repos' blobs link to one payload, the second repo cost no transfer",
+            File.ReadAllText(Path.Combine(storeCache, "blobs", ".huggingface-shared-blobs")) == "1\n"
+                && new FileInfo(Path.Combine(storeCache, "models--acme--xet-a", "blobs", xetFile.Etag)).LinkTarget == link
+                && new FileInfo(Path.Combine(storeCache, "models--acme--xet-b", "blobs", xetFile.Etag)).LinkTarget == link
+                && File.ReadAllLines(entry + ".refs").Length == 2
+                && !hub.Requests.Any(r => r.IsXorb || r.IsCdn)
+                && Sha256(a) == Sha256Bytes(xetWeights) && Sha256(b) == Sha256Bytes(xetWeights),
+            string.Join("; ", hub.Requests));
+        storeWritten["model.safetensors"] = Sha256Bytes(xetWeights);
+    }
+    foreach (string xetRepo in new[] { XetRepoA, XetRepoB })
+    {
+        string offlineRead = Python("offline", storeCache, offline: true, only: xetFiles, repo: xetRepo);
+        Expect($"older python offline reads {xetRepo} through the store links",
+            offlineRead.Split('\t') is [var path, var digest] && path.StartsWith(storeCache, StringComparison.Ordinal) && digest.Trim() == Sha256Bytes(xetWeights), offlineRead);
+        hub.ClearRequests();
+        string onlineRead = Python("online", storeCache, offline: false, only: xetFiles, repo: xetRepo);
+        Expect($"older python online reuses {xetRepo} through the store links: no GET",
+            onlineRead.Split('\t') is [_, var d] && d.Trim() == Sha256Bytes(xetWeights) && !hub.Requests.Any(r => r.Method == "GET"),
+            onlineRead + string.Join("; ", hub.Requests));
+    }
+    string storeScan = Python("scan", storeCache, offline: true, only: xetFiles, repo: XetRepoA);
+    Expect("older python scan_cache_dir lists both repos with the payload's size",
+        storeScan.Contains($"repo\tmodel\t{XetRepoA}\t{xetWeights.Length}\t1", StringComparison.Ordinal)
+            && storeScan.Contains($"repo\tmodel\t{XetRepoB}\t{xetWeights.Length}\t1", StringComparison.Ordinal),
+        storeScan);
+    Console.WriteLine("      (older scan_cache_dir on the store cache: " + string.Join(" | ", storeScan.Split('\n').Where(l => l.StartsWith("warning", StringComparison.Ordinal))) + ")");
 }
 finally
 {
@@ -230,11 +276,11 @@ finally
 Console.WriteLine(failures == 0 ? "interop: all checks passed" : $"interop: {failures} check(s) failed");
 return failures == 0 ? 0 : 1;
 
-string Python(string mode, string cache, bool offline, bool copyMode = false, string[]? only = null)
+string Python(string mode, string cache, bool offline, bool copyMode = false, string[]? only = null, string repo = Repo)
 {
     var psi = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };
     psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "interop.py"));
-    foreach (string a in (string[])[mode, cache, Repo, .. only ?? files]) psi.ArgumentList.Add(a);
+    foreach (string a in (string[])[mode, cache, repo, .. only ?? files]) psi.ArgumentList.Add(a);
     if (copyMode) psi.Environment["HF_HUB_DISABLE_SYMLINKS"] = "1";
     psi.Environment["HF_ENDPOINT"] = hub.Endpoint;
     psi.Environment["HF_HUB_OFFLINE"] = offline ? "1" : "0";

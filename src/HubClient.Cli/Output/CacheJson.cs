@@ -6,6 +6,8 @@ internal static class CacheJson
     public static ScanJson From(HubCacheInfo cache) => new(
         cache.CacheDirectory,
         cache.SizeOnDisk,
+        cache.SharedBlobStoreSize,
+        cache.SharedBlobStoreSavedBytes,
         cache.Repos.Select(r => new RepoJson(
             r.RepoId, GlobalOptions.RepoTypeName(r.RepoType), r.SizeOnDisk, r.FileCount, r.LastAccessed, r.LastModified, [.. r.Refs.Keys], r.RepoPath,
             r.Revisions.Select(v => new RevisionJson(v.CommitHash, [.. v.Refs], v.SizeOnDisk, v.FileCount, v.LastModified, v.SnapshotPath)).ToArray())).ToArray(),
@@ -21,7 +23,7 @@ internal static class CacheJson
         [.. report.Orphaned],
         [.. report.Unverifiable]);
 
-    internal sealed record ScanJson(string CacheDirectory, long SizeOnDisk, RepoJson[] Repos, IncompleteJson[] IncompleteDownloads, WarningJson[] Warnings);
+    internal sealed record ScanJson(string CacheDirectory, long SizeOnDisk, long SharedBlobStoreSize, long SharedBlobStoreSavedBytes, RepoJson[] Repos, IncompleteJson[] IncompleteDownloads, WarningJson[] Warnings);
 
     internal sealed record RepoJson(
         string RepoId, string RepoType, long SizeOnDisk, int FileCount, DateTimeOffset LastAccessed, DateTimeOffset LastModified, string[] Refs,

@@ -38,6 +38,13 @@ public sealed class CacheDeletePlan
     /// <summary>Blobs that no remaining revision uses.</summary>
     public IReadOnlyList<string> Blobs => Paths(PlannedKind.Blob);
 
+    /// <summary>
+    /// Entries of the cache-wide shared blob store (<c>{cache}/blobs/{2 hex}/{xet hash}</c>) that the deleted repo blobs
+    /// link to: swept after the links go, each deleted only when no repo blob links to it any more (its <c>.refs</c>
+    /// manifest lists no valid reference; a missing or unreadable manifest keeps it).
+    /// </summary>
+    public IReadOnlyList<string> SharedBlobs => Paths(PlannedKind.SharedBlob);
+
     /// <summary>Stale partial downloads and their sidecars.</summary>
     public IReadOnlyList<string> IncompleteFiles => Paths(PlannedKind.Incomplete);
 
@@ -58,7 +65,8 @@ public sealed class CacheDeletePlan
 
     /// <summary>
     /// Deletes what the plan lists, checking again as it goes: a blob a snapshot links to again (a download since the
-    /// plan) is kept, and so is a partial download that was written to since, or whose blob lock is held. Failures do
+    /// plan) is kept, and so is a partial download that was written to since, or whose blob lock is held; a shared-store
+    /// entry is collected only if no repo blob links to it when it is swept. Failures do
     /// not stop the rest; they are reported in <see cref="CacheDeleteResult.NotDeleted"/>.
     /// </summary>
     public CacheDeleteResult Execute()
@@ -70,6 +78,7 @@ public sealed class CacheDeletePlan
         run.DeleteIncomplete(_items.Where(i => i.Kind == PlannedKind.Incomplete));
         run.DeleteAll(_items.Where(i => i.Kind == PlannedKind.SetAside));
         run.DeleteRepos(_items.Where(i => i.Kind == PlannedKind.Repo));
+        run.SweepSharedBlobs(_items.Where(i => i.Kind == PlannedKind.SharedBlob));
         return run.Result();
     }
 
@@ -86,6 +95,7 @@ internal enum PlannedKind
     Incomplete,
     SetAside,
     Other,
+    SharedBlob,
 }
 
 /// <summary>One entry of a plan. <paramref name="Group"/> ties a partial download to its sidecars.</summary>

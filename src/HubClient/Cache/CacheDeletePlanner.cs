@@ -33,6 +33,7 @@ internal static class CacheDeletePlanner
             PlanRevisions(repo, going, wholeRepoAllowed: true, items);
         }
         string[] notFound = wanted.Where(c => !found.Contains(c)).Order(StringComparer.Ordinal).ToArray();
+        PlanSharedBlobs(info.CacheDirectory, items);
         return new CacheDeletePlan(info.CacheDirectory, items, notFound, incompleteCutoff: null);
     }
 
@@ -67,7 +68,52 @@ internal static class CacheDeletePlanner
                 items.Add(new PlannedDeletion(PlannedKind.SetAside, setAside.Path, SizeOf(setAside.Path)));
             }
         }
+        PlanSharedBlobs(info.CacheDirectory, items);
+        PlanUnreferencedSharedBlobs(info.CacheDirectory, items);
         return new CacheDeletePlan(info.CacheDirectory, items, [], cutoff);
+    }
+
+    /// <summary>
+    /// The shared-store entries that the planned repo blobs (and the blobs of repos removed whole) link to: each is swept
+    /// after the links go, and collected only if no valid reference remains. The bytes expected are the entry's size when
+    /// every reference its manifest lists is planned for deletion, else 0 (huggingface_hub's <c>DeleteCacheStrategy</c>).
+    /// </summary>
+    private static void PlanSharedBlobs(string cacheDirectory, List<PlannedDeletion> items)
+    {
+        var store = new SharedBlobStore(cacheDirectory);
+        if (!store.Exists) return;
+        var links = new HashSet<string>(items.Where(i => i.Kind == PlannedKind.Blob).Select(i => Path.GetFullPath(i.Path)), StringComparer.Ordinal);
+        foreach (PlannedDeletion repo in items.Where(i => i.Kind == PlannedKind.Repo))
+        {
+            string blobs = Path.Combine(repo.Path, "blobs");
+            if (!SharedBlobStore.IsDirectory(blobs)) continue;
+            try
+            {
+                links.UnionWith(Directory.EnumerateFileSystemEntries(blobs).Select(Path.GetFullPath));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Unreadable: its links (if any) are not swept; their entries are kept, never lost.
+            }
+        }
+        var entries = new SortedSet<string>(links.Select(store.TargetOf).OfType<string>(), StringComparer.Ordinal);
+        items.AddRange(entries.Select(e => new PlannedDeletion(PlannedKind.SharedBlob, e, store.ExpectedFreedSize(e, links))));
+    }
+
+    /// <summary>
+    /// Shared-store payloads no repo blob links to any more (their repo folders were deleted by hand, say): their manifest
+    /// is readable and lists no valid reference (huggingface_hub's <c>unreferenced_shared_blobs</c>). A payload whose
+    /// manifest is missing or unreadable is never listed.
+    /// </summary>
+    private static void PlanUnreferencedSharedBlobs(string cacheDirectory, List<PlannedDeletion> items)
+    {
+        var store = new SharedBlobStore(cacheDirectory);
+        var planned = new HashSet<string>(items.Where(i => i.Kind == PlannedKind.SharedBlob).Select(i => i.Path), StringComparer.Ordinal);
+        foreach (FileInfo entry in store.Entries().OrderBy(e => e.FullName, StringComparer.Ordinal))
+        {
+            if (planned.Contains(entry.FullName)) continue;
+            if (SharedBlobManifest.ReadValidReferences(store, entry.FullName) is { Count: 0 }) items.Add(new PlannedDeletion(PlannedKind.SharedBlob, entry.FullName, entry.Length));
+        }
     }
 
     private static void PlanRevisions(CachedRepo repo, CachedRevision[] going, bool wholeRepoAllowed, List<PlannedDeletion> items)
@@ -99,7 +145,8 @@ internal static class CacheDeletePlanner
                 // Only blobs in this repo's blobs/ are ever deleted: a link to anywhere else is never followed.
                 if (!file.IsSymbolicLink || !PathContainment.IsDirectChild(file.BlobPath, blobsPath)) continue;
                 if (stillUsed.Contains(file.BlobPath) || !plannedBlobs.Add(file.BlobPath)) continue;
-                items.Add(new PlannedDeletion(PlannedKind.Blob, file.BlobPath, file.SizeOnDisk));
+                // A link into the shared blob store frees nothing itself; its entry is planned separately.
+                items.Add(new PlannedDeletion(PlannedKind.Blob, file.BlobPath, file.SharedBlobPath is null ? file.SizeOnDisk : 0));
             }
         }
     }

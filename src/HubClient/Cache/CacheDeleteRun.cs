@@ -3,6 +3,9 @@ namespace HubClient;
 /// <summary>Carries out a <see cref="CacheDeletePlan"/>: deletes safely, re-checks what may have changed, and records the outcome.</summary>
 internal sealed class CacheDeleteRun
 {
+    /// <summary>How long a sweep waits for a download or link holding a shared-store entry's lock (Python's soft-lock timeout).</summary>
+    private static readonly TimeSpan SharedBlobLockWait = TimeSpan.FromSeconds(10);
+
     private readonly string _root;
     private readonly DateTimeOffset? _incompleteCutoff;
     private readonly List<string> _deleted = [];
@@ -107,6 +110,28 @@ internal sealed class CacheDeleteRun
                 }
             }
             TryDelete(repo.Path, repo.Bytes);
+        }
+    }
+
+    /// <summary>
+    /// Sweeps shared-store entries whose repo links were deleted: each is collected (under its lock) only when its manifest
+    /// lists no valid reference; otherwise its manifest is rewritten to the references that remain.
+    /// </summary>
+    public void SweepSharedBlobs(IEnumerable<PlannedDeletion> items)
+    {
+        var store = new SharedBlobStore(_root);
+        foreach (PlannedDeletion entry in items)
+        {
+            long freed = store.Sweep(entry.Path, SharedBlobLockWait);
+            if (freed > 0)
+            {
+                _deleted.Add(entry.Path);
+                _freed += freed;
+            }
+            else if (entry.Bytes > 0)
+            {
+                _notDeleted[entry.Path] = "A repo blob still links to this shared blob (or its .refs manifest cannot be read, or its lock is held): kept.";
+            }
         }
     }
 

@@ -25,10 +25,13 @@ internal static class CacheScanner
         var warnings = new List<CacheWarning>();
         var repos = new List<CachedRepo>();
         var incomplete = new List<CachedIncompleteDownload>();
+        var shared = new SharedBlobStore(root);
+        SharedBlobStore? store = shared.Exists ? shared : null;
         foreach (FileSystemInfo entry in SortedEntries(root))
         {
             string name = entry.Name;
             if (IgnoredNames.Contains(name) || name is ".locks" or "CACHEDIR.TAG") continue;
+            if (store is not null && name == SharedBlobStore.FolderName) continue;
             if (!Directory.Exists(entry.FullName))
             {
                 warnings.Add(new CacheWarning(CacheWarningKind.StrayFile, entry.FullName, $"Repo path is not a directory: {entry.FullName}"));
@@ -40,9 +43,26 @@ internal static class CacheScanner
                 continue;
             }
             incomplete.AddRange(ScanBlobsFolder(entry.FullName, warnings));
-            repos.Add(ScanRepo(entry.FullName, type, repoId, warnings));
+            repos.Add(ScanRepo(entry.FullName, type, repoId, store, warnings));
         }
-        return new HubCacheInfo(root, repos, incomplete, warnings);
+        return new HubCacheInfo(root, repos, incomplete, warnings, SharedStoreUsage(store, repos));
+    }
+
+    /// <summary>
+    /// What the shared blob store holds and saves: its payloads' bytes (including payloads no repo links to any more), the
+    /// bytes of repo blobs that are links into it (each repo counted, as <see cref="CachedRepo.SizeOnDisk"/> does), and the
+    /// bytes those links would take as copies beyond the one payload each.
+    /// </summary>
+    private static SharedStoreUsage SharedStoreUsage(SharedBlobStore? store, List<CachedRepo> repos)
+    {
+        if (store is null) return default;
+        long storeSize = store.Entries().Sum(e => e.Length);
+        var linked = repos
+            .SelectMany(r => r.Revisions.SelectMany(v => v.Files).Where(f => f.SharedBlobPath is not null).DistinctBy(f => f.BlobPath, StringComparer.Ordinal))
+            .ToList();
+        long linkedSize = linked.Sum(f => f.SizeOnDisk);
+        long payloads = linked.DistinctBy(f => f.SharedBlobPath, StringComparer.Ordinal).Sum(f => f.SizeOnDisk);
+        return new SharedStoreUsage(storeSize, linkedSize, linkedSize - payloads);
     }
 
     /// <summary><c>models--acme--tiny</c> → model <c>acme/tiny</c>, as huggingface_hub reads folder names.</summary>
@@ -65,7 +85,7 @@ internal static class CacheScanner
         return true;
     }
 
-    private static CachedRepo ScanRepo(string repoPath, RepoType type, string repoId, List<CacheWarning> warnings)
+    private static CachedRepo ScanRepo(string repoPath, RepoType type, string repoId, SharedBlobStore? store, List<CacheWarning> warnings)
     {
         string blobsPath = Path.Combine(repoPath, "blobs");
         string snapshotsPath = Path.Combine(repoPath, "snapshots");
@@ -89,7 +109,7 @@ internal static class CacheScanner
                     continue;
                 }
                 var files = new List<CachedFile>();
-                ScanSnapshotFolder(revisionEntry.FullName, "", blobsPath, files, blobs, broken, warnings);
+                ScanSnapshotFolder(revisionEntry.FullName, "", blobsPath, store, files, blobs, broken, warnings);
                 files.Sort((a, b) => string.CompareOrdinal(a.RepoPath, b.RepoPath));
                 DateTimeOffset lastModified = files.Count > 0 ? files.Max(f => f.BlobLastModified) : new DirectoryInfo(revisionEntry.FullName).LastWriteTimeUtc;
                 List<string> refs = refsByCommit.Remove(revisionEntry.Name, out List<string>? names) ? names : [];
@@ -169,7 +189,7 @@ internal static class CacheScanner
     }
 
     private static void ScanSnapshotFolder(
-        string folder, string prefix, string blobsPath, List<CachedFile> files, Dictionary<string, FileInfo> blobs,
+        string folder, string prefix, string blobsPath, SharedBlobStore? store, List<CachedFile> files, Dictionary<string, FileInfo> blobs,
         List<BrokenEntry> broken, List<CacheWarning> warnings)
     {
         foreach (FileSystemInfo entry in SortedEntries(folder))
@@ -183,7 +203,7 @@ internal static class CacheScanner
                     warnings.Add(new CacheWarning(CacheWarningKind.LinkedFolder, entry.FullName, $"A folder in a snapshot is a symlink (not followed): {entry.FullName}"));
                     continue;
                 }
-                ScanSnapshotFolder(entry.FullName, repoPath + "/", blobsPath, files, blobs, broken, warnings);
+                ScanSnapshotFolder(entry.FullName, repoPath + "/", blobsPath, store, files, blobs, broken, warnings);
                 continue;
             }
 
@@ -195,12 +215,21 @@ internal static class CacheScanner
                 warnings.Add(new CacheWarning(CacheWarningKind.BrokenSymlink, entry.FullName, $"Blob missing (broken symlink): {entry.FullName} -> {target ?? entry.LinkTarget}"));
                 continue;
             }
-            if (isLink && !PathContainment.IsDirectChild(blob.FullName, blobsPath))
+            // A repo blob that links into the shared blob store is the file's blob (the first hop); its bytes are the payload's.
+            string blobPath = blob.FullName;
+            string? sharedPath = null;
+            if (isLink && store is not null && LexicalTarget(entry) is { } firstHop && PathContainment.IsDirectChild(firstHop, blobsPath)
+                && store.TargetOf(firstHop) is { } payload && string.Equals(Path.GetFullPath(payload), blob.FullName, StringComparison.Ordinal))
+            {
+                blobPath = firstHop;
+                sharedPath = payload;
+            }
+            else if (isLink && !PathContainment.IsDirectChild(blob.FullName, blobsPath))
             {
                 warnings.Add(new CacheWarning(CacheWarningKind.LinkOutsideBlobs, entry.FullName, $"Snapshot entry links outside its repo's blobs folder: {entry.FullName} -> {blob.FullName}"));
             }
-            if (!blobs.TryGetValue(blob.FullName, out FileInfo? stats)) blobs[blob.FullName] = stats = blob;
-            files.Add(new CachedFile(repoPath, entry.FullName, stats.FullName, isLink, stats.Length, stats.LastAccessTimeUtc, stats.LastWriteTimeUtc));
+            if (!blobs.TryGetValue(blobPath, out FileInfo? stats)) blobs[blobPath] = stats = blob;
+            files.Add(new CachedFile(repoPath, entry.FullName, blobPath, isLink, stats.Length, stats.LastAccessTimeUtc, stats.LastWriteTimeUtc, sharedPath));
         }
     }
 

@@ -17,7 +17,9 @@ internal static class CacheVerifier
             ? info.Repos
             : info.Repos.Where(r => r.RepoType == options.RepoType && r.RepoId == options.RepoId);
 
-        var work = new List<(CachedRepo Repo, FileInfo Blob)>();
+        var store = new SharedBlobStore(info.CacheDirectory);
+        SharedBlobStore? shared = store.Exists ? store : null;
+        var work = new List<(CachedRepo Repo, FileInfo Blob, FileInfo Content)>();
         var missing = new List<MissingBlob>();
         var orphaned = new List<string>();
         var unverifiable = new List<string>();
@@ -26,21 +28,21 @@ internal static class CacheVerifier
             var linked = new HashSet<string>(repo.Revisions.SelectMany(r => r.Files).Where(f => f.IsSymbolicLink).Select(f => f.BlobPath), StringComparer.Ordinal);
             unverifiable.AddRange(repo.Revisions.SelectMany(r => r.Files).Where(f => !f.IsSymbolicLink).Select(f => f.FilePath));
             missing.AddRange(repo.BrokenEntries.Select(b => new MissingBlob(b.SnapshotPath, b.TargetPath)));
-            foreach (FileInfo blob in BlobFiles(Path.Combine(repo.RepoPath, "blobs")))
+            foreach ((FileInfo blob, FileInfo content) in BlobFiles(Path.Combine(repo.RepoPath, "blobs"), shared))
             {
-                if (ContentHasher.IsContentHash(blob.Name)) work.Add((repo, blob));
+                if (ContentHasher.IsContentHash(blob.Name)) work.Add((repo, blob, content));
                 else unverifiable.Add(blob.FullName);
                 if (!linked.Contains(blob.FullName)) orphaned.Add(blob.FullName);
             }
         }
 
-        long bytesTotal = work.Sum(w => w.Blob.Length);
+        long bytesTotal = work.Sum(w => w.Content.Length);
         long bytesDone = 0;
         int blobsDone = 0;
         IProgress<CacheVerifyProgress>? progress = options.Progress;
         progress?.Report(new CacheVerifyProgress(null, 0, work.Count, 0, bytesTotal));
         var corrupt = new List<CorruptBlob>();
-        foreach ((CachedRepo repo, FileInfo blob) in work)
+        foreach ((CachedRepo repo, FileInfo blob, FileInfo content) in work)
         {
             long before = bytesDone;
             IProgress<long>? bytes = progress is null ? null
@@ -48,17 +50,17 @@ internal static class CacheVerifier
             string? actual;
             try
             {
-                actual = await BlobVerifier.HashFileAsync(blob.FullName, blob.Name, cancellationToken, bytes).ConfigureAwait(false);
+                actual = await BlobVerifier.HashFileAsync(content.FullName, blob.Name, cancellationToken, bytes).ConfigureAwait(false);
             }
             catch (FileNotFoundException)
             {
                 actual = blob.Name; // Removed since the scan (deleted or set aside by someone else): nothing to judge.
             }
-            bytesDone += blob.Length;
+            bytesDone += content.Length;
             blobsDone++;
             if (actual is not null && actual != blob.Name)
             {
-                CorruptBlob? found = await HandleCorruptAsync(info.CacheDirectory, repo, blob, actual, options.CorruptBlobs, cancellationToken).ConfigureAwait(false);
+                CorruptBlob? found = await HandleCorruptAsync(info.CacheDirectory, repo, blob, content, actual, options.CorruptBlobs, cancellationToken).ConfigureAwait(false);
                 if (found is not null) corrupt.Add(found);
             }
             progress?.Report(new CacheVerifyProgress(blob.FullName, blobsDone, work.Count, bytesDone, bytesTotal));
@@ -67,25 +69,43 @@ internal static class CacheVerifier
         return new CacheVerifyReport(blobsDone, bytesDone, corrupt, missing, orphaned, unverifiable);
     }
 
-    /// <summary>Published blobs: regular files named by an etag (temp files, sidecars and set-aside blobs have dots).</summary>
-    private static List<FileInfo> BlobFiles(string blobsPath)
+    /// <summary>
+    /// Published blobs: regular files named by an etag (temp files, sidecars and set-aside blobs have dots), and links named
+    /// by an etag into the shared blob store, verified through the link (their content is the store's payload).
+    /// </summary>
+    private static List<(FileInfo Blob, FileInfo Content)> BlobFiles(string blobsPath, SharedBlobStore? store)
     {
         if (!Directory.Exists(blobsPath)) return [];
-        return new DirectoryInfo(blobsPath).EnumerateFiles()
-            .Where(f => f.LinkTarget is null && RepoCacheLayout.IsBlob(f.Name))
-            .OrderBy(f => f.Name, StringComparer.Ordinal)
-            .ToList();
+        var found = new List<(FileInfo, FileInfo)>();
+        foreach (FileInfo file in new DirectoryInfo(blobsPath).EnumerateFiles().Where(f => RepoCacheLayout.IsBlob(f.Name)).OrderBy(f => f.Name, StringComparer.Ordinal))
+        {
+            if (file.LinkTarget is null) found.Add((file, file));
+            else if (store?.TargetOf(file.FullName) is { } payload) found.Add((file, new FileInfo(payload)));
+        }
+        return found;
     }
 
+    /// <summary>
+    /// Acts on a corrupt blob. For a link into the shared blob store the corrupt file is the store's payload: it is set aside
+    /// (into this repo's <c>blobs/</c>) or deleted under the store entry's lock, and the repo link goes with the snapshot
+    /// links; other repos' links to it then dangle, so their next download fetches the file again too.
+    /// </summary>
     private static async Task<CorruptBlob?> HandleCorruptAsync(
-        string cacheRoot, CachedRepo repo, FileInfo blob, string actual, CorruptBlobAction action, CancellationToken cancellationToken)
+        string cacheRoot, CachedRepo repo, FileInfo blob, FileInfo content, string actual, CorruptBlobAction action, CancellationToken cancellationToken)
     {
-        if (action == CorruptBlobAction.Report) return new CorruptBlob(blob.FullName, blob.Name, actual, blob.Length, null, false, []);
+        if (action == CorruptBlobAction.Report) return new CorruptBlob(blob.FullName, blob.Name, actual, content.Length, null, false, []);
 
-        string lockPath = Path.Combine(cacheRoot, ".locks", Path.GetFileName(repo.RepoPath), blob.Name + ".lock");
-        using BlobLock blobLock = await BlobLock.AcquireAsync(lockPath, LockWait, () => false, cancellationToken).ConfigureAwait(false);
-        var current = new FileInfo(blob.FullName);
-        if (!current.Exists || current.Length != blob.Length || current.LastWriteTimeUtc != blob.LastWriteTimeUtc)
+        bool shared = !ReferenceEquals(blob, content);
+        using BlobLock? held = shared
+            ? await SharedBlobLock.AcquireAsync(content.FullName, LockWait, cancellationToken).ConfigureAwait(false)
+            : await BlobLock.AcquireAsync(Path.Combine(cacheRoot, ".locks", Path.GetFileName(repo.RepoPath), blob.Name + ".lock"), LockWait, () => false, cancellationToken).ConfigureAwait(false);
+        if (shared && held is null)
+        {
+            // A store entry is never changed without its lock: reported, left in place.
+            return new CorruptBlob(blob.FullName, blob.Name, actual, content.Length, null, false, []);
+        }
+        var current = new FileInfo(content.FullName);
+        if (!current.Exists || current.Length != content.Length || current.LastWriteTimeUtc != content.LastWriteTimeUtc)
         {
             return null; // Replaced since it was hashed (a forced download published a fresh copy): not ours to judge.
         }
@@ -94,13 +114,14 @@ internal static class CacheVerifier
         if (action == CorruptBlobAction.MoveAside)
         {
             movedTo = Path.Combine(Path.GetDirectoryName(blob.FullName)!, RepoCacheLayout.SetAsideName(blob.Name, DateTimeOffset.UtcNow));
-            File.Move(blob.FullName, movedTo);
+            File.Move(content.FullName, movedTo);
             File.SetLastWriteTimeUtc(movedTo, DateTime.UtcNow); // Prune measures its age from now, not from the download.
         }
         else
         {
-            File.Delete(blob.FullName);
+            File.Delete(content.FullName);
         }
+        if (shared) SafeDelete.Delete(blob.FullName, cacheRoot);
 
         // The blob is gone from its name first, so no download trusts it; then the links that pointed at it go too.
         var removed = new List<string>();
@@ -108,7 +129,7 @@ internal static class CacheVerifier
         {
             if (SafeDelete.Delete(file.FilePath, cacheRoot)) removed.Add(file.FilePath);
         }
-        return new CorruptBlob(blob.FullName, blob.Name, actual, blob.Length, movedTo, movedTo is null, removed);
+        return new CorruptBlob(blob.FullName, blob.Name, actual, content.Length, movedTo, movedTo is null, removed);
     }
 
     /// <summary>Reports inline (<see cref="Progress{T}"/> posts to a synchronization context).</summary>

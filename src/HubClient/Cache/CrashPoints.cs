@@ -12,6 +12,9 @@ internal static class CrashPoints
     /// <summary>Copy mode: the copy of a shared blob is staged in <c>blobs/</c>; it has not been renamed into the snapshot yet.</summary>
     public const string PointerStaged = "pointer-staged";
 
+    /// <summary>Shared store publish: the manifest lists the repo blob; the payload has not been moved into the store yet.</summary>
+    public const string SharedBlobReferenced = "shared-blob-referenced";
+
     /// <summary>Set by the crash-test helper only.</summary>
     internal static Action<string>? Hook { get; set; }
 

@@ -6,13 +6,16 @@ namespace HubClient;
 /// </summary>
 public sealed class HubCacheInfo
 {
-    internal HubCacheInfo(string cacheDirectory, IReadOnlyList<CachedRepo> repos, IReadOnlyList<CachedIncompleteDownload> incompleteDownloads, IReadOnlyList<CacheWarning> warnings)
+    internal HubCacheInfo(string cacheDirectory, IReadOnlyList<CachedRepo> repos, IReadOnlyList<CachedIncompleteDownload> incompleteDownloads, IReadOnlyList<CacheWarning> warnings, SharedStoreUsage sharedStore = default)
     {
+        _sharedStore = sharedStore;
         CacheDirectory = cacheDirectory;
         Repos = repos;
         IncompleteDownloads = incompleteDownloads;
         Warnings = warnings;
     }
+
+    private readonly SharedStoreUsage _sharedStore;
 
     /// <summary>The cache folder that was scanned (full path).</summary>
     public string CacheDirectory { get; }
@@ -20,8 +23,24 @@ public sealed class HubCacheInfo
     /// <summary>The cached repositories, sorted by folder name.</summary>
     public IReadOnlyList<CachedRepo> Repos { get; }
 
-    /// <summary>The sum of <see cref="CachedRepo.SizeOnDisk"/>.</summary>
-    public long SizeOnDisk => Repos.Sum(r => r.SizeOnDisk);
+    /// <summary>
+    /// The bytes of blobs on disk, each counted once: the sum of <see cref="CachedRepo.SizeOnDisk"/>, except that a payload
+    /// of the shared blob store is counted once however many repositories link to it, and payloads no repository links to
+    /// any more are included (as huggingface_hub's <c>scan_cache_dir</c> counts it).
+    /// </summary>
+    public long SizeOnDisk => Repos.Sum(r => r.SizeOnDisk) - _sharedStore.LinkedBytes + _sharedStore.StoreBytes;
+
+    /// <summary>
+    /// The bytes of the payloads in the cache-wide shared blob store (<c>{cache}/blobs/</c>, huggingface_hub releases after
+    /// 1.28); 0 when the cache has none.
+    /// </summary>
+    public long SharedBlobStoreSize => _sharedStore.StoreBytes;
+
+    /// <summary>
+    /// The bytes the shared blob store saves: what the repositories' links into it would take as copies, beyond one copy
+    /// of each payload.
+    /// </summary>
+    public long SharedBlobStoreSavedBytes => _sharedStore.SavedBytes;
 
     /// <summary>Partial downloads in any repo's <c>blobs/</c>, running or interrupted.</summary>
     public IReadOnlyList<CachedIncompleteDownload> IncompleteDownloads { get; }
@@ -75,9 +94,13 @@ public sealed class HubCacheInfo
 
     /// <summary>
     /// Plans a clean-up: partial downloads (and their sidecars) and set-aside corrupt blobs not written to for
-    /// <see cref="CachePruneOptions.OlderThan"/>, and detached revisions (no ref points at them). Nothing is deleted until
+    /// <see cref="CachePruneOptions.OlderThan"/>, detached revisions (no ref points at them), and payloads of the shared blob
+    /// store that no repo blob links to any more (whose <c>.refs</c> manifest is readable and lists no valid link). Nothing is deleted until
     /// <see cref="CacheDeletePlan.Execute"/>, which also skips partials whose download is still running.
     /// </summary>
     /// <param name="options">What to prune; defaults prune everything older than a day.</param>
     public CacheDeletePlan Prune(CachePruneOptions? options = null) => CacheDeletePlanner.ForPrune(this, options ?? new CachePruneOptions());
 }
+
+/// <summary>The shared blob store's share of a scan: its payloads, the repo blobs linking into it, and the bytes saved.</summary>
+internal readonly record struct SharedStoreUsage(long StoreBytes, long LinkedBytes, long SavedBytes);

@@ -10,7 +10,7 @@ internal static class SnapshotPointer
 {
     /// <summary>
     /// Creates the snapshot entry for the blob named <paramref name="etag"/>. In copy mode a blob that this call just downloaded
-    /// (<paramref name="newBlob"/>) is moved, as huggingface_hub does; a shared one is copied.
+    /// (<paramref name="newBlob"/>) is moved, as huggingface_hub does; a shared one (or a link into the shared blob store) is copied.
     /// </summary>
     public static void Create(RepoCacheLayout layout, string commit, string repoPath, string etag, bool newBlob, bool disableSymlinks)
     {
@@ -22,7 +22,8 @@ internal static class SnapshotPointer
             return;
         }
 
-        if (newBlob)
+        // A blob that links into the shared blob store is copied: moving the link would leave a relative link that no longer resolves.
+        if (newBlob && new FileInfo(blob).LinkTarget is null)
         {
             File.Move(blob, pointer, overwrite: true);
             return;

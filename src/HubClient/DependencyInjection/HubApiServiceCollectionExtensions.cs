@@ -39,6 +39,8 @@ public static class HubApiServiceCollectionExtensions
         to.CacheDirectory = from.CacheDirectory;
         to.Offline = from.Offline;
         to.DisableSymlinks = from.DisableSymlinks;
+        to.DisableSharedBlobs = from.DisableSharedBlobs;
+        to.TrustSharedBlobs = from.TrustSharedBlobs;
         to.UserAgent = from.UserAgent;
         to.MetadataTimeout = from.MetadataTimeout;
         to.DownloadTimeout = from.DownloadTimeout;

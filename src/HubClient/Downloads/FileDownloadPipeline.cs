@@ -31,7 +31,7 @@ internal sealed class FileDownloadPipeline
     {
         var cache = new RepoCacheLayout(_http.Options.CacheDirectory, repoType, repoId);
         return localDirectory is null
-            ? new CacheDestination(cache, _http.Options.DisableSymlinks)
+            ? CacheDestination.For(cache, _http.Options)
             : new LocalDirectoryDestination(localDirectory, cache);
     }
 
@@ -85,7 +85,7 @@ internal sealed class FileDownloadPipeline
         {
             return CacheHit(repoId, path, metadata.CommitHash, destination.EntryPath(metadata.CommitHash, path));
         }
-        if (!force && destination.TryPlaceFromLocalCopy(path, metadata))
+        if (!force && await destination.TryPlaceFromLocalCopyAsync(path, metadata, cancellationToken).ConfigureAwait(false))
         {
             HubTelemetry.CacheHits.Add(1);
             return destination.Place(path, metadata, newlyPublished: false);
@@ -93,6 +93,7 @@ internal sealed class FileDownloadPipeline
 
         long started = Stopwatch.GetTimestamp();
         bool published = await _engine.FetchAsync(destination.TargetFor(path, metadata), request, force, cancellationToken).ConfigureAwait(false);
+        if (published) await destination.SharePublishedAsync(path, metadata, force, cancellationToken).ConfigureAwait(false);
         CrashPoints.Reached(CrashPoints.BlobPublished);
         string entry = destination.Place(path, metadata, published);
         if (published)

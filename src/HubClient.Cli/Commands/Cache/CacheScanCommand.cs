@@ -34,6 +34,11 @@ internal static class CacheScanCommand
             TextWriter o = context.Output;
             await o.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"Done in {clock.Elapsed.TotalSeconds:0.0}s. Scanned {cache.Repos.Count} repo(s) for a total of {ByteSize.Format(cache.SizeOnDisk)}.")).ConfigureAwait(false);
+            if (cache.SharedBlobStoreSize > 0)
+            {
+                await o.WriteLineAsync(
+                    $"Shared blob store ({Path.Combine(cache.CacheDirectory, "blobs")}): {ByteSize.Format(cache.SharedBlobStoreSize)}, saving {ByteSize.Format(cache.SharedBlobStoreSavedBytes)} that repos linking the same files would otherwise keep twice.").ConfigureAwait(false);
+            }
             if (cache.IncompleteDownloads.Count > 0)
             {
                 await o.WriteLineAsync($"{cache.IncompleteDownloads.Count} partial download(s) ({ByteSize.Format(cache.IncompleteSizeOnDisk)}); 'hub cache prune' removes stale ones.").ConfigureAwait(false);

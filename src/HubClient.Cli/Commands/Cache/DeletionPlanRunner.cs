@@ -51,8 +51,9 @@ internal static class DeletionPlanRunner
     }
 
     /// <summary>
-    /// Repositories, revisions, partial downloads and set-aside blobs one per line; refs, blobs and bookkeeping files counted
-    /// (listed with <c>--verbose</c>). Paths are relative to the cache folder.
+    /// Repositories, revisions, partial downloads and set-aside blobs one per line; refs, blobs, shared-store entries (swept:
+    /// deleted only if no link to them remains) and bookkeeping files counted (listed with <c>--verbose</c>). Paths are
+    /// relative to the cache folder.
     /// </summary>
     private static async Task WritePlanAsync(TextWriter o, CacheDeletePlan plan, bool verbose)
     {
@@ -63,7 +64,7 @@ internal static class DeletionPlanRunner
         foreach (string snapshot in plan.Snapshots) await o.WriteLineAsync($"  revision        {Relative(snapshot)}").ConfigureAwait(false);
         foreach (string partial in plan.IncompleteFiles) await o.WriteLineAsync($"  partial         {Relative(partial)}").ConfigureAwait(false);
         foreach (string blob in plan.SetAsideBlobs) await o.WriteLineAsync($"  set-aside blob  {Relative(blob)}").ConfigureAwait(false);
-        foreach ((string kind, IReadOnlyList<string> paths) in new[] { ("ref", plan.Refs), ("blob", plan.Blobs), ("bookkeeping", plan.OtherFiles) })
+        foreach ((string kind, IReadOnlyList<string> paths) in new[] { ("ref", plan.Refs), ("blob", plan.Blobs), ("shared blob", plan.SharedBlobs), ("bookkeeping", plan.OtherFiles) })
         {
             if (paths.Count == 0) continue;
             if (verbose)

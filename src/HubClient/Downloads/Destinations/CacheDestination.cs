@@ -3,17 +3,29 @@ namespace HubClient;
 /// <summary>
 /// The hub cache, laid out as huggingface_hub does (<see cref="RepoCacheLayout"/>): content published as
 /// <c>blobs/{etag}</c>, made visible as <c>snapshots/{commit}/{path}</c> (a relative symlink, or the file itself in copy
-/// mode), with <c>refs/{revision}</c> and <c>.no_exist</c> markers.
+/// mode), with <c>refs/{revision}</c> and <c>.no_exist</c> markers. A Xet-backed file is kept once per cache in the
+/// <see cref="SharedBlobStore"/> (when <see cref="HubApiOptions.UsesSharedBlobs"/>): its <c>blobs/{etag}</c> links there,
+/// an entry already in the store is linked with no transfer, and a fresh download is moved into the store.
 /// </summary>
 internal sealed class CacheDestination : IDownloadDestination
 {
     private readonly bool _disableSymlinks;
+    private readonly SharedBlobStore? _store;
+    private readonly bool _trustStore;
+    private readonly TimeSpan _lockTimeout;
 
-    public CacheDestination(RepoCacheLayout layout, bool disableSymlinks)
+    public CacheDestination(RepoCacheLayout layout, bool disableSymlinks, SharedBlobStore? store = null, bool trustStore = false, TimeSpan lockTimeout = default)
     {
         Layout = layout;
         _disableSymlinks = disableSymlinks;
+        _store = store;
+        _trustStore = trustStore;
+        _lockTimeout = lockTimeout;
     }
+
+    /// <summary>The cache destination for a repository with these settings (shared blob store included when they allow it).</summary>
+    public static CacheDestination For(RepoCacheLayout layout, HubApiOptions options) =>
+        new(layout, options.DisableSymlinks, options.UsesSharedBlobs ? new SharedBlobStore(layout.CacheDirectory) : null, options.TrustSharedBlobs, options.LockTimeout);
 
     public RepoCacheLayout Layout { get; }
 
@@ -31,7 +43,41 @@ internal sealed class CacheDestination : IDownloadDestination
     public ValueTask<bool> IsPresentAsync(string repoPath, HubFileMetadata metadata, CancellationToken cancellationToken) =>
         ValueTask.FromResult(EntryPresence.IsPresent(Layout.SnapshotPath(metadata.CommitHash, repoPath), metadata.Size));
 
-    public bool TryPlaceFromLocalCopy(string repoPath, HubFileMetadata metadata) => false;
+    /// <summary>
+    /// Links <c>blobs/{etag}</c> to the shared store's entry of the file's Xet hash when the store holds one of the right
+    /// size, checked against the etag's SHA-256 the first time this process uses it (unless trusted).
+    /// </summary>
+    public async ValueTask<bool> TryPlaceFromLocalCopyAsync(string repoPath, HubFileMetadata metadata, CancellationToken cancellationToken)
+    {
+        if (_store is null || metadata.XetHash is not { } xetHash || !_store.HasUsableEntry(xetHash, metadata.Size)) return false;
+        string blob = Layout.BlobPath(metadata.Etag);
+        if (EntryPresence.IsPresent(blob, metadata.Size)) return false; // The transfer step finds it published.
+        string entry = _store.EntryPath(xetHash);
+        if (!_trustStore && !await VerifiedSharedBlobs.CheckAsync(entry, metadata.Etag, cancellationToken).ConfigureAwait(false)) return false;
+        return await _store.TryLinkAsync(blob, xetHash, metadata.Size, _lockTimeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Moves a freshly verified Xet-backed blob into the shared store and links it. An existing entry is kept only when this
+    /// process verified it (or the caller trusts the store); otherwise the fresh copy replaces it.
+    /// </summary>
+    public async ValueTask SharePublishedAsync(string repoPath, HubFileMetadata metadata, bool force, CancellationToken cancellationToken)
+    {
+        // Only content whose SHA-256 the transfer checked (a 64-hex etag) goes into the store.
+        if (_store is null || metadata.XetHash is not { } xetHash || !SharedBlobStore.IsXetHash(xetHash)
+            || metadata.Etag.Length != 64 || !ContentHasher.IsContentHash(metadata.Etag))
+        {
+            return;
+        }
+        string blob = Layout.BlobPath(metadata.Etag);
+        if (!SharedBlobStore.IsRegularFile(blob)) return;
+        string entry = _store.EntryPath(xetHash);
+        bool replace = force || !(_trustStore || VerifiedSharedBlobs.IsKnown(entry));
+        if (await _store.PublishAsync(blob, xetHash, metadata.Size, replace, _lockTimeout, cancellationToken).ConfigureAwait(false))
+        {
+            VerifiedSharedBlobs.Remember(entry);
+        }
+    }
 
     public TransferTarget TargetFor(string repoPath, HubFileMetadata metadata) => Layout.TransferTarget(metadata.Etag, metadata.Size);
 

@@ -22,11 +22,21 @@ internal interface IDownloadDestination
     /// <summary>Whether the file <paramref name="metadata"/> describes is in place at its entry already.</summary>
     ValueTask<bool> IsPresentAsync(string repoPath, HubFileMetadata metadata, CancellationToken cancellationToken);
 
-    /// <summary>Places the file from a verified copy this machine already holds, without a transfer; false when there is none.</summary>
-    bool TryPlaceFromLocalCopy(string repoPath, HubFileMetadata metadata);
+    /// <summary>
+    /// Puts the file's content in place from a verified copy this machine already holds (a cache blob, a shared-store
+    /// entry), without a transfer; false when there is none. <see cref="Place"/> then makes it visible.
+    /// </summary>
+    ValueTask<bool> TryPlaceFromLocalCopyAsync(string repoPath, HubFileMetadata metadata, CancellationToken cancellationToken);
 
     /// <summary>Where a transfer of the file writes its partials and publishes the verified content.</summary>
     TransferTarget TargetFor(string repoPath, HubFileMetadata metadata);
+
+    /// <summary>
+    /// Called once a transfer published verified content at <see cref="TargetFor"/>'s final path, before <see cref="Place"/>:
+    /// the cache moves a Xet-backed blob into its shared blob store (best effort; <paramref name="force"/>: replace the
+    /// store's entry). A local folder does nothing.
+    /// </summary>
+    ValueTask SharePublishedAsync(string repoPath, HubFileMetadata metadata, bool force, CancellationToken cancellationToken);
 
     /// <summary>Makes the published content visible at its entry and returns the entry (<paramref name="newlyPublished"/>: this call published it).</summary>
     string Place(string repoPath, HubFileMetadata metadata, bool newlyPublished);

@@ -58,7 +58,12 @@ internal sealed class LocalDirectoryDestination : IDownloadDestination
         return true;
     }
 
-    public bool TryPlaceFromLocalCopy(string repoPath, HubFileMetadata metadata)
+    public ValueTask<bool> TryPlaceFromLocalCopyAsync(string repoPath, HubFileMetadata metadata, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(TryCopyFromCache(repoPath, metadata));
+
+    public ValueTask SharePublishedAsync(string repoPath, HubFileMetadata metadata, bool force, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    private bool TryCopyFromCache(string repoPath, HubFileMetadata metadata)
     {
         string blob = _cache.BlobPath(metadata.Etag);
         if (!EntryPresence.IsPresent(blob, metadata.Size)) return false;

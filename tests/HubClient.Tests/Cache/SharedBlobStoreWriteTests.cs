@@ -1,0 +1,229 @@
+namespace HubClient.Tests.Cache;
+
+/// <summary>
+/// Downloads of Xet-backed files into the cache go to the shared blob store exactly as huggingface_hub lays it out
+/// (marker, <c>{2 hex}/{xet hash}</c>, modes from the cache root, <c>.refs</c>, relative links); the same file in another
+/// repo costs no transfer; the store stays out of the way when disabled, without symlinks, and when publishing fails.
+/// </summary>
+public sealed class SharedBlobStoreWriteTests : IAsyncLifetime
+{
+    private static readonly byte[] Weights = Bytes.Random(1_300_000, seed: 21);
+    private readonly HubFixture _f = new();
+    private FakeFile _file = null!;
+
+    public Task InitializeAsync()
+    {
+        _file = _f.Hub.AddRepo("acme/one").Commit(c => c.AddXet("model.bin", Weights).Add("config.json", "{}")).Files["model.bin"];
+        _f.Hub.AddRepo("acme/two").Commit(c => c.AddXet("weights/model.bin", Weights));
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _f.DisposeAsync();
+
+    private string Root => _f.CacheDirectory;
+    private string Store => Path.Combine(Root, "blobs");
+    private string Entry => Path.Combine(Store, _file.XetHash![..2], _file.XetHash);
+    private string RepoBlob(string folder) => Path.Combine(Root, folder, "blobs", _file.Etag);
+
+    private static long PayloadBytesOnTheWire(FakeHub hub) => hub.Requests.Where(r => r.IsXorb || r.IsCdn).Sum(r => r.BytesSent);
+
+    [Fact]
+    public async Task A_xet_download_lands_in_the_store_with_the_reference_layout_and_modes()
+    {
+        Directory.CreateDirectory(Root);
+        SharedStoreCacheBuilder.Chmod(Root, "2750"); // Group-shared cache: store folders mirror it, payloads get g+r and no o+r.
+
+        string path = await _f.Api.DownloadFileAsync("acme/one", "model.bin");
+
+        Assert.Equal(Weights, await File.ReadAllBytesAsync(path));
+        Assert.Equal("../../blobs/" + _file.Etag, new FileInfo(path).LinkTarget);
+        Assert.Equal($"../../blobs/{_file.XetHash![..2]}/{_file.XetHash}", new FileInfo(RepoBlob("models--acme--one")).LinkTarget);
+        Assert.Equal("1\n", File.ReadAllText(Path.Combine(Store, ".huggingface-shared-blobs")));
+        Assert.Equal(
+            [".huggingface-shared-blobs", _file.XetHash[..2]],
+            Directory.GetFileSystemEntries(Store).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            new[] { _file.XetHash, _file.XetHash + ".lock", _file.XetHash + ".refs" }.Order(StringComparer.Ordinal),
+            Directory.GetFileSystemEntries(Path.GetDirectoryName(Entry)!).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Null(new FileInfo(Entry).LinkTarget);
+        Assert.Equal(Weights, File.ReadAllBytes(Entry));
+        Assert.Equal($"models--acme--one/blobs/{_file.Etag}\n", File.ReadAllText(Entry + ".refs"));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal("2750", SharedStoreCacheBuilder.ModeOf(Store));
+            Assert.Equal("2750", SharedStoreCacheBuilder.ModeOf(Path.GetDirectoryName(Entry)!));
+            Assert.Equal("440", SharedStoreCacheBuilder.ModeOf(Entry));
+            Assert.Equal("440", SharedStoreCacheBuilder.ModeOf(Path.Combine(Store, ".huggingface-shared-blobs")));
+            Assert.Equal("666", SharedStoreCacheBuilder.ModeOf(Entry + ".refs"));
+            Assert.Equal("666", SharedStoreCacheBuilder.ModeOf(Entry + ".lock"));
+        }
+        // No temp names left behind, and a file not stored in Xet keeps the old layout.
+        Assert.Equal([_file.Etag], Directory.GetFileSystemEntries(Path.Combine(Root, "models--acme--one", "blobs")).Select(Path.GetFileName));
+        string config = await _f.Api.DownloadFileAsync("acme/one", "config.json");
+        Assert.Null(new FileInfo(Path.Combine(Path.GetDirectoryName(config)!, "../../blobs", new FileInfo(config).LinkTarget![12..])).LinkTarget);
+    }
+
+    [Fact]
+    public async Task The_reference_is_on_disk_before_the_payload_moves_and_the_link_appears()
+    {
+        string manifest = Entry + ".refs";
+        string blob = RepoBlob("models--acme--one");
+        string? seen = null;
+        CrashPoints.Hook = point =>
+        {
+            // Other tests may run meanwhile: only this cache's publish is looked at.
+            if (point == CrashPoints.SharedBlobReferenced && File.Exists(manifest) && seen is null)
+            {
+                seen = $"{File.ReadAllText(manifest)}|{new FileInfo(blob).LinkTarget ?? "regular"}|{File.Exists(Entry)}";
+            }
+        };
+        try
+        {
+            await _f.Api.DownloadFileAsync("acme/one", "model.bin");
+        }
+        finally
+        {
+            CrashPoints.Hook = null;
+        }
+
+        Assert.Equal($"models--acme--one/blobs/{_file.Etag}\n|regular|False", seen);
+        Assert.NotNull(new FileInfo(blob).LinkTarget);
+    }
+
+    [Fact]
+    public async Task The_same_file_in_a_second_repo_costs_no_transfer_and_adds_a_reference()
+    {
+        await _f.Api.DownloadFileAsync("acme/one", "model.bin");
+        _f.Hub.ClearRequests();
+
+        string second = await _f.Api.DownloadFileAsync("acme/two", "weights/model.bin");
+
+        Assert.Equal(Weights, await File.ReadAllBytesAsync(second));
+        Assert.Equal(0, PayloadBytesOnTheWire(_f.Hub));
+        Assert.DoesNotContain(_f.Hub.Requests, r => r.IsXorb || r.IsCas || r.IsCdn);
+        Assert.Equal($"models--acme--one/blobs/{_file.Etag}\nmodels--acme--two/blobs/{_file.Etag}\n", File.ReadAllText(Entry + ".refs"));
+        Assert.Equal($"../../blobs/{_file.XetHash![..2]}/{_file.XetHash}", new FileInfo(RepoBlob("models--acme--two")).LinkTarget);
+
+        // A snapshot of a third repo takes the hash from the tree listing: no transfer either.
+        _f.Hub.AddRepo("acme/three").Commit(c => c.AddXet("model.bin", Weights));
+        _f.Hub.ClearRequests();
+        string snapshot = await _f.Api.DownloadSnapshotAsync("acme/three");
+        Assert.Equal(Weights, await File.ReadAllBytesAsync(Path.Combine(snapshot, "model.bin")));
+        Assert.Equal(0, PayloadBytesOnTheWire(_f.Hub));
+        Assert.Equal(3, File.ReadAllLines(Entry + ".refs").Length);
+
+        HubCacheInfo info = HubCache.Scan(Root);
+        Assert.Empty(info.Warnings);
+        Assert.Equal(Weights.Length, info.SharedBlobStoreSize);
+        Assert.Equal(2L * Weights.Length, info.SharedBlobStoreSavedBytes);
+    }
+
+    [Fact]
+    public async Task A_store_entry_that_fails_its_hash_is_not_linked_but_replaced_by_the_download()
+    {
+        await _f.Api.DownloadFileAsync("acme/one", "model.bin");
+        byte[] damaged = (byte[])Weights.Clone();
+        damaged[12345] ^= 1;
+        File.Move(Entry, Entry + ".old");
+        File.WriteAllBytes(Entry, damaged); // Same size, other bytes, a file this process never verified.
+        _f.Hub.ClearRequests();
+
+        string second = await _f.Api.DownloadFileAsync("acme/two", "weights/model.bin");
+
+        Assert.Equal(Weights, await File.ReadAllBytesAsync(second));
+        Assert.True(PayloadBytesOnTheWire(_f.Hub) > 0);
+        Assert.Equal(Weights, File.ReadAllBytes(Entry)); // The verified download replaced the bad entry, for both repos.
+        Assert.Equal(Weights, File.ReadAllBytes(RepoBlob("models--acme--one")));
+    }
+
+    [Fact]
+    public async Task Trusting_the_store_links_an_entry_of_the_right_size_without_hashing_it()
+    {
+        await _f.Api.DownloadFileAsync("acme/one", "model.bin");
+        byte[] other = Bytes.Random(Weights.Length, seed: 99);
+        File.Move(Entry, Entry + ".old");
+        File.WriteAllBytes(Entry, other);
+        _f.Hub.ClearRequests();
+        using HubApi trusting = _f.NewClient(o => o.TrustSharedBlobs = true);
+
+        string second = await trusting.DownloadFileAsync("acme/two", "weights/model.bin");
+
+        Assert.Equal(0, PayloadBytesOnTheWire(_f.Hub));
+        Assert.Equal(other, await File.ReadAllBytesAsync(second)); // What the caller opted into: size is the only check.
+    }
+
+    [Fact]
+    public async Task Disabled_by_option_or_by_disabling_xet_or_symlinks_the_old_layout_is_written()
+    {
+        foreach ((string name, Action<HubApiOptions> configure) in new (string, Action<HubApiOptions>)[]
+        {
+            ("option", o => o.DisableSharedBlobs = true),
+            ("xet", o => o.DisableXet = true),
+            ("symlinks", o => o.DisableSymlinks = true),
+        })
+        {
+            string cache = _f.Temp.Combine("cache-" + name);
+            HubApiOptions options = _f.Hub.CreateOptions(cache);
+            configure(options);
+            using var api = new HubApi(options);
+
+            string path = await api.DownloadFileAsync("acme/one", "model.bin");
+
+            Assert.Equal(Weights, await File.ReadAllBytesAsync(path));
+            Assert.False(Directory.Exists(Path.Combine(cache, "blobs")), name);
+            if (name != "symlinks") Assert.Null(new FileInfo(Path.Combine(cache, "models--acme--one", "blobs", _file.Etag)).LinkTarget);
+        }
+    }
+
+    [Fact]
+    public void The_environment_turns_the_store_off_as_huggingface_hub_does()
+    {
+        HubApiOptions on = HubEnvironment.Read(_ => null);
+        HubApiOptions off = HubEnvironment.Read(name => name == "HF_HUB_DISABLE_SHARED_BLOBS" ? "1" : null);
+        HubApiOptions noXet = HubEnvironment.Read(name => name == "HF_HUB_DISABLE_XET" ? "true" : null);
+
+        Assert.False(on.DisableSharedBlobs);
+        Assert.True(on.UsesSharedBlobs);
+        Assert.True(off.DisableSharedBlobs);
+        Assert.False(off.UsesSharedBlobs);
+        Assert.False(noXet.UsesSharedBlobs);
+    }
+
+    [Fact]
+    public async Task A_failure_while_publishing_leaves_a_correct_repo_local_blob()
+    {
+        Directory.CreateDirectory(Entry); // The entry's name is taken by a folder: moving the payload there fails.
+
+        string path = await _f.Api.DownloadFileAsync("acme/one", "model.bin");
+
+        Assert.Equal(Weights, await File.ReadAllBytesAsync(path));
+        var blob = new FileInfo(RepoBlob("models--acme--one"));
+        Assert.Null(blob.LinkTarget);
+        Assert.Equal(Weights, File.ReadAllBytes(blob.FullName));
+        Assert.True(Directory.Exists(Entry));
+        Assert.DoesNotContain(Directory.GetFileSystemEntries(blob.DirectoryName!), e => e.EndsWith(".shared", StringComparison.Ordinal));
+
+        // An unmarked blobs/ folder with content of someone else's is never adopted.
+        string other = _f.Temp.Combine("other-cache");
+        Directory.CreateDirectory(Path.Combine(other, "blobs"));
+        File.WriteAllText(Path.Combine(other, "blobs", "notes.txt"), "mine");
+        using var api = new HubApi(_f.Hub.CreateOptions(other));
+        await api.DownloadFileAsync("acme/one", "model.bin");
+        Assert.Equal(["notes.txt"], Directory.GetFileSystemEntries(Path.Combine(other, "blobs")).Select(Path.GetFileName));
+        Assert.Null(new FileInfo(Path.Combine(other, "models--acme--one", "blobs", _file.Etag)).LinkTarget);
+    }
+
+    [Fact]
+    public async Task Force_download_replaces_the_entry_and_every_repo_still_reads_the_file()
+    {
+        await _f.Api.DownloadFileAsync("acme/one", "model.bin");
+        await _f.Api.DownloadFileAsync("acme/two", "weights/model.bin");
+
+        string again = await _f.Api.DownloadFileAsync("acme/one", "model.bin", new DownloadFileOptions { ForceDownload = true });
+
+        Assert.Equal(Weights, await File.ReadAllBytesAsync(again));
+        Assert.NotNull(new FileInfo(RepoBlob("models--acme--one")).LinkTarget);
+        Assert.Equal(Weights, File.ReadAllBytes(RepoBlob("models--acme--two")));
+        Assert.Empty(HubCache.Scan(Root).Warnings);
+    }
+}
