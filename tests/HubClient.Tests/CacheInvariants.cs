@@ -21,7 +21,10 @@ public static class CacheInvariants
         }
     }
 
-    /// <summary>Every snapshot entry is a regular file, or a symlink to an existing blob of its repo that hashes to its name.</summary>
+    /// <summary>
+    /// Every snapshot entry is a regular file, or a symlink to a blob of its repo that hashes to its name; that blob is a
+    /// regular file or (huggingface_hub's shared store) a link to <c>{cache}/blobs/{2 hex}/{64 hex}</c>.
+    /// </summary>
     public static void AssertSnapshotsVerified(string cacheDirectory)
     {
         foreach (string snapshots in Directory.Exists(cacheDirectory) ? Directory.GetDirectories(cacheDirectory, "snapshots", SearchOption.AllDirectories) : [])
@@ -30,11 +33,18 @@ public static class CacheInvariants
             {
                 var info = new FileInfo(entry);
                 if (info.LinkTarget is null) continue;
-                FileSystemInfo? target = info.ResolveLinkTarget(returnFinalTarget: true);
-                Assert.True(target is { Exists: true }, $"Snapshot entry '{entry}' is a dangling link.");
+                FileSystemInfo? blob = info.ResolveLinkTarget(returnFinalTarget: false);
+                Assert.True(blob is { Exists: true }, $"Snapshot entry '{entry}' is a dangling link.");
                 string blobs = Path.Combine(Path.GetDirectoryName(snapshots)!, "blobs");
-                Assert.Equal(Path.GetFullPath(blobs), Path.GetDirectoryName(target!.FullName));
-                Assert.True(HashOf(target.FullName, target.Name) == target.Name, $"'{entry}' leads to a blob that does not hash to its name.");
+                Assert.Equal(Path.GetFullPath(blobs), Path.GetDirectoryName(blob!.FullName));
+                if (blob.LinkTarget is not null)
+                {
+                    FileSystemInfo payload = blob.ResolveLinkTarget(returnFinalTarget: true)!;
+                    Assert.Matches("^[0-9a-f]{64}$", payload.Name);
+                    Assert.Equal(Path.Combine(Path.GetFullPath(cacheDirectory), "blobs", payload.Name[..2]), Path.GetDirectoryName(payload.FullName));
+                    Assert.Null(payload.LinkTarget);
+                }
+                Assert.True(HashOf(blob.FullName, blob.Name) == blob.Name, $"'{entry}' leads to a blob that does not hash to its name.");
             }
         }
     }
