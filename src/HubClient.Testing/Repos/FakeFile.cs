@@ -16,7 +16,7 @@ public sealed class FakeFile
         GitSha1 = GitBlobSha1(content);
         if (isXet)
         {
-            XetChunks = XetChunker.Chunk(content);
+            XetChunks = HubClient.Xet.XetChunker.Chunk(content);
             XetChunkHashes = [.. XetChunks.Select(c => new HubClient.Xet.XetChunkHash(HubClient.Xet.XetHasher.ChunkHash(content.AsSpan(c.Offset, c.Length)), c.Length))];
             XetHash = HubClient.Xet.XetHasher.FileHash(XetChunkHashes).ToString();
         }

@@ -76,6 +76,7 @@ internal sealed class XetFileDownloader
         var copied = new List<int>();
         if (reuse is not null)
         {
+            await XetBlobLearning.LearnAsync(_cas, request, reuse.CacheDirectory, reuse.ExcludeBlobPath, cancellationToken).ConfigureAwait(false);
             XetHeldChunks held = XetHeldChunks.Build(reuse.CacheDirectory, plan.Terms.Where(t => done[t.Index] is null).Select(t => t.Fetch.Xorb).ToHashSet(StringComparer.Ordinal), reuse.ExcludeBlobPath);
             foreach ((XetPlannedTerm term, XetLedgerTerm written) in await XetTermReuse.CopyAsync(plan, done, held, file, cancellationToken).ConfigureAwait(false))
             {
