@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using HubClient.Tests.Cli;
 using HubClient.Tests.Diagnostics;
 using Xunit.Abstractions;
 
@@ -105,6 +106,25 @@ public sealed class XetDeltaTests(ITestOutputHelper output)
         Assert.True(progress.Last.BytesReused > v2.Length / 2);
         AssertRecord(f, first.Files["model.bin"]); // Learned once, kept for next time.
         AssertRecord(f, second.Files["model.bin"]);
+    }
+
+    [Fact]
+    public async Task Hub_download_says_how_much_it_fetched_and_how_much_it_reused()
+    {
+        byte[] content = Pseudorandom(3 * 1024 * 1024, seed: 61);
+        await using var f = new HubFixture();
+        f.Hub.AddRepo("acme/one").Commit(c => c.AddXet("model.bin", content));
+        f.Hub.AddRepo("other/two").Commit(c => c.AddXet("model.bin", content).Add("config.json", "{}"));
+        await f.Api.DownloadFileAsync("acme/one", "model.bin");
+
+        CliResult file = await CliRunner.RunAsync(f, ["download", "other/two", "model.bin", "--cache-dir", f.CacheDirectory]);
+        Directory.Delete(f.RepoDir("models--other--two"), recursive: true);
+        CliResult snapshot = await CliRunner.RunAsync(f, ["download", "other/two", "--cache-dir", f.CacheDirectory]);
+
+        Assert.Equal(0, file.Code);
+        Assert.Contains("downloaded model.bin (3.1 MB: 0 B fetched, 3.1 MB reused from the cache)", file.Err, StringComparison.Ordinal);
+        Assert.Equal(0, snapshot.Code);
+        Assert.Contains("(3.1 MB reused from Xet chunks already in the cache)", snapshot.Err, StringComparison.Ordinal);
     }
 
     [Fact]
