@@ -49,16 +49,15 @@ internal static class XetBlobLearning
         {
             var entry = new FileInfo(Path.Combine([snapshot, .. repoPath.Split('/')]));
             if (entry.LinkTarget is null) continue; // Absent, or a copy (no blob to name the record after).
-            FileSystemInfo? target = entry.ResolveLinkTarget(returnFinalTarget: true);
-            if (target is not FileInfo { Exists: true } blob || blob.Length < MinSize) continue;
-            string full = Path.GetFullPath(blob.FullName);
-            // Only blobs of this repo: the record is named by the blob's etag in this repo's blobs/ folder.
-            if (!string.Equals(Path.GetDirectoryName(full), Path.GetFullPath(layout.BlobsDirectory), StringComparison.Ordinal)
-                || !RepoCacheLayout.IsBlob(blob.Name) || !seen.Add(full))
+            // The repo's blob (itself maybe a link into a shared store): the record is named by its etag in this repo.
+            if (entry.ResolveLinkTarget(returnFinalTarget: false) is not FileInfo blob
+                || !string.Equals(Path.GetDirectoryName(Path.GetFullPath(blob.FullName)), Path.GetFullPath(layout.BlobsDirectory), StringComparison.Ordinal)
+                || !RepoCacheLayout.IsBlob(blob.Name) || !seen.Add(Path.GetFullPath(blob.FullName)))
             {
                 continue;
             }
-            yield return full;
+            if ((blob.ResolveLinkTarget(returnFinalTarget: true) ?? blob) is not FileInfo { Exists: true } payload || payload.Length < MinSize) continue;
+            yield return Path.GetFullPath(blob.FullName);
         }
     }
 

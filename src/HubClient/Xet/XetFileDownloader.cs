@@ -76,9 +76,7 @@ internal sealed class XetFileDownloader
         var copied = new List<int>();
         if (reuse is not null)
         {
-            await XetBlobLearning.LearnAsync(_cas, request, reuse.CacheDirectory, reuse.ExcludeBlobPath, cancellationToken).ConfigureAwait(false);
-            XetHeldChunks held = XetHeldChunks.Build(reuse.CacheDirectory, plan.Terms.Where(t => done[t.Index] is null).Select(t => t.Fetch.Xorb).ToHashSet(StringComparer.Ordinal), reuse.ExcludeBlobPath);
-            foreach ((XetPlannedTerm term, XetLedgerTerm written) in await XetTermReuse.CopyAsync(plan, done, held, file, cancellationToken).ConfigureAwait(false))
+            foreach ((XetPlannedTerm term, XetLedgerTerm written) in await XetTermReuse.CopyHeldAsync(_cas, request, reuse, plan, done, file, cancellationToken).ConfigureAwait(false))
             {
                 done[term.Index] = written;
                 copied.Add(term.Index);
@@ -94,6 +92,7 @@ internal sealed class XetFileDownloader
         {
             // A copied term passed its chunk hashes yet the file is wrong (a record that lies about its xorb ranges): fetch them.
             foreach (int index in copied) done[index] = null;
+            reuse!.BytesReused?.Invoke(-reused);
             fetched += await FetchMissingAsync(plan, done, file, ledger, bytesWritten, cancellationToken).ConfigureAwait(false);
             reused = 0;
             actual = FileHashOf(done);

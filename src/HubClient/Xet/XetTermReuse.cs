@@ -12,6 +12,20 @@ namespace HubClient.Xet;
 /// </summary>
 internal static class XetTermReuse
 {
+    /// <summary>
+    /// Learns the unrecorded blobs worth learning (<see cref="XetBlobLearning"/>), then copies what the cache holds of the
+    /// terms not yet <paramref name="done"/> into <paramref name="file"/>; returns the terms copied.
+    /// </summary>
+    public static async Task<List<(XetPlannedTerm Term, XetLedgerTerm Done)>> CopyHeldAsync(XetCasClient cas, XetFileRequest request, XetReuse reuse,
+        XetReconstructionPlan plan, XetLedgerTerm?[] done, SafeFileHandle file, CancellationToken cancellationToken)
+    {
+        HashSet<string> needed = plan.Terms.Where(t => done[t.Index] is null).Select(t => t.Fetch.Xorb).ToHashSet(StringComparer.Ordinal);
+        if (needed.Count == 0) return [];
+        await XetBlobLearning.LearnAsync(cas, request, reuse.CacheDirectory, reuse.ExcludeBlobPath, cancellationToken).ConfigureAwait(false);
+        XetHeldChunks held = XetHeldChunks.Build(reuse.CacheDirectory, needed, reuse.ExcludeBlobPath);
+        return await CopyAsync(plan, done, held, file, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Copies what it can of the terms not yet <paramref name="done"/> into <paramref name="file"/>; returns them.</summary>
     public static async Task<List<(XetPlannedTerm Term, XetLedgerTerm Done)>> CopyAsync(
         XetReconstructionPlan plan, XetLedgerTerm?[] done, XetHeldChunks held, SafeFileHandle file, CancellationToken cancellationToken)

@@ -15,6 +15,7 @@ namespace HubClient.Tests.Xet;
 public sealed class XetDeltaTests(ITestOutputHelper output)
 {
     private const string Repo = "acme/big-model";
+    private const int DeltaSize = 16 * 1024 * 1024;
 
     [Fact]
     public async Task A_new_revision_that_changes_4_MiB_of_a_256_MiB_file_fetches_under_a_tenth_of_it()
@@ -53,16 +54,13 @@ public sealed class XetDeltaTests(ITestOutputHelper output)
     [Fact]
     public async Task The_same_file_in_a_second_repo_costs_no_xorb_bytes_and_is_counted_as_reused()
     {
-        byte[] content = Pseudorandom(16 * 1024 * 1024, seed: 21);
-        await using var f = new HubFixture();
-        f.Hub.AddRepo("acme/one").Commit(c => c.AddXet("model.bin", content));
-        f.Hub.AddRepo("other/two").Commit(c => c.AddXet("weights.bin", content));
-        await f.Api.DownloadFileAsync("acme/one", "model.bin");
+        (HubFixture fixture, byte[] content) = await SameFileInTwoReposAsync(16 * 1024 * 1024, seed: 21);
+        await using HubFixture f = fixture;
         int before = f.Hub.Requests.Count(r => r.IsXorb);
         using var metrics = new MetricCapture();
         var progress = new LastProgress();
 
-        string path = await f.Api.DownloadFileAsync("other/two", "weights.bin", new DownloadFileOptions { Progress = progress });
+        string path = await f.Api.DownloadFileAsync("other/two", "model.bin", new DownloadFileOptions { Progress = progress });
 
         Assert.Equal(before, f.Hub.Requests.Count(r => r.IsXorb));
         Assert.Equal(content, await File.ReadAllBytesAsync(path));
@@ -74,8 +72,8 @@ public sealed class XetDeltaTests(ITestOutputHelper output)
     [Fact]
     public async Task A_damaged_held_blob_is_detected_and_its_terms_fetched_instead()
     {
-        (long cleanWire, long cleanReused) = await DeltaAsync(damage: false);
-        (long damagedWire, long damagedReused) = await DeltaAsync(damage: true);
+        (long cleanWire, long cleanReused) = await DeltaAsync();
+        (long damagedWire, long damagedReused) = await DeltaAsync((_, v1Path) => FlipByte(v1Path, 2 * 1024 * 1024 + 5));
 
         Assert.True(damagedWire > cleanWire, $"damaged source: {damagedWire} xorb bytes, clean: {cleanWire}");
         Assert.True(damagedReused < cleanReused);
@@ -83,39 +81,53 @@ public sealed class XetDeltaTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task A_held_blob_without_a_record_as_python_writes_it_is_learned_and_used()
+    public async Task A_record_that_lies_about_its_chunks_is_caught_by_the_file_hash_and_everything_refetched()
     {
-        byte[] v1 = Pseudorandom(16 * 1024 * 1024, seed: 31);
-        byte[] v2 = (byte[])v1.Clone();
-        Pseudorandom(1024 * 1024, seed: 32).CopyTo(v2, 8 * 1024 * 1024);
-        await using var f = new HubFixture();
-        FakeRepo repo = f.Hub.AddRepo(Repo);
-        FakeCommit first = repo.Commit(c => c.AddXet("model.bin", v1));
-        FakeCommit second = repo.Commit(c => c.AddXet("model.bin", v2));
-        await f.Api.DownloadFileAsync(Repo, "model.bin", new DownloadFileOptions { Revision = first.Sha });
-        string records = Path.Combine(f.RepoDir("models--acme--big-model"), "xet");
-        Directory.Delete(records, recursive: true);
-        long before = XorbBytes(f.Hub);
+        (HubFixture fixture, byte[] content) = await SameFileInTwoReposAsync(4 * 1024 * 1024, seed: 71);
+        await using HubFixture f = fixture;
+        long first = XorbBytes(f.Hub);
+        // Damage a chunk of the held blob and make its record agree: every copied chunk then matches its recorded hash.
+        string blob = Directory.GetFiles(Path.Combine(f.RepoDir("models--acme--one"), "blobs")).Single();
+        string record = Directory.GetFiles(Path.Combine(f.RepoDir("models--acme--one"), "xet")).Single();
+        FlipByte(blob, 5);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(record))!;
+        System.Text.Json.Nodes.JsonNode term = json["terms"]![0]!;
+        int chunkSize = (int)term["chunk_sizes"]![0]!;
+        byte[] damaged = File.ReadAllBytes(blob)[..chunkSize];
+        term["chunk_hashes"]![0] = HubClient.Xet.XetHasher.ChunkHash(damaged).ToString();
+        File.WriteAllText(record, json.ToJsonString());
+
         var progress = new LastProgress();
 
-        string path = await f.Api.DownloadFileAsync(Repo, "model.bin", new DownloadFileOptions { Revision = second.Sha, Progress = progress });
+        string path = await f.Api.DownloadFileAsync("other/two", "model.bin", new DownloadFileOptions { Progress = progress });
 
-        long wire = XorbBytes(f.Hub) - before;
-        Assert.Equal(v2, await File.ReadAllBytesAsync(path));
-        Assert.True(wire < v2.Length / 4, $"{wire} xorb bytes fetched");
-        Assert.True(progress.Last.BytesReused > v2.Length / 2);
-        AssertRecord(f, first.Files["model.bin"]); // Learned once, kept for next time.
-        AssertRecord(f, second.Files["model.bin"]);
+        Assert.Equal(content, await File.ReadAllBytesAsync(path));
+        Assert.Equal(content.Length, progress.MostReused); // All of it was copied first,
+        Assert.Equal(2 * first, XorbBytes(f.Hub)); // then fetched after the file hash failed,
+        Assert.Equal(0, progress.Last.BytesReused); // and the progress says so.
+        Assert.Equal(content.Length, progress.Last.BytesDownloaded);
+    }
+
+    [Fact]
+    public async Task A_held_blob_without_a_record_as_python_writes_it_is_learned_and_used()
+    {
+        (long wire, long reused) = await DeltaAsync(
+            (f, _) => Directory.Delete(Path.Combine(f.RepoDir("models--acme--big-model"), "xet"), recursive: true),
+            (f, first, second) =>
+            {
+                AssertRecord(f, first.Files["model.bin"]); // Learned once, kept for next time.
+                AssertRecord(f, second.Files["model.bin"]);
+            });
+
+        Assert.True(wire < DeltaSize / 4, $"{wire} xorb bytes fetched");
+        Assert.True(reused > DeltaSize / 2);
     }
 
     [Fact]
     public async Task Hub_download_says_how_much_it_fetched_and_how_much_it_reused()
     {
-        byte[] content = Pseudorandom(3 * 1024 * 1024, seed: 61);
-        await using var f = new HubFixture();
-        f.Hub.AddRepo("acme/one").Commit(c => c.AddXet("model.bin", content));
-        f.Hub.AddRepo("other/two").Commit(c => c.AddXet("model.bin", content).Add("config.json", "{}"));
-        await f.Api.DownloadFileAsync("acme/one", "model.bin");
+        (HubFixture fixture, _) = await SameFileInTwoReposAsync(3 * 1024 * 1024, seed: 61);
+        await using HubFixture f = fixture;
 
         CliResult file = await CliRunner.RunAsync(f, ["download", "other/two", "model.bin", "--cache-dir", f.CacheDirectory]);
         Directory.Delete(f.RepoDir("models--other--two"), recursive: true);
@@ -141,10 +153,25 @@ public sealed class XetDeltaTests(ITestOutputHelper output)
         Assert.Equal(before * 2, XorbBytes(f.Hub));
     }
 
-    /// <summary>v1 then v2 (1 MiB changed at 8 MiB) of a 16 MiB file; optionally a byte of v1's blob flipped in a shared region first.</summary>
-    private static async Task<(long Wire, long Reused)> DeltaAsync(bool damage)
+    /// <summary>A Xet file in <c>acme/one</c> (downloaded) and in <c>other/two</c> beside a small file (not yet).</summary>
+    private static async Task<(HubFixture F, byte[] Content)> SameFileInTwoReposAsync(int size, int seed)
     {
-        byte[] v1 = Pseudorandom(16 * 1024 * 1024, seed: 51);
+        byte[] content = Pseudorandom(size, seed);
+        var f = new HubFixture();
+        f.Hub.AddRepo("acme/one").Commit(c => c.AddXet("model.bin", content));
+        f.Hub.AddRepo("other/two").Commit(c => c.AddXet("model.bin", content).Add("config.json", "{}"));
+        await f.Api.DownloadFileAsync("acme/one", "model.bin");
+        return (f, content);
+    }
+
+    /// <summary>
+    /// v1 then v2 (1 MiB changed at 8 MiB) of a <see cref="DeltaSize"/> file, <paramref name="between"/> the two (given v1's
+    /// path), <paramref name="check"/> after; returns v2's xorb bytes and bytes reused, once v2 is checked byte for byte.
+    /// </summary>
+    private static async Task<(long Wire, long Reused)> DeltaAsync(
+        Action<HubFixture, string>? between = null, Action<HubFixture, FakeCommit, FakeCommit>? check = null)
+    {
+        byte[] v1 = Pseudorandom(DeltaSize, seed: 51);
         byte[] v2 = (byte[])v1.Clone();
         Pseudorandom(1024 * 1024, seed: 52).CopyTo(v2, 8 * 1024 * 1024);
         await using var f = new HubFixture();
@@ -152,13 +179,14 @@ public sealed class XetDeltaTests(ITestOutputHelper output)
         FakeCommit first = repo.Commit(c => c.AddXet("model.bin", v1));
         FakeCommit second = repo.Commit(c => c.AddXet("model.bin", v2));
         string v1Path = await f.Api.DownloadFileAsync(Repo, "model.bin", new DownloadFileOptions { Revision = first.Sha });
-        if (damage) FlipByte(v1Path, 2 * 1024 * 1024 + 5);
+        between?.Invoke(f, v1Path);
         long before = XorbBytes(f.Hub);
         var progress = new LastProgress();
 
         string path = await f.Api.DownloadFileAsync(Repo, "model.bin", new DownloadFileOptions { Revision = second.Sha, Progress = progress });
 
         Assert.Equal(v2, await File.ReadAllBytesAsync(path));
+        check?.Invoke(f, first, second);
         return (XorbBytes(f.Hub) - before, progress.Last.BytesReused);
     }
 
@@ -218,11 +246,14 @@ public sealed class XetDeltaTests(ITestOutputHelper output)
 
         public DownloadProgress Last { get; private set; }
 
+        public long MostReused { get; private set; }
+
         public void Report(DownloadProgress value)
         {
             lock (_lock)
             {
-                if (value.BytesDownloaded >= Last.BytesDownloaded) Last = value;
+                Last = value;
+                MostReused = Math.Max(MostReused, value.BytesReused);
             }
         }
     }

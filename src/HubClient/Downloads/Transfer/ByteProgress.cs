@@ -37,7 +37,7 @@ internal sealed class ByteProgress
         }
     }
 
-    /// <summary>Bytes copied from files already held rather than fetched: they count as done and as reused.</summary>
+    /// <summary>Bytes copied from files already held rather than fetched: they count as done and as reused (negative: taken back).</summary>
     public void AddReused(long bytes)
     {
         lock (_lock)

@@ -44,7 +44,7 @@ internal sealed class XetSource
             XetReuse? reuse = reuseHeld ? new XetReuse(_http.Options.CacheDirectory, ownBlobPath, bytes =>
             {
                 progress.AddReused(bytes);
-                HubTelemetry.BytesReused.Add(bytes);
+                if (bytes > 0) HubTelemetry.BytesReused.Add(bytes);
             }) : null;
             XetDownloadResult result = await _downloader.DownloadAsync(xet, file, ledgerPath, bytes =>
             {
