@@ -81,6 +81,9 @@ public sealed class FakeHub : IDisposable, IAsyncDisposable
     /// <summary>Chunks per reconstruction term (a xorb URL is signed for one range per term).</summary>
     public int XetChunksPerTerm { get; set; } = 4;
 
+    /// <summary>The fake CAS's chunks and xorbs, deduplicated across all files, revisions and repos.</summary>
+    internal FakeXetStore XetStore { get; } = new();
+
     /// <summary>The fake Xet CAS's base URL (<c>casUrl</c> of read tokens), on the CDN host name.</summary>
     public string CasEndpoint => CdnEndpoint + "/cas";
 

@@ -38,6 +38,7 @@ internal sealed class TransferDisplay
         {
             return await work(null).ConfigureAwait(false);
         }
+        ReuseTally? tally = null;
         if (!_context.IsInteractive)
         {
             value = await work(new PlainFileProgress(_context.Error)).ConfigureAwait(false);
@@ -49,9 +50,14 @@ internal sealed class TransferDisplay
                 ProgressTask total = ctx.AddTask($"[bold]{Markup.Escape(title)}[/]", maxValue: 1);
                 total.IsIndeterminate = true;
                 var live = new LiveFileProgress(ctx, total);
-                value = await work(live).ConfigureAwait(false);
+                tally = new ReuseTally(live);
+                value = await work(tally).ConfigureAwait(false);
                 live.Complete();
             }).ConfigureAwait(false);
+            if (tally is { Reused: > 0 } reused)
+            {
+                await _context.Error.WriteLineAsync($"{ByteSize.Format(reused.Reused)} reused from Xet chunks already in the cache").ConfigureAwait(false);
+            }
         }
         if (cachedPath is not null && _context.Events.FilesDownloaded == downloadedBefore && _context.Events.FilesServedFromCache == 0)
         {
@@ -76,22 +82,29 @@ internal sealed class TransferDisplay
         {
             var plain = new PlainSnapshotProgress(_context.Error, title);
             Snapshot = new SnapshotTally(plain);
-            T result = await work(Snapshot, null).ConfigureAwait(false);
-            plain.Finish(Snapshot.Fetched);
+            var reuse = new ReuseTally(null);
+            T result = await work(Snapshot, reuse).ConfigureAwait(false);
+            plain.Finish(Snapshot.Fetched, reuse.Reused);
             await _context.Error.FlushAsync().ConfigureAwait(false);
             return result;
         }
 
         T value = default!;
+        ReuseTally? liveReuse = null;
         await LiveProgress().StartAsync(async ctx =>
         {
             ProgressTask bar = ctx.AddTask(LiveSnapshotProgress.Label(title, 0, 0), maxValue: 1);
             bar.IsIndeterminate = true;
             var live = new LiveSnapshotProgress(bar, title);
             Snapshot = new SnapshotTally(live);
-            value = await work(Snapshot, new LiveFileBars(ctx)).ConfigureAwait(false);
+            liveReuse = new ReuseTally(new LiveFileBars(ctx));
+            value = await work(Snapshot, liveReuse).ConfigureAwait(false);
             live.Complete();
         }).ConfigureAwait(false);
+        if (liveReuse is { Reused: > 0 })
+        {
+            await _context.Error.WriteLineAsync($"{ByteSize.Format(liveReuse.Reused)} reused from Xet chunks already in the cache").ConfigureAwait(false);
+        }
         if (Snapshot!.Last is { } last && !Snapshot.Fetched && last.TotalFiles > 0)
         {
             await _context.Error.WriteLineAsync($"all {last.TotalFiles} files were already cached; nothing was fetched").ConfigureAwait(false);
@@ -194,7 +207,7 @@ internal sealed class TransferDisplay
         {
             if (value.TotalBytes is { } size && value.BytesDownloaded >= size && _finished.TryAdd(value.Path, true))
             {
-                lock (writer) writer.WriteLine($"downloaded {value.Path} ({ByteSize.Format(size)})");
+                lock (writer) writer.WriteLine($"downloaded {value.Path} ({ByteSize.Format(size)}{ReuseTally.Describe(size, value.BytesReused)})");
             }
         }
     }
@@ -223,13 +236,15 @@ internal sealed class TransferDisplay
         }
 
         /// <param name="fetched">Whether any byte came from the hub; otherwise every file was already in place.</param>
-        public void Finish(bool fetched)
+        /// <param name="reused">Bytes copied from Xet chunks the cache already held.</param>
+        public void Finish(bool fetched, long reused)
         {
             lock (_lock)
             {
                 if (_last is not { TotalFiles: > 0 } last) return;
+                string reuse = reused > 0 ? $" ({ByteSize.Format(reused)} reused from Xet chunks already in the cache)" : "";
                 writer.WriteLine(fetched
-                    ? string.Create(CultureInfo.InvariantCulture, $"done: {last.FilesCompleted} files, {ByteSize.Format(last.TotalBytes)} in {_clock.Elapsed.TotalSeconds:0.0}s")
+                    ? string.Create(CultureInfo.InvariantCulture, $"done: {last.FilesCompleted} files, {ByteSize.Format(last.TotalBytes)} in {_clock.Elapsed.TotalSeconds:0.0}s{reuse}")
                     : $"done: all {last.TotalFiles} files ({ByteSize.Format(last.TotalBytes)}) were already cached; nothing was fetched");
             }
         }

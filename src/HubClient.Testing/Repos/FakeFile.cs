@@ -7,8 +7,6 @@ namespace HubClient.Testing;
 /// <summary>A file in a fake repository, with the hashes the hub would announce for it.</summary>
 public sealed class FakeFile
 {
-    private FakeXetFile? _xetLayout;
-
     internal FakeFile(string path, byte[] content, bool isLfs, bool isXet = false)
     {
         Path = path;
@@ -18,9 +16,9 @@ public sealed class FakeFile
         GitSha1 = GitBlobSha1(content);
         if (isXet)
         {
-            XetChunks = XetChunker.Chunk(content);
-            XetHash = HubClient.Xet.XetHasher.FileHash(
-                [.. XetChunks.Select(c => new HubClient.Xet.XetChunkHash(HubClient.Xet.XetHasher.ChunkHash(content.AsSpan(c.Offset, c.Length)), c.Length))]).ToString();
+            XetChunks = HubClient.Xet.XetChunker.Chunk(content);
+            XetChunkHashes = [.. XetChunks.Select(c => new HubClient.Xet.XetChunkHash(HubClient.Xet.XetHasher.ChunkHash(content.AsSpan(c.Offset, c.Length)), c.Length))];
+            XetHash = HubClient.Xet.XetHasher.FileHash(XetChunkHashes).ToString();
         }
     }
 
@@ -44,6 +42,8 @@ public sealed class FakeFile
 
     internal IReadOnlyList<(int Offset, int Length)>? XetChunks { get; }
 
+    internal IReadOnlyList<HubClient.Xet.XetChunkHash>? XetChunkHashes { get; }
+
     /// <summary>SHA-256 of the content.</summary>
     public string Sha256 { get; }
 
@@ -59,8 +59,7 @@ public sealed class FakeFile
     internal FakeXetFile XetLayout(FakeHub hub)
     {
         if (XetChunks is null) throw new InvalidOperationException($"{Path} is not Xet-backed.");
-        // Built once, on first use (a 1 GiB file takes a while): concurrent first requests wait for the same layout.
-        lock (XetChunks) return _xetLayout ??= new FakeXetFile(Content, XetChunks, hub.XetChunksPerXorb, hub.XetChunksPerTerm);
+        return hub.XetStore.LayoutOf(this, hub.XetChunksPerXorb, hub.XetChunksPerTerm);
     }
 
     /// <summary>The git blob SHA-1 of <paramref name="content"/>.</summary>

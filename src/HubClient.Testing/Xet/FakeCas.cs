@@ -146,7 +146,13 @@ internal sealed class FakeCas
 
     private async Task ServeXorbAsync(HttpContext context, string hash, FakeHubRequest log, FakeFault? fault)
     {
-        FakeXorb? xorb = _hub.XetFiles.SelectMany(f => f.XetLayout(_hub).Xorbs).FirstOrDefault(x => x.Hash == hash);
+        FakeXorb? xorb = _hub.XetStore.Xorb(hash);
+        if (xorb is null)
+        {
+            // Layouts are built on first use: a xorb URL asked for before its file's reconstruction was served.
+            foreach (FakeFile file in _hub.XetFiles) file.XetLayout(_hub);
+            xorb = _hub.XetStore.Xorb(hash);
+        }
         string[] signed = (context.Request.Query["ranges"].ToString() ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries);
         string? header = context.Request.Headers.Range;
         string[] asked = header is not null && header.StartsWith("bytes=", StringComparison.Ordinal)

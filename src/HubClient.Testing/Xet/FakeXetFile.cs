@@ -4,38 +4,15 @@ using K4os.Compression.LZ4.Streams;
 namespace HubClient.Testing;
 
 /// <summary>
-/// How the fake CAS stores one Xet-backed file: its content-defined chunks, packed into xorbs of
-/// <see cref="FakeHub.XetChunksPerXorb"/> chunks whose chunks rotate through the three compression schemes (none, LZ4
-/// frame, byte grouping 4 + LZ4 frame), and the reconstruction terms (<see cref="FakeHub.XetChunksPerTerm"/> chunks
-/// each, so a xorb URL is signed for several ranges).
+/// How the fake CAS serves one Xet-backed file (built by <see cref="FakeXetStore"/>): the reconstruction terms and the
+/// xorbs they reference. Xorb chunks rotate through the three compression schemes (none, LZ4 frame, byte grouping 4 +
+/// LZ4 frame).
 /// </summary>
-internal sealed class FakeXetFile
+internal sealed class FakeXetFile(IReadOnlyList<FakeXorb> xorbs, IReadOnlyList<FakeXetTerm> terms)
 {
-    public FakeXetFile(byte[] content, IReadOnlyList<(int Offset, int Length)> chunks, int chunksPerXorb, int chunksPerTerm)
-    {
-        var xorbs = new List<FakeXorb>();
-        var terms = new List<FakeXetTerm>();
-        long fileOffset = 0;
-        for (int first = 0; first < chunks.Count; first += chunksPerXorb)
-        {
-            var slice = chunks.Skip(first).Take(chunksPerXorb).ToList();
-            FakeXorb xorb = FakeXorb.Build(content, slice, first);
-            xorbs.Add(xorb);
-            for (int start = 0; start < slice.Count; start += chunksPerTerm)
-            {
-                int end = Math.Min(slice.Count, start + chunksPerTerm);
-                long length = slice.Skip(start).Take(end - start).Sum(c => (long)c.Length);
-                terms.Add(new FakeXetTerm(xorb, start, end, fileOffset, length));
-                fileOffset += length;
-            }
-        }
-        Xorbs = xorbs;
-        Terms = terms;
-    }
+    public IReadOnlyList<FakeXorb> Xorbs { get; } = xorbs;
 
-    public IReadOnlyList<FakeXorb> Xorbs { get; }
-
-    public IReadOnlyList<FakeXetTerm> Terms { get; }
+    public IReadOnlyList<FakeXetTerm> Terms { get; } = terms;
 }
 
 /// <summary>A term: chunks [ChunkStart, ChunkEnd) of a xorb, bytes [FileOffset, FileOffset + Length) of the file.</summary>

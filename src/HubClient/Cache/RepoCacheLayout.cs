@@ -48,7 +48,7 @@ internal sealed partial class RepoCacheLayout
     public TransferTarget TransferTarget(string etag, long size) => new(
         BlobPath(etag), IncompletePath(etag), ChunkedPartialPath(etag), ChunkStatePath(etag), LockPath(etag),
         () => UniqueTempPath(etag), () => EntryPresence.IsPresent(BlobPath(etag), size),
-        BlobPath(etag) + XetPartialSuffix, BlobPath(etag) + XetLedgerSuffix);
+        BlobPath(etag) + XetPartialSuffix, BlobPath(etag) + XetLedgerSuffix, Xet.XetBlobRecords.PathFor(RepoDirectory, etag));
 
     /// <summary>The cached tree listing of a commit, <c>trees/{commit}.json</c>.</summary>
     public string TreePath(string commit) => TreeCache.PathFor(RepoDirectory, commit);

@@ -19,6 +19,9 @@ public static class HubTelemetry
     internal static readonly Counter<long> BytesDownloaded =
         Meter.CreateCounter<long>("hubclient.download.bytes", "By", "Bytes received from the hub or its CDN.");
 
+    internal static readonly Counter<long> BytesReused =
+        Meter.CreateCounter<long>("hubclient.download.bytes_reused", "By", "File bytes copied from Xet chunks the cache already held instead of fetched.");
+
     internal static readonly Counter<long> CacheHits =
         Meter.CreateCounter<long>("hubclient.cache.hits", "{file}", "Files served from the cache without downloading.");
 

@@ -22,6 +22,7 @@ namespace HubClient;
 [JsonSerializable(typeof(Xet.XetReconstructionV2))]
 [JsonSerializable(typeof(Xet.XetReconstructionV1))]
 [JsonSerializable(typeof(Xet.XetReadTokenResponse))]
+[JsonSerializable(typeof(Xet.XetBlobRecord))]
 internal sealed partial class HubJsonContext : JsonSerializerContext
 {
 }

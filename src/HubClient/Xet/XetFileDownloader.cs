@@ -30,7 +30,16 @@ internal sealed class XetFileDownloader
     /// become it). <paramref name="ledgerPath"/> is the resume sidecar (null: no resume); it is deleted after a verified
     /// download. <paramref name="bytesWritten"/> receives increments of file bytes written.
     /// </summary>
-    public async Task DownloadAsync(XetFileRequest request, SafeFileHandle file, string? ledgerPath, Action<long>? bytesWritten, CancellationToken cancellationToken)
+    public Task DownloadAsync(XetFileRequest request, SafeFileHandle file, string? ledgerPath, Action<long>? bytesWritten, CancellationToken cancellationToken) =>
+        DownloadAsync(request, file, ledgerPath, bytesWritten, reuse: null, cancellationToken);
+
+    /// <summary>
+    /// As above, first copying the terms whose chunks the cache holds (<paramref name="reuse"/>; null: fetch everything).
+    /// If the assembled file's hash is wrong while some terms were copied, those terms are fetched and the hash checked
+    /// once more: a bad local source costs a refetch, never a bad file.
+    /// </summary>
+    public async Task<XetDownloadResult> DownloadAsync(XetFileRequest request, SafeFileHandle file, string? ledgerPath, Action<long>? bytesWritten,
+        XetReuse? reuse, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(file);
@@ -45,7 +54,7 @@ internal sealed class XetFileDownloader
                 throw new HubIntegrityException($"Xet file hash {request.XetHash} does not belong to a file of {request.Size} bytes.",
                     request.Path, request.XetHash, XetHash.Zero.ToString());
             }
-            return;
+            return XetDownloadResult.Empty;
         }
 
         using XetTermLedger ledger = ledgerPath is null ? XetTermLedger.None() : XetTermLedger.Open(ledgerPath, request.XetHash, request.Size);
@@ -63,21 +72,31 @@ internal sealed class XetFileDownloader
         }
         if (resumed > 0) bytesWritten?.Invoke(resumed);
 
-        List<XetFetchJob> jobs = PlanJobs(plan, done);
-        await Parallel.ForEachAsync(jobs, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.MaxConcurrentFetches), CancellationToken = cancellationToken },
-            async (job, token) =>
+        long reused = 0;
+        var copied = new List<int>();
+        if (reuse is not null)
+        {
+            foreach ((XetPlannedTerm term, XetLedgerTerm written) in await XetTermReuse.CopyHeldAsync(_cas, request, reuse, plan, done, file, cancellationToken).ConfigureAwait(false))
             {
-                IReadOnlyList<XetLedgerTerm> finished = await RunJobAsync(job, file, bytesWritten, token).ConfigureAwait(false);
-                foreach (XetLedgerTerm term in finished)
-                {
-                    done[job.Terms.First(t => t.Offset == term.Offset).Index] = term;
-                }
-                ledger.Record(finished);
-            }).ConfigureAwait(false);
+                done[term.Index] = written;
+                copied.Add(term.Index);
+                reused += term.Length;
+            }
+            ledger.Record(copied.Select(i => done[i]!));
+            if (reused > 0) reuse.BytesReused?.Invoke(reused);
+        }
 
-        var chunks = new List<XetChunkHash>();
-        foreach (XetLedgerTerm? term in done) chunks.AddRange(term!.Chunks);
-        XetHash actual = XetHasher.FileHash(chunks);
+        long fetched = await FetchMissingAsync(plan, done, file, ledger, bytesWritten, cancellationToken).ConfigureAwait(false);
+        XetHash actual = FileHashOf(done);
+        if (actual != expected && copied.Count > 0)
+        {
+            // A copied term passed its chunk hashes yet the file is wrong (a record that lies about its xorb ranges): fetch them.
+            foreach (int index in copied) done[index] = null;
+            reuse!.BytesReused?.Invoke(-reused);
+            fetched += await FetchMissingAsync(plan, done, file, ledger, bytesWritten, cancellationToken).ConfigureAwait(false);
+            reused = 0;
+            actual = FileHashOf(done);
+        }
         if (actual != expected)
         {
             ledger.Dispose();
@@ -88,6 +107,34 @@ internal sealed class XetFileDownloader
         }
         ledger.Dispose();
         if (ledgerPath is not null) File.Delete(ledgerPath);
+        return new XetDownloadResult([.. plan.Terms.Select(t => (t, done[t.Index]!))], fetched, reused);
+    }
+
+    /// <summary>Fetches the terms not yet <paramref name="done"/>, recording each in the ledger; returns the file bytes fetched.</summary>
+    private async Task<long> FetchMissingAsync(XetReconstructionPlan plan, XetLedgerTerm?[] done, SafeFileHandle file, XetTermLedger ledger,
+        Action<long>? bytesWritten, CancellationToken cancellationToken)
+    {
+        long fetched = 0;
+        List<XetFetchJob> jobs = PlanJobs(plan, done);
+        await Parallel.ForEachAsync(jobs, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.MaxConcurrentFetches), CancellationToken = cancellationToken },
+            async (job, token) =>
+            {
+                IReadOnlyList<XetLedgerTerm> finished = await RunJobAsync(job, file, bytesWritten, token).ConfigureAwait(false);
+                foreach (XetLedgerTerm term in finished)
+                {
+                    done[job.Terms.First(t => t.Offset == term.Offset).Index] = term;
+                    Interlocked.Add(ref fetched, term.Length);
+                }
+                ledger.Record(finished);
+            }).ConfigureAwait(false);
+        return fetched;
+    }
+
+    private static XetHash FileHashOf(XetLedgerTerm?[] done)
+    {
+        var chunks = new List<XetChunkHash>();
+        foreach (XetLedgerTerm? term in done) chunks.AddRange(term!.Chunks);
+        return XetHasher.FileHash(chunks);
     }
 
     /// <summary>

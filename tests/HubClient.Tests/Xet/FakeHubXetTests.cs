@@ -126,7 +126,7 @@ public sealed class FakeHubXetTests : IAsyncDisposable
     {
         var chunks = _file.XetChunks!;
         Assert.True(chunks.Count > 3);
-        Assert.All(chunks.SkipLast(1), c => Assert.InRange(c.Length, XetChunker.MinChunk, XetChunker.MaxChunk));
+        Assert.All(chunks.SkipLast(1), c => Assert.InRange(c.Length, HubClient.Xet.XetChunker.MinChunk, HubClient.Xet.XetChunker.MaxChunk));
         Assert.Equal(_file.Size, chunks.Sum(c => (long)c.Length));
     }
 

@@ -11,6 +11,7 @@ internal sealed class ByteProgress
     private readonly IProgress<DownloadProgress>? _progress;
     private readonly Lock _lock = new();
     private long _done;
+    private long _reused;
 
     public ByteProgress(string path, long total, IProgress<DownloadProgress>? progress)
     {
@@ -32,7 +33,18 @@ internal sealed class ByteProgress
         lock (_lock)
         {
             _done += bytes;
-            _progress?.Report(new DownloadProgress(_path, _done, _total));
+            Report();
+        }
+    }
+
+    /// <summary>Bytes copied from files already held rather than fetched: they count as done and as reused (negative: taken back).</summary>
+    public void AddReused(long bytes)
+    {
+        lock (_lock)
+        {
+            _done += bytes;
+            _reused += bytes;
+            Report();
         }
     }
 
@@ -42,7 +54,10 @@ internal sealed class ByteProgress
         lock (_lock)
         {
             _done = done;
-            _progress?.Report(new DownloadProgress(_path, _done, _total));
+            _reused = Math.Min(_reused, done);
+            Report();
         }
     }
+
+    private void Report() => _progress?.Report(new DownloadProgress(_path, _done, _total) { BytesReused = _reused });
 }

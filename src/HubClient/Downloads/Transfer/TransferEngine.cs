@@ -140,11 +140,12 @@ internal sealed class TransferEngine
         string dataPath = lockHeld ? target.XetPartialPath : target.NewUniqueTempPath();
         string? ledgerPath = lockHeld ? target.XetLedgerPath : null;
         if (force) Discard(dataPath, ledgerPath);
+        Xet.XetDownloadResult result;
         while (true)
         {
             try
             {
-                await _xet.DownloadAsync(request, request.Xet!, dataPath, ledgerPath, cancellationToken).ConfigureAwait(false);
+                result = await _xet.DownloadAsync(request, request.Xet!, dataPath, ledgerPath, reuseHeld: !force, target.FinalPath, cancellationToken).ConfigureAwait(false);
                 HubLog.Transport(_http.Logger, request.RepoPath, "xet");
                 break;
             }
@@ -168,6 +169,10 @@ internal sealed class TransferEngine
         }
         Publish(dataPath, target);
         if (ledgerPath is not null) AtomicFile.TryDelete(ledgerPath);
+        if (target.XetRecordPath is { } recordPath && result.Terms.Count > 0)
+        {
+            Xet.XetBlobRecords.TryWrite(recordPath, Xet.XetBlobRecords.Create(request.Xet!.XetHash, request.Size, request.Etag, result.Terms));
+        }
         return true;
     }
 

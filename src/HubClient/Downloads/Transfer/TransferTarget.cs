@@ -13,6 +13,7 @@ namespace HubClient;
 /// <param name="IsPublished">Whether another writer already published the file (checked while waiting for the lock).</param>
 /// <param name="XetPartialPath">The preallocated partial a Xet reconstruction writes its terms into.</param>
 /// <param name="XetLedgerPath">The resume ledger of <paramref name="XetPartialPath"/>: completed terms and their chunk hashes.</param>
+/// <param name="XetRecordPath">Where the reconstruction of a published Xet blob is kept for later delta downloads (null: not kept).</param>
 internal sealed record TransferTarget(
     string FinalPath,
     string ResumablePartialPath,
@@ -22,4 +23,5 @@ internal sealed record TransferTarget(
     Func<string> NewUniqueTempPath,
     Func<bool> IsPublished,
     string XetPartialPath,
-    string XetLedgerPath);
+    string XetLedgerPath,
+    string? XetRecordPath = null);

@@ -13,14 +13,24 @@ namespace HubClient;
 internal sealed class XetSource
 {
     private readonly XetFileDownloader _downloader;
+    private readonly HubHttp _http;
 
-    public XetSource(HubHttp http) => _downloader = new XetFileDownloader(http);
+    public XetSource(HubHttp http)
+    {
+        _http = http;
+        _downloader = new XetFileDownloader(http);
+    }
 
-    /// <summary>Fills <paramref name="dataPath"/> with the verified file (resumable when <paramref name="ledgerPath"/> is given).</summary>
+    /// <summary>
+    /// Fills <paramref name="dataPath"/> with the verified file (resumable when <paramref name="ledgerPath"/> is given), copying
+    /// the chunks the cache already holds unless <paramref name="reuseHeld"/> is off; <paramref name="ownBlobPath"/> (the
+    /// target's final path) is never a source.
+    /// </summary>
     /// <exception cref="XetUnavailableException">The CAS could not serve the file; nothing wrong was written.</exception>
     /// <exception cref="HubIntegrityException">The reconstructed bytes do not hash to the Xet hash or the etag.</exception>
     /// <exception cref="PartialInUseException">Another writer holds the partial.</exception>
-    public async Task DownloadAsync(TransferRequest request, XetFileRequest xet, string dataPath, string? ledgerPath, CancellationToken cancellationToken)
+    public async Task<XetDownloadResult> DownloadAsync(TransferRequest request, XetFileRequest xet, string dataPath, string? ledgerPath, bool reuseHeld,
+        string? ownBlobPath, CancellationToken cancellationToken)
     {
         SafeFileHandle? file = ledgerPath is not null && File.Exists(ledgerPath) ? PartialFile.TryOpenExisting(dataPath, request.Size) : null;
         if (file is null)
@@ -31,15 +41,21 @@ internal sealed class XetSource
         using (file)
         {
             var progress = new ByteProgress(request.RepoPath, request.Size, request.Progress);
-            await _downloader.DownloadAsync(xet, file, ledgerPath, bytes =>
+            XetReuse? reuse = reuseHeld ? new XetReuse(_http.Options.CacheDirectory, ownBlobPath, bytes =>
+            {
+                progress.AddReused(bytes);
+                if (bytes > 0) HubTelemetry.BytesReused.Add(bytes);
+            }) : null;
+            XetDownloadResult result = await _downloader.DownloadAsync(xet, file, ledgerPath, bytes =>
             {
                 progress.Add(bytes);
                 HubTelemetry.BytesDownloaded.Add(bytes);
-            }, cancellationToken).ConfigureAwait(false);
+            }, reuse, cancellationToken).ConfigureAwait(false);
             if (ContentHasher.IsContentHash(request.Etag) && request.Etag.Length == 64)
             {
                 await XetVerification.VerifySha256Async(file, request.Size, request.RepoPath, request.Etag, cancellationToken).ConfigureAwait(false);
             }
+            return result;
         }
     }
 }

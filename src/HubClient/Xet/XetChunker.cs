@@ -1,4 +1,4 @@
-namespace HubClient.Testing;
+namespace HubClient.Xet;
 
 /// <summary>
 /// Xet content-defined chunking (hub-docs <c>docs/xet/chunking.md</c>, xet-core <c>deduplication/chunking.rs</c>): a
@@ -30,6 +30,12 @@ internal static class XetChunker
         }
         return chunks;
     }
+
+    /// <summary>
+    /// The length of the chunk that starts <paramref name="rest"/>, which must hold at least <see cref="MaxChunk"/> bytes
+    /// unless it ends where the data ends (for chunking a stream).
+    /// </summary>
+    public static int NextLength(ReadOnlySpan<byte> rest) => NextLength(rest, earlyBoundaries: false);
 
     private static int NextLength(ReadOnlySpan<byte> rest, bool earlyBoundaries)
     {

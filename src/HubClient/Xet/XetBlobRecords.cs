@@ -1,0 +1,120 @@
+using System.Text.Json;
+
+namespace HubClient.Xet;
+
+/// <summary>
+/// Reads and writes <see cref="XetBlobRecord"/>s: <c>{repo folder}/xet/{etag}.json</c>, one per held Xet blob, beside
+/// <c>blobs/</c>. huggingface_hub's <c>scan_cache_dir</c> looks only at <c>refs/</c>, <c>snapshots/</c> and
+/// <c>blobs/</c> inside a repo folder, so the folder is invisible to it (as <c>.no_exist/</c> and <c>trees/</c> are).
+/// Written atomically and best effort: a record that cannot be written only costs a later delta.
+/// </summary>
+internal static class XetBlobRecords
+{
+    public const string FolderName = "xet";
+
+    /// <summary>The record of the blob <paramref name="etag"/> in <paramref name="repoDirectory"/>.</summary>
+    public static string PathFor(string repoDirectory, string etag) => Path.Combine(repoDirectory, FolderName, etag + ".json");
+
+    /// <summary>The blob a record at <paramref name="recordPath"/> describes.</summary>
+    public static string BlobPathOf(string recordPath) =>
+        Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(recordPath)!)!, "blobs", Path.GetFileNameWithoutExtension(recordPath));
+
+    /// <summary>A record of the verified download <paramref name="terms"/> (planned term, chunks written).</summary>
+    public static XetBlobRecord Create(string xetHash, long size, string etag, IEnumerable<(XetPlannedTerm Planned, XetLedgerTerm Done)> terms) => new()
+    {
+        XetHash = xetHash,
+        Size = size,
+        Etag = etag,
+        Terms = [.. terms.Select(t => new XetBlobRecordTerm
+        {
+            Xorb = t.Planned.Fetch.Xorb,
+            ChunkStart = t.Planned.ChunkStart,
+            ChunkEnd = t.Planned.ChunkEnd,
+            Offset = t.Planned.Offset,
+            Length = t.Planned.Length,
+            ChunkHashes = [.. t.Done.Chunks.Select(c => c.Hash.ToString())],
+            ChunkSizes = [.. t.Done.Chunks.Select(c => c.Size)],
+        })],
+    };
+
+    /// <summary>Writes <paramref name="record"/> to <paramref name="path"/> atomically; false when it could not.</summary>
+    public static bool TryWrite(string path, XetBlobRecord record)
+    {
+        string temp = AtomicFile.TempSibling(path);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(record, HubJsonContext.Default.XetBlobRecord));
+            File.Move(temp, path, overwrite: true);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+        finally
+        {
+            AtomicFile.TryDelete(temp);
+        }
+    }
+
+    /// <summary>The record at <paramref name="path"/>, or null when absent, unreadable, of another format or inconsistent.</summary>
+    public static XetBlobRecord? TryRead(string path)
+    {
+        XetBlobRecord? record;
+        try
+        {
+            record = JsonSerializer.Deserialize(File.ReadAllBytes(path), HubJsonContext.Default.XetBlobRecord);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        {
+            return null;
+        }
+        return record is { FormatVersion: XetBlobRecord.CurrentFormat } && IsConsistent(record) ? record : null;
+    }
+
+    /// <summary>Every record file in the cache, with the blob it describes.</summary>
+    public static IEnumerable<(string RecordPath, string BlobPath)> Enumerate(string cacheDirectory)
+    {
+        IEnumerable<string> repos;
+        try
+        {
+            repos = Directory.Exists(cacheDirectory) ? Directory.EnumerateDirectories(cacheDirectory, "*--*") : [];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            yield break;
+        }
+        foreach (string repo in repos)
+        {
+            string folder = Path.Combine(repo, FolderName);
+            string[] records;
+            try
+            {
+                records = Directory.Exists(folder) ? Directory.GetFiles(folder, "*.json") : [];
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+            foreach (string record in records) yield return (record, BlobPathOf(record));
+        }
+    }
+
+    private static bool IsConsistent(XetBlobRecord record)
+    {
+        long offset = 0;
+        foreach (XetBlobRecordTerm term in record.Terms)
+        {
+            if (term is null || term.ChunkHashes is null || term.ChunkSizes is null || term.Offset != offset
+                || term.ChunkStart < 0 || term.ChunkEnd - term.ChunkStart != term.ChunkHashes.Count
+                || term.ChunkHashes.Count != term.ChunkSizes.Count || term.ChunkSizes.Sum() != term.Length
+                || term.ChunkSizes.Any(s => s <= 0 || s > XetChunkHeader.MaxUncompressedLength))
+            {
+                return false;
+            }
+            offset += term.Length;
+        }
+        return offset == record.Size;
+    }
+}

@@ -1,0 +1,61 @@
+namespace HubClient.Xet;
+
+/// <summary>
+/// The xorb chunks the cache already holds, found through the <see cref="XetBlobRecord"/>s of its Xet blobs (any repo,
+/// any revision): (xorb hash, chunk index) → where the chunk's bytes are in which blob, and their chunk hash. Only the
+/// xorbs a download needs are indexed. A record whose blob is gone is deleted; one whose blob has another size is skipped.
+/// </summary>
+internal sealed class XetHeldChunks
+{
+    private readonly Dictionary<(string Xorb, int Index), XetHeldChunk> _chunks = [];
+
+    public int Count => _chunks.Count;
+
+    /// <summary>Indexes the chunks of <paramref name="xorbs"/> held in <paramref name="cacheDirectory"/>, except in <paramref name="excludeBlobPath"/>.</summary>
+    public static XetHeldChunks Build(string cacheDirectory, IReadOnlySet<string> xorbs, string? excludeBlobPath)
+    {
+        var held = new XetHeldChunks();
+        foreach ((string recordPath, string blobPath) in XetBlobRecords.Enumerate(cacheDirectory))
+        {
+            if (excludeBlobPath is not null && string.Equals(Path.GetFullPath(blobPath), Path.GetFullPath(excludeBlobPath), StringComparison.Ordinal)) continue;
+            if (!File.Exists(blobPath))
+            {
+                AtomicFile.TryDelete(recordPath); // Its blob was deleted (a revision or repo removed): the record is stale.
+                continue;
+            }
+            if (XetBlobRecords.TryRead(recordPath) is { } record) held.Add(record, blobPath, xorbs);
+        }
+        return held;
+    }
+
+    /// <summary>Adds the chunks of <paramref name="xorbs"/> that <paramref name="record"/> places in <paramref name="blobPath"/>.</summary>
+    public void Add(XetBlobRecord record, string blobPath, IReadOnlySet<string> xorbs)
+    {
+        long length;
+        try
+        {
+            length = new FileInfo(blobPath).Length; // FileInfo follows a symlinked blob to its target.
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return;
+        }
+        if (length != record.Size) return;
+        foreach (XetBlobRecordTerm term in record.Terms)
+        {
+            if (!xorbs.Contains(term.Xorb)) continue;
+            long offset = term.Offset;
+            for (int i = 0; i < term.ChunkHashes.Count; i++)
+            {
+                if (!XetHash.TryParse(term.ChunkHashes[i], out XetHash hash)) break;
+                _chunks.TryAdd((term.Xorb, term.ChunkStart + i), new XetHeldChunk(blobPath, offset, term.ChunkSizes[i], hash));
+                offset += term.ChunkSizes[i];
+            }
+        }
+    }
+
+    public bool TryGet(string xorb, int index, out XetHeldChunk chunk) => _chunks.TryGetValue((xorb, index), out chunk);
+}
+
+/// <summary>A held chunk: bytes [Offset, Offset + Size) of the blob at <see cref="BlobPath"/>, expected to hash to <see cref="Hash"/>.</summary>
+internal readonly record struct XetHeldChunk(string BlobPath, long Offset, long Size, XetHash Hash);
