@@ -31,16 +31,8 @@ internal sealed class XetHeldChunks
     /// <summary>Adds the chunks of <paramref name="xorbs"/> that <paramref name="record"/> places in <paramref name="blobPath"/>.</summary>
     public void Add(XetBlobRecord record, string blobPath, IReadOnlySet<string> xorbs)
     {
-        long length;
-        try
-        {
-            length = new FileInfo(blobPath).Length; // FileInfo follows a symlinked blob to its target.
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return;
-        }
-        if (length != record.Size) return;
+        // Through the link of a shared-store blob: FileInfo.Length would be the link's own length.
+        if (!EntryPresence.IsPresent(blobPath, record.Size)) return;
         foreach (XetBlobRecordTerm term in record.Terms)
         {
             if (!xorbs.Contains(term.Xorb)) continue;

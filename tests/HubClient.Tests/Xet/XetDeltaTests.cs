@@ -130,7 +130,9 @@ public sealed class XetDeltaTests(ITestOutputHelper output)
         await using HubFixture f = fixture;
 
         CliResult file = await CliRunner.RunAsync(f, ["download", "other/two", "model.bin", "--cache-dir", f.CacheDirectory]);
+        // The CLI uses the shared store (on by default): without it, the snapshot's file comes from acme/one's chunks again.
         Directory.Delete(f.RepoDir("models--other--two"), recursive: true);
+        Directory.Delete(Path.Combine(f.CacheDirectory, "blobs"), recursive: true);
         CliResult snapshot = await CliRunner.RunAsync(f, ["download", "other/two", "--cache-dir", f.CacheDirectory]);
 
         Assert.Equal(0, file.Code);
@@ -153,11 +155,14 @@ public sealed class XetDeltaTests(ITestOutputHelper output)
         Assert.Equal(before * 2, XorbBytes(f.Hub));
     }
 
-    /// <summary>A Xet file in <c>acme/one</c> (downloaded) and in <c>other/two</c> beside a small file (not yet).</summary>
+    /// <summary>
+    /// A Xet file in <c>acme/one</c> (downloaded) and in <c>other/two</c> beside a small file (not yet). The shared blob
+    /// store is off: with it, the second repo links the store's entry and no delta is needed (SharedBlobStoreWriteTests).
+    /// </summary>
     private static async Task<(HubFixture F, byte[] Content)> SameFileInTwoReposAsync(int size, int seed)
     {
         byte[] content = Pseudorandom(size, seed);
-        var f = new HubFixture();
+        var f = new HubFixture(o => o.DisableSharedBlobs = true);
         f.Hub.AddRepo("acme/one").Commit(c => c.AddXet("model.bin", content));
         f.Hub.AddRepo("other/two").Commit(c => c.AddXet("model.bin", content).Add("config.json", "{}"));
         await f.Api.DownloadFileAsync("acme/one", "model.bin");
