@@ -30,7 +30,16 @@ internal sealed class XetFileDownloader
     /// become it). <paramref name="ledgerPath"/> is the resume sidecar (null: no resume); it is deleted after a verified
     /// download. <paramref name="bytesWritten"/> receives increments of file bytes written.
     /// </summary>
-    public async Task DownloadAsync(XetFileRequest request, SafeFileHandle file, string? ledgerPath, Action<long>? bytesWritten, CancellationToken cancellationToken)
+    public Task DownloadAsync(XetFileRequest request, SafeFileHandle file, string? ledgerPath, Action<long>? bytesWritten, CancellationToken cancellationToken) =>
+        DownloadAsync(request, file, ledgerPath, bytesWritten, rangeWritten: null, cancellationToken);
+
+    /// <summary>
+    /// As above; <paramref name="rangeWritten"/> also receives (file offset, length) of every range of the file that is on
+    /// disk — each chunk as it is written (from several fetches at once) and each term a resumed ledger already holds — so
+    /// that the caller can hash the file in order while the download runs (<see cref="WrittenPrefixHasher"/>).
+    /// </summary>
+    public async Task DownloadAsync(XetFileRequest request, SafeFileHandle file, string? ledgerPath, Action<long>? bytesWritten,
+        Action<long, long>? rangeWritten, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(file);
@@ -59,6 +68,7 @@ internal sealed class XetFileDownloader
             {
                 done[term.Index] = recorded;
                 resumed += term.Length;
+                rangeWritten?.Invoke(term.Offset, term.Length);
             }
         }
         if (resumed > 0) bytesWritten?.Invoke(resumed);
@@ -67,7 +77,7 @@ internal sealed class XetFileDownloader
         await Parallel.ForEachAsync(jobs, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.MaxConcurrentFetches), CancellationToken = cancellationToken },
             async (job, token) =>
             {
-                IReadOnlyList<XetLedgerTerm> finished = await RunJobAsync(job, file, bytesWritten, token).ConfigureAwait(false);
+                IReadOnlyList<XetLedgerTerm> finished = await RunJobAsync(job, file, bytesWritten, rangeWritten, token).ConfigureAwait(false);
                 foreach (XetLedgerTerm term in finished)
                 {
                     done[job.Terms.First(t => t.Offset == term.Offset).Index] = term;
@@ -124,7 +134,8 @@ internal sealed class XetFileDownloader
         return jobs;
     }
 
-    private async Task<IReadOnlyList<XetLedgerTerm>> RunJobAsync(XetFetchJob job, SafeFileHandle file, Action<long>? bytesWritten, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<XetLedgerTerm>> RunJobAsync(XetFetchJob job, SafeFileHandle file, Action<long>? bytesWritten,
+        Action<long, long>? rangeWritten, CancellationToken cancellationToken)
     {
         long reported = 0;
         for (int attempt = 1; ; attempt++)
@@ -141,7 +152,7 @@ internal sealed class XetFileDownloader
             }
             try
             {
-                return await FetchJobAsync(job, file, Progress, cancellationToken).ConfigureAwait(false);
+                return await FetchJobAsync(job, file, Progress, rangeWritten, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (attempt < _options.MaxFetchAttempts && !cancellationToken.IsCancellationRequested
                 && e is IOException or HttpRequestException or XetTruncatedException)
@@ -155,7 +166,8 @@ internal sealed class XetFileDownloader
         }
     }
 
-    private async Task<IReadOnlyList<XetLedgerTerm>> FetchJobAsync(XetFetchJob job, SafeFileHandle file, Action<long> progress, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<XetLedgerTerm>> FetchJobAsync(XetFetchJob job, SafeFileHandle file, Action<long> progress,
+        Action<long, long>? rangeWritten, CancellationToken cancellationToken)
     {
         string spec = string.Join(',', job.Ranges.Select(r => r.RangeSpec));
         using HttpResponseMessage response = await _cas.GetXorbRangesAsync(job.Url, spec, cancellationToken).ConfigureAwait(false);
@@ -174,7 +186,7 @@ internal sealed class XetFileDownloader
                     {
                         throw new XetUnavailableException($"Xorb answer's Content-Range '{response.Content.Headers.ContentRange}' is not the signed range {spec}.");
                     }
-                    await ReadRangeAsync(body, range, job, terms, decoder, chunk, file, progress, cancellationToken).ConfigureAwait(false);
+                    await ReadRangeAsync(body, range, job, terms, decoder, chunk, file, progress, rangeWritten, cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
@@ -187,7 +199,7 @@ internal sealed class XetFileDownloader
                         XetFetchRangeRef range = pending.FirstOrDefault(r => r.ByteStart == part.First && r.ByteEnd == part.Last)
                             ?? throw new XetUnavailableException($"Xorb multipart answer has a part {part.First}-{part.Last} that was not asked for.");
                         pending.Remove(range);
-                        await ReadRangeAsync(parts, range, job, terms, decoder, chunk, file, progress, cancellationToken).ConfigureAwait(false);
+                        await ReadRangeAsync(parts, range, job, terms, decoder, chunk, file, progress, rangeWritten, cancellationToken).ConfigureAwait(false);
                     }
                     if (pending.Count > 0) throw new XetTruncatedException($"Xorb multipart answer ended without {pending.Count} of its ranges.");
                 }
@@ -222,7 +234,7 @@ internal sealed class XetFileDownloader
 
     /// <summary>Streams the chunks of one signed range, writing each into every term that uses it.</summary>
     private static async Task ReadRangeAsync(Stream body, XetFetchRangeRef range, XetFetchJob job, Dictionary<XetPlannedTerm, TermProgress> terms,
-        XetChunkDecoder decoder, byte[] chunk, SafeFileHandle file, Action<long> progress, CancellationToken cancellationToken)
+        XetChunkDecoder decoder, byte[] chunk, SafeFileHandle file, Action<long> progress, Action<long, long>? rangeWritten, CancellationToken cancellationToken)
     {
         long expectedBytes = range.ByteEnd - range.ByteStart + 1;
         var counting = new CountingStream(body, expectedBytes);
@@ -253,6 +265,7 @@ internal sealed class XetFileDownloader
                     hashed = true;
                 }
                 await RandomAccess.WriteAsync(file, chunk.AsMemory(0, length), user.Offset + term.Written, cancellationToken).ConfigureAwait(false);
+                rangeWritten?.Invoke(user.Offset + term.Written, length);
                 term.Written += length;
                 term.Chunks.Add(new XetChunkHash(hash, length));
                 progress(length);

@@ -31,14 +31,27 @@ internal sealed class XetSource
         using (file)
         {
             var progress = new ByteProgress(request.RepoPath, request.Size, request.Progress);
-            await _downloader.DownloadAsync(xet, file, ledgerPath, bytes =>
+            bool sha256 = ContentHasher.IsContentHash(request.Etag) && request.Etag.Length == 64;
+            // The SHA-256 follows the written prefix during the download rather than reading the whole file afterwards.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            using WrittenPrefixHasher? hasher = sha256 ? new WrittenPrefixHasher(file, request.Size, stop.Token) : null;
+            try
             {
-                progress.Add(bytes);
-                HubTelemetry.BytesDownloaded.Add(bytes);
-            }, cancellationToken).ConfigureAwait(false);
-            if (ContentHasher.IsContentHash(request.Etag) && request.Etag.Length == 64)
+                await _downloader.DownloadAsync(xet, file, ledgerPath, bytes =>
+                {
+                    progress.Add(bytes);
+                    HubTelemetry.BytesDownloaded.Add(bytes);
+                }, hasher is null ? null : hasher.Written, cancellationToken).ConfigureAwait(false);
+                if (hasher is not null)
+                {
+                    string actual = await hasher.FinishAsync(cancellationToken).ConfigureAwait(false);
+                    XetVerification.CheckSha256(actual, request.RepoPath, request.Etag);
+                }
+            }
+            finally
             {
-                await XetVerification.VerifySha256Async(file, request.Size, request.RepoPath, request.Etag, cancellationToken).ConfigureAwait(false);
+                await stop.CancelAsync().ConfigureAwait(false);
+                if (hasher is not null) await hasher.DrainAsync().ConfigureAwait(false);
             }
         }
     }
