@@ -14,7 +14,9 @@ internal sealed class XetSource
 {
     private readonly XetFileDownloader _downloader;
 
-    public XetSource(HubHttp http) => _downloader = new XetFileDownloader(http);
+    // As many xorb fetches in flight as the bridge would open range connections (TransferOptions.MaxConnections).
+    public XetSource(HubHttp http) =>
+        _downloader = new XetFileDownloader(http, new XetDownloadOptions { MaxConcurrentFetches = http.Options.Transfer.MaxConnections });
 
     /// <summary>Fills <paramref name="dataPath"/> with the verified file (resumable when <paramref name="ledgerPath"/> is given).</summary>
     /// <exception cref="XetUnavailableException">The CAS could not serve the file; nothing wrong was written.</exception>
