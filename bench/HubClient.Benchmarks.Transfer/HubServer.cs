@@ -52,27 +52,38 @@ internal sealed class NginxServer : IHubServer
 {
     private readonly Process _process;
 
-    private NginxServer(Process process, int port)
+    private NginxServer(Process process, int port, int? cappedPort)
     {
         _process = process;
         Endpoint = "http://127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture);
+        if (cappedPort is { } capped) CappedEndpoint = "http://127.0.0.1:" + capped.ToString(CultureInfo.InvariantCulture);
     }
 
     public string Name => "nginx " + Version;
 
     public string Endpoint { get; }
 
+    /// <summary>The same site with <c>limit_rate</c> on every connection to the file bytes (<c>/cdn/</c>, <c>/xorbs/</c>); null without a cap.</summary>
+    public string? CappedEndpoint { get; }
+
     private static string Version { get; set; } = "";
 
     public static string? Find() =>
         new[] { "/usr/sbin/nginx", "/usr/bin/nginx", "/usr/local/sbin/nginx", "/usr/local/nginx/sbin/nginx" }.FirstOrDefault(File.Exists);
 
-    public static NginxServer Start(string nginx, BenchSite site, string workDirectory)
+    /// <summary>
+    /// Starts nginx on a free port; with <paramref name="xet"/>, the large file is also served as Xet storage (resolve
+    /// headers, read token, reconstruction, xorbs), and a second port serves everything with <paramref name="rateCap"/>
+    /// (nginx <c>limit_rate</c> syntax, e.g. <c>50m</c>) per connection to the file bytes.
+    /// </summary>
+    public static NginxServer Start(string nginx, BenchSite site, string workDirectory, XetSite? xet = null, string? rateCap = null)
     {
         int port = Ports.Free();
+        int? cappedPort = rateCap is null ? null : Ports.Free();
         Directory.CreateDirectory(workDirectory);
         string conf = Path.Combine(workDirectory, "nginx.conf");
-        File.WriteAllText(conf, Config(site, workDirectory, port));
+        string servers = Server(site, xet, port, null) + (cappedPort is { } capped ? Server(site, xet, capped, rateCap) : "");
+        File.WriteAllText(conf, Config(site, workDirectory, servers));
         var start = new ProcessStartInfo(nginx)
         {
             ArgumentList = { "-p", workDirectory, "-c", conf, "-e", Path.Combine(workDirectory, "error.log") },
@@ -81,8 +92,12 @@ internal sealed class NginxServer : IHubServer
         };
         Process process = Process.Start(start) ?? throw new InvalidOperationException("nginx did not start.");
         Ports.WaitListening(port, () => !process.HasExited);
+        if (cappedPort is { } c) Ports.WaitListening(c, () => !process.HasExited);
         Version = ReadVersion(nginx);
-        return new NginxServer(process, port);
+        var server = new NginxServer(process, port, cappedPort);
+        xet?.WriteAnswers(server.Endpoint, port);
+        if (xet is not null && cappedPort is { } cp) xet.WriteAnswers(server.CappedEndpoint!, cp);
+        return server;
     }
 
     private static string ReadVersion(string nginx)
@@ -94,11 +109,10 @@ internal sealed class NginxServer : IHubServer
         return slash >= 0 ? text[(slash + 1)..] : text;
     }
 
-    private static string Config(BenchSite site, string work, int port)
+    private static string Config(BenchSite site, string work, string servers)
     {
         var etags = new StringBuilder();
         foreach ((string path, string sha1, _) in site.SmallFiles) etags.Append("    /small/").Append(path).Append(" '\"").Append(sha1).Append("\"';\n");
-        string root = site.Root;
         return $$"""
             daemon off;
             worker_processes 2;
@@ -118,6 +132,37 @@ internal sealed class NginxServer : IHubServer
               map $uri $small_etag {
                 default "";
             {{etags}}  }
+            {{servers}}}
+            """;
+    }
+
+    /// <summary>One <c>server</c> block on <paramref name="port"/>; <paramref name="rateCap"/> limits each connection to the file bytes.</summary>
+    private static string Server(BenchSite site, XetSite? xet, int port, string? rateCap)
+    {
+        string root = site.Root;
+        string limit = rateCap is null ? "" : $"limit_rate {rateCap};";
+        string self = "http://127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture);
+        string xetHeaders = xet is null ? "" : $$"""
+                  add_header X-Xet-Hash {{xet.FileHash}};
+                  add_header Link '<{{self}}/api/models/{{BenchSite.BigRepo}}/xet-read-token/{{site.BigCommit}}>; rel="xet-auth", <{{self}}/cas/v1/reconstructions/{{xet.FileHash}}>; rel="xet-reconstruction-info"';
+            """;
+        string xetLocations = xet is null ? "" : $$"""
+                location ~ ^/api/models/{{BenchSite.BigRepo}}/xet-read-token/ {
+                  default_type application/json;
+                  root {{xet.Root}};
+                  try_files /{{XetSite.AnswersFolder(port)}}/token.json =404;
+                }
+                location = /cas/v2/reconstructions/{{xet.FileHash}} {
+                  default_type application/json;
+                  root {{xet.Root}};
+                  try_files /{{XetSite.AnswersFolder(port)}}/reconstruction.json =404;
+                }
+                location /xorbs/ {
+                  root {{xet.Root}};
+                  {{limit}}
+                }
+            """;
+        return $$"""
               server {
                 listen 127.0.0.1:{{port}};
                 location = /api/models/{{BenchSite.SmallRepo}}/revision/main {
@@ -133,10 +178,12 @@ internal sealed class NginxServer : IHubServer
                   add_header X-Linked-Etag '"{{site.BigSha256}}"';
                   add_header X-Linked-Size {{site.BigSize}};
                   add_header ETag 'W/"{{site.BigGitSha1}}"';
-                  return 302 http://127.0.0.1:{{port}}/cdn/{{site.BigSha256}};
+            {{xetHeaders}}
+                  return 302 {{self}}/cdn/{{site.BigSha256}};
                 }
                 location /cdn/ {
                   root {{root}};
+                  {{limit}}
                 }
                 location /{{BenchSite.SmallRepo}}/resolve/ {
                   etag off;
@@ -145,8 +192,9 @@ internal sealed class NginxServer : IHubServer
                   rewrite ^/{{BenchSite.SmallRepo}}/resolve/[^/]+/(.*)$ /small/$1 break;
                   root {{root}};
                 }
+            {{xetLocations}}
               }
-            }
+
             """;
     }
 

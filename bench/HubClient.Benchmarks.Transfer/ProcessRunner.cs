@@ -9,7 +9,8 @@ internal sealed record ProcessResult(double Seconds, long PeakRssKb, int ExitCod
 /// <summary>Runs a command and measures its wall time and (on Linux) its peak resident set, polled from <c>/proc</c>.</summary>
 internal static class ProcessRunner
 {
-    public static ProcessResult Run(string file, IEnumerable<string> arguments, string? standardInput = null, string? workingDirectory = null)
+    public static ProcessResult Run(string file, IEnumerable<string> arguments, string? standardInput = null, string? workingDirectory = null,
+        Dictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(file)
         {
@@ -20,6 +21,7 @@ internal static class ProcessRunner
             WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
         };
         foreach (string argument in arguments) start.ArgumentList.Add(argument);
+        foreach ((string name, string value) in environment ?? []) start.Environment[name] = value;
 
         var clock = Stopwatch.StartNew();
         using Process process = Process.Start(start) ?? throw new InvalidOperationException($"{file} did not start.");

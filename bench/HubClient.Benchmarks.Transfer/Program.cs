@@ -44,8 +44,18 @@ static async Task<int> ChildSnapshotAsync(string endpoint, string cache, int cou
 
 static async Task<int> ChildDownloadAsync(string endpoint, string cache, string mode)
 {
-    var options = new HubApiOptions { Endpoint = endpoint, CacheDirectory = cache, Token = null };
+    // "xet": Xet storage (when the server offers it); "parallel", "single": the plain-HTTP bridge in 8 ranges or 1 stream.
+    var options = new HubApiOptions { Endpoint = endpoint, CacheDirectory = cache, Token = null, DisableXet = mode != "xet" };
     if (mode == "single") options.Transfer.ParallelThreshold = long.MaxValue;
+    // A Xet download that fell back to the bridge would measure the bridge: count fallbacks and fail on any.
+    long fallbacks = 0;
+    using var listener = new System.Diagnostics.Metrics.MeterListener();
+    listener.InstrumentPublished = (instrument, l) =>
+    {
+        if (instrument == HubTelemetry.XetFallbacks) l.EnableMeasurementEvents(instrument);
+    };
+    listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref fallbacks, value));
+    listener.Start();
     // Tuning experiments: HUBBENCH_CONNECTIONS, HUBBENCH_CHUNK_MIB, HUBBENCH_BUFFER_KIB override the defaults.
     if (Environment.GetEnvironmentVariable("HUBBENCH_CONNECTIONS") is { } connections) options.Transfer.MaxConnections = int.Parse(connections, CultureInfo.InvariantCulture);
     if (Environment.GetEnvironmentVariable("HUBBENCH_CHUNK_MIB") is { } chunk) options.Transfer.ChunkSize = int.Parse(chunk, CultureInfo.InvariantCulture) * 1024 * 1024;
@@ -66,6 +76,11 @@ static async Task<int> ChildDownloadAsync(string endpoint, string cache, string 
         long length;
         using (FileStream file = File.OpenRead(path)) length = file.Length; // Through the snapshot symlink.
         results.Add(string.Create(CultureInfo.InvariantCulture, $"{seconds:R} {cpu:R} {length}"));
+    }
+    if (Interlocked.Read(ref fallbacks) > 0)
+    {
+        Console.Error.WriteLine($"{fallbacks} Xet download(s) fell back to the plain-HTTP bridge.");
+        return 2;
     }
     Console.WriteLine(string.Join(' ', results[0], results[^1], ProcessRunner.ReadOwnPeakKb().ToString(CultureInfo.InvariantCulture)));
     return 0;

@@ -4,14 +4,15 @@ using System.Text;
 
 namespace HubClient.Benchmarks.Transfer;
 
-internal sealed record BenchOptions(long SizeMiB, int Files, int Runs, string? WorkDirectory, bool ForceKestrel, bool Keep)
+internal sealed record BenchOptions(long SizeMiB, int Files, int Runs, string? WorkDirectory, bool ForceKestrel, bool Keep, bool Xet = false, string RateCap = "50m")
 {
     public static BenchOptions Parse(string[] args)
     {
         long size = 1024;
         int files = 2000, runs = 3;
         string? work = null;
-        bool kestrel = false, keep = false;
+        bool kestrel = false, keep = false, xet = false;
+        string rate = "50m";
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -22,10 +23,12 @@ internal sealed record BenchOptions(long SizeMiB, int Files, int Runs, string? W
                 case "--work-dir": work = args[++i]; break;
                 case "--kestrel": kestrel = true; break;
                 case "--keep": keep = true; break;
-                default: throw new ArgumentException($"Unknown option {args[i]}. Options: --size-mib N --files N --runs N --work-dir DIR --kestrel --keep");
+                case "--xet": xet = true; break;
+                case "--rate-cap": rate = args[++i]; break;
+                default: throw new ArgumentException($"Unknown option {args[i]}. Options: --size-mib N --files N --runs N --work-dir DIR --kestrel --keep --xet --rate-cap 50m");
             }
         }
-        return new BenchOptions(size, files, runs, work, kestrel, keep);
+        return new BenchOptions(size, files, runs, work, kestrel, keep, xet, rate);
     }
 }
 
@@ -71,8 +74,12 @@ internal sealed class TransferBenchmark
         IHubServer? server = null;
         try
         {
-            Console.Error.WriteLine($"Generating {_options.SizeMiB} MiB file and {_options.Files} small files in {_work} …");
-            BenchSite site = BenchSite.Create(Path.Combine(_work, "site"), BigBytes, _options.Files);
+            Console.Error.WriteLine($"Generating {_options.SizeMiB} MiB file and {(_options.Xet ? 0 : _options.Files)} small files in {_work} …");
+            BenchSite site = BenchSite.Create(Path.Combine(_work, "site"), BigBytes, _options.Xet ? 0 : _options.Files);
+            if (_options.Xet)
+            {
+                return await XetAsync(site);
+            }
             server = StartServer(site);
             Console.Error.WriteLine($"Serving on {server.Endpoint} with {server.Name}.");
 
@@ -87,6 +94,57 @@ internal sealed class TransferBenchmark
             server?.Dispose();
             Cleanup();
         }
+    }
+
+    /// <summary>
+    /// <c>--xet</c>: the large file over Xet storage against the plain-HTTP bridge in 8 ranges and in 1 stream, on loopback
+    /// and with nginx's <c>limit_rate</c> on every connection to the file bytes (bridge and xorbs alike).
+    /// </summary>
+    private async Task<int> XetAsync(BenchSite site)
+    {
+        if (_options.ForceKestrel || NginxServer.Find() is not { } nginx)
+        {
+            Console.Error.WriteLine("The Xet comparison needs nginx (the Kestrel fallback does not serve Xet storage).");
+            return 1;
+        }
+        Console.Error.WriteLine("Storing the file as Xet xorbs …");
+        var clock = Stopwatch.StartNew();
+        XetSite xet = XetSite.Create(Path.Combine(_work, "site"), site.BigPath);
+        _xetLayout = string.Create(CultureInfo.InvariantCulture,
+            $"{xet.ChunkCount} chunks ({xet.Lz4Chunks} LZ4, {xet.ChunkCount - xet.Lz4Chunks} stored as is) in {xet.XorbCount} xorbs, {xet.StoredBytes / 1e6:0} MB stored for {BigBytes / 1e6:0} MB (built in {clock.Elapsed.TotalSeconds:0} s)");
+        Console.Error.WriteLine(_xetLayout);
+        using NginxServer server = NginxServer.Start(nginx, site, Path.Combine(_work, "nginx"), xet, _options.RateCap);
+        Console.Error.WriteLine($"Serving on {server.Endpoint} and, capped at {_options.RateCap}B/s per connection, on {server.CappedEndpoint}, with {server.Name}.");
+        await XetRoundsAsync(server.Endpoint, "loopback");
+        await XetRoundsAsync(server.CappedEndpoint!, $"limit_rate {_options.RateCap}");
+        Print(server);
+        return 0;
+    }
+
+    private string? _xetLayout;
+    private readonly List<string> _xetRatios = [];
+
+    private const string XetTool = "HubClient, Xet storage (8 xorb fetches), Xet hash + SHA-256 verified";
+    private const string Xet16Tool = "HubClient, Xet storage (16 xorb fetches), Xet hash + SHA-256 verified";
+    private const string BridgeRangesTool = "HubClient, bridge, 8 ranges, SHA-256 verified";
+    private const string BridgeStreamTool = "HubClient, bridge, 1 stream, SHA-256 verified";
+
+    private async Task XetRoundsAsync(string endpoint, string network)
+    {
+        string scenario = $"{_options.SizeMiB} MiB file, cold, {network}";
+        // Each process downloads twice (the cache emptied before each); the second, a warm process's, is the one reported.
+        Measurement Run(string mode, int connections = TransferOptions.DefaultMaxConnections) => HubClientDownload(endpoint, mode, downloads: 2, connections).Steady;
+        var contenders = new List<Contender>
+        {
+            new(XetTool, _ => Task.FromResult(Run("xet"))),
+            new(Xet16Tool, _ => Task.FromResult(Run("xet", connections: 16))),
+            new(BridgeRangesTool, _ => Task.FromResult(Run("parallel"))),
+            new(BridgeStreamTool, _ => Task.FromResult(Run("single"))),
+        };
+        Dictionary<string, List<Measurement>> results = await RoundsAsync(scenario, contenders, seconds => Mbps(BigBytes, seconds));
+        _xetRatios.Add(string.Create(CultureInfo.InvariantCulture,
+            $"{network}: Xet time / bridge 8 ranges = {MedianRatio(results[XetTool], results[BridgeRangesTool]):0.00}x, / bridge 1 stream = {MedianRatio(results[XetTool], results[BridgeStreamTool]):0.00}x (median of per-round ratios; target <= 1.10x against 8 ranges); 16 xorb fetches / bridge 8 ranges = {MedianRatio(results[Xet16Tool], results[BridgeRangesTool]):0.00}x. Xet peak RSS {results[XetTool].Max(m => m.PeakRssKb) / 1024.0:0} MB (target < 200 MB)."));
+        Delete(Path.Combine(_work, "cache-big"));
     }
 
     private IHubServer StartServer(BenchSite site)
@@ -147,14 +205,14 @@ internal sealed class TransferBenchmark
         {
             new(ParallelTool, _ =>
             {
-                (Measurement fresh, Measurement steady) = HubClientDownload(server, "parallel");
+                (Measurement fresh, Measurement steady) = HubClientDownload(server.Endpoint, "parallel");
                 parallelFresh = fresh;
                 return Task.FromResult(steady);
             }),
             new(ParallelFreshTool, _ => Task.FromResult(parallelFresh!)),
             new(SingleTool, _ =>
             {
-                (Measurement fresh, Measurement steady) = HubClientDownload(server, "single");
+                (Measurement fresh, Measurement steady) = HubClientDownload(server.Endpoint, "single");
                 singleFresh = fresh;
                 return Task.FromResult(steady);
             }),
@@ -219,14 +277,18 @@ internal sealed class TransferBenchmark
     /// HubClient downloading the large file in a process of its own (for its own peak RSS): the first download of that
     /// process, and its third (steady state). Each starts from an empty cache.
     /// </summary>
-    private (Measurement Fresh, Measurement Steady) HubClientDownload(IHubServer server, string mode)
+    private (Measurement Fresh, Measurement Steady) HubClientDownload(string endpoint, string mode, int downloads = 3, int connections = TransferOptions.DefaultMaxConnections)
     {
         string dotnet = Environment.ProcessPath!;
         string self = typeof(TransferBenchmark).Assembly.Location;
         string cache = Path.Combine(_work, "cache-big");
         Delete(cache);
-        string[] args = Path.GetFileNameWithoutExtension(dotnet) == "dotnet" ? [self, "download", server.Endpoint, cache, mode] : ["download", server.Endpoint, cache, mode];
-        ProcessResult result = ProcessRunner.Run(dotnet, args);
+        string[] args = Path.GetFileNameWithoutExtension(dotnet) == "dotnet" ? [self, "download", endpoint, cache, mode] : ["download", endpoint, cache, mode];
+        ProcessResult result = ProcessRunner.Run(dotnet, args, environment: new()
+        {
+            ["HUBBENCH_DOWNLOADS"] = downloads.ToString(CultureInfo.InvariantCulture),
+            ["HUBBENCH_CONNECTIONS"] = connections.ToString(CultureInfo.InvariantCulture),
+        });
         if (result.ExitCode != 0) throw new InvalidOperationException($"HubClient download failed: {result.Output}");
         double[] v = result.Output.Trim().Split(' ').Select(x => double.Parse(x, CultureInfo.InvariantCulture)).ToArray();
         if ((long)v[2] != BigBytes || (long)v[5] != BigBytes) throw new InvalidOperationException("Wrong size downloaded.");
@@ -344,6 +406,8 @@ internal sealed class TransferBenchmark
             text.AppendLine(CultureInfo.InvariantCulture, $"| {row.Scenario} | {row.Tool} | {time} | {row.Rate} | {rss} | {cpu} |");
         }
         text.AppendLine();
+        if (_xetLayout is not null) text.AppendLine("Xet layout: " + _xetLayout + ".");
+        foreach (string line in _xetRatios) text.AppendLine(line);
         Row? hub = _rows.FirstOrDefault(r => r.Tool == ParallelTool);
         if (_bigFreshRatio is { } fresh)
         {

@@ -37,7 +37,10 @@ public sealed class TransferOptions
     /// </summary>
     public long ParallelThreshold { get => _parallelThreshold; set => Set(ref _parallelThreshold, value); }
 
-    /// <summary>Concurrent range requests per file. Default 8; 1 turns parallel downloads off.</summary>
+    /// <summary>
+    /// Concurrent range requests per file: plain-HTTP ranges, or xorb fetches of a file in Xet storage. Default 8; 1 turns
+    /// parallel downloads off.
+    /// </summary>
     public int MaxConnections { get => _maxConnections; set => Set(ref _maxConnections, value); }
 
     /// <summary>

@@ -5,13 +5,14 @@ namespace HubClient.Xet;
 
 /// <summary>
 /// Reads chunks (header + payload) one at a time from a xorb byte stream and decodes them (none, LZ4 frame, byte
-/// grouping 4 + LZ4 frame). Memory is two pooled buffers of at most ~132 KiB, whatever the stream's length.
+/// grouping 4 + LZ4 frame). Memory is three pooled buffers of about 128 KiB, whatever the stream's length.
 /// </summary>
 internal sealed class XetChunkDecoder : IDisposable
 {
     private readonly Uri? _source;
     private byte[] _payload = ArrayPool<byte>.Shared.Rent(XetChunkHeader.MaxCompressedLength);
     private byte[] _scratch = ArrayPool<byte>.Shared.Rent(XetChunkHeader.MaxUncompressedLength);
+    private readonly FrameOutput _frameOutput = new();
 
     public XetChunkDecoder(Uri? source) => _source = source;
 
@@ -51,39 +52,61 @@ internal sealed class XetChunkDecoder : IDisposable
 
     private void DecodeFrame(ReadOnlySpan<byte> frame, Span<byte> destination)
     {
-        // The frame is copied into a read-only stream over the pooled payload buffer; K4os checks the frame's own
+        // Decoded from the span into a pooled buffer (no stream objects per chunk); K4os checks the frame's own
         // checksums and content size. Any decoding failure is a malformed chunk.
-        byte[] copy = frame.Overlaps(_payload, out int offset) && offset == 0 ? _payload : frame.ToArray();
-        int read;
-        bool longer;
+        _frameOutput.Reset();
         try
         {
-            using var input = new MemoryStream(copy, 0, frame.Length, writable: false);
-            using LZ4DecoderStream decoder = LZ4Stream.Decode(input, extraMemory: 0, leaveOpen: false);
-            read = ReadFully(decoder, destination);
-            Span<byte> probe = stackalloc byte[1];
-            longer = decoder.Read(probe) > 0;
+            LZ4Frame.Decode(frame, _frameOutput);
         }
         catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException or InvalidOperationException or NotSupportedException)
         {
             throw new HubProtocolException($"Xorb chunk is not a valid LZ4 frame: {e.Message}", _source, e);
         }
-        if (read != destination.Length || longer)
+        if (_frameOutput.Written != destination.Length)
         {
-            throw new HubProtocolException($"Xorb chunk decodes to {(longer ? "more than " + read : read)} bytes, its header says {destination.Length}.", _source);
+            throw new HubProtocolException($"Xorb chunk decodes to {(_frameOutput.Written > destination.Length ? "more than " + destination.Length : _frameOutput.Written)} bytes, its header says {destination.Length}.", _source);
         }
+        _frameOutput.WrittenSpan.CopyTo(destination);
     }
 
-    private static int ReadFully(Stream stream, Span<byte> destination)
+    /// <summary>
+    /// Where LZ4 frames decode to: a pooled buffer that grows on demand up to the largest LZ4 block (4 MiB) past a chunk's
+    /// maximum, so that a frame decoding to more than its header says is caught rather than written anywhere.
+    /// </summary>
+    private sealed class FrameOutput : IBufferWriter<byte>, IDisposable
     {
-        int total = 0;
-        while (total < destination.Length)
+        private const int Limit = XetChunkHeader.MaxUncompressedLength + 4 * 1024 * 1024;
+        private byte[] _buffer = ArrayPool<byte>.Shared.Rent(XetChunkHeader.MaxUncompressedLength);
+
+        public int Written { get; private set; }
+
+        public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, Written);
+
+        public void Reset() => Written = 0;
+
+        public void Advance(int count) => Written += count;
+
+        public Memory<byte> GetMemory(int sizeHint = 0) => Ensure(sizeHint).AsMemory(Written);
+
+        public Span<byte> GetSpan(int sizeHint = 0) => Ensure(sizeHint).AsSpan(Written);
+
+        private byte[] Ensure(int sizeHint)
         {
-            int n = stream.Read(destination[total..]);
-            if (n == 0) break;
-            total += n;
+            int needed = Written + Math.Max(sizeHint, 1);
+            if (needed <= _buffer.Length) return _buffer;
+            if (needed > Limit) throw new InvalidDataException("The frame decodes to more than a chunk can hold.");
+            byte[] larger = ArrayPool<byte>.Shared.Rent(needed);
+            _buffer.AsSpan(0, Written).CopyTo(larger);
+            ArrayPool<byte>.Shared.Return(_buffer);
+            return _buffer = larger;
         }
-        return total;
+
+        public void Dispose()
+        {
+            if (_buffer.Length > 0) ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = [];
+        }
     }
 
     public void Dispose()
@@ -92,5 +115,6 @@ internal sealed class XetChunkDecoder : IDisposable
         if (_scratch.Length > 0) ArrayPool<byte>.Shared.Return(_scratch);
         _payload = [];
         _scratch = [];
+        _frameOutput.Dispose();
     }
 }

@@ -31,15 +31,19 @@ internal sealed class XetFileDownloader
     /// download. <paramref name="bytesWritten"/> receives increments of file bytes written.
     /// </summary>
     public Task DownloadAsync(XetFileRequest request, SafeFileHandle file, string? ledgerPath, Action<long>? bytesWritten, CancellationToken cancellationToken) =>
-        DownloadAsync(request, file, ledgerPath, bytesWritten, reuse: null, cancellationToken);
+        DownloadAsync(request, file, ledgerPath, bytesWritten, rangeWritten: null, reuse: null, cancellationToken);
 
     /// <summary>
-    /// As above, first copying the terms whose chunks the cache holds (<paramref name="reuse"/>; null: fetch everything).
-    /// If the assembled file's hash is wrong while some terms were copied, those terms are fetched and the hash checked
-    /// once more: a bad local source costs a refetch, never a bad file.
+    /// As above. <paramref name="rangeWritten"/> also receives (file offset, length) of every range of the file that is on
+    /// disk — each chunk as it is written (from several fetches at once), each term copied from a held blob and each term a
+    /// resumed ledger already holds — so that the caller can hash the file in order while the download runs
+    /// (<see cref="WrittenPrefixHasher"/>). <paramref name="reuse"/>: first copy the terms whose chunks the cache holds (null:
+    /// fetch everything). If the assembled file's hash is wrong while some terms were copied, those terms are fetched and the
+    /// hash checked once more (<see cref="XetDownloadResult.Refetched"/>: ranges were written twice): a bad local source costs
+    /// a refetch, never a bad file.
     /// </summary>
     public async Task<XetDownloadResult> DownloadAsync(XetFileRequest request, SafeFileHandle file, string? ledgerPath, Action<long>? bytesWritten,
-        XetReuse? reuse, CancellationToken cancellationToken)
+        Action<long, long>? rangeWritten, XetReuse? reuse, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(file);
@@ -68,6 +72,7 @@ internal sealed class XetFileDownloader
             {
                 done[term.Index] = recorded;
                 resumed += term.Length;
+                rangeWritten?.Invoke(term.Offset, term.Length);
             }
         }
         if (resumed > 0) bytesWritten?.Invoke(resumed);
@@ -81,20 +86,23 @@ internal sealed class XetFileDownloader
                 done[term.Index] = written;
                 copied.Add(term.Index);
                 reused += term.Length;
+                rangeWritten?.Invoke(term.Offset, term.Length);
             }
             ledger.Record(copied.Select(i => done[i]!));
             if (reused > 0) reuse.BytesReused?.Invoke(reused);
         }
 
-        long fetched = await FetchMissingAsync(plan, done, file, ledger, bytesWritten, cancellationToken).ConfigureAwait(false);
+        long fetched = await FetchMissingAsync(plan, done, file, ledger, bytesWritten, rangeWritten, cancellationToken).ConfigureAwait(false);
+        bool refetched = false;
         XetHash actual = FileHashOf(done);
         if (actual != expected && copied.Count > 0)
         {
             // A copied term passed its chunk hashes yet the file is wrong (a record that lies about its xorb ranges): fetch them.
             foreach (int index in copied) done[index] = null;
             reuse!.BytesReused?.Invoke(-reused);
-            fetched += await FetchMissingAsync(plan, done, file, ledger, bytesWritten, cancellationToken).ConfigureAwait(false);
+            fetched += await FetchMissingAsync(plan, done, file, ledger, bytesWritten, rangeWritten, cancellationToken).ConfigureAwait(false);
             reused = 0;
+            refetched = true;
             actual = FileHashOf(done);
         }
         if (actual != expected)
@@ -107,19 +115,19 @@ internal sealed class XetFileDownloader
         }
         ledger.Dispose();
         if (ledgerPath is not null) File.Delete(ledgerPath);
-        return new XetDownloadResult([.. plan.Terms.Select(t => (t, done[t.Index]!))], fetched, reused);
+        return new XetDownloadResult([.. plan.Terms.Select(t => (t, done[t.Index]!))], fetched, reused, refetched);
     }
 
     /// <summary>Fetches the terms not yet <paramref name="done"/>, recording each in the ledger; returns the file bytes fetched.</summary>
     private async Task<long> FetchMissingAsync(XetReconstructionPlan plan, XetLedgerTerm?[] done, SafeFileHandle file, XetTermLedger ledger,
-        Action<long>? bytesWritten, CancellationToken cancellationToken)
+        Action<long>? bytesWritten, Action<long, long>? rangeWritten, CancellationToken cancellationToken)
     {
         long fetched = 0;
         List<XetFetchJob> jobs = PlanJobs(plan, done);
         await Parallel.ForEachAsync(jobs, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.MaxConcurrentFetches), CancellationToken = cancellationToken },
             async (job, token) =>
             {
-                IReadOnlyList<XetLedgerTerm> finished = await RunJobAsync(job, file, bytesWritten, token).ConfigureAwait(false);
+                IReadOnlyList<XetLedgerTerm> finished = await RunJobAsync(job, file, bytesWritten, rangeWritten, token).ConfigureAwait(false);
                 foreach (XetLedgerTerm term in finished)
                 {
                     done[job.Terms.First(t => t.Offset == term.Offset).Index] = term;
@@ -171,7 +179,8 @@ internal sealed class XetFileDownloader
         return jobs;
     }
 
-    private async Task<IReadOnlyList<XetLedgerTerm>> RunJobAsync(XetFetchJob job, SafeFileHandle file, Action<long>? bytesWritten, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<XetLedgerTerm>> RunJobAsync(XetFetchJob job, SafeFileHandle file, Action<long>? bytesWritten,
+        Action<long, long>? rangeWritten, CancellationToken cancellationToken)
     {
         long reported = 0;
         for (int attempt = 1; ; attempt++)
@@ -188,7 +197,7 @@ internal sealed class XetFileDownloader
             }
             try
             {
-                return await FetchJobAsync(job, file, Progress, cancellationToken).ConfigureAwait(false);
+                return await FetchJobAsync(job, file, Progress, rangeWritten, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (attempt < _options.MaxFetchAttempts && !cancellationToken.IsCancellationRequested
                 && e is IOException or HttpRequestException or TimeoutException)
@@ -202,7 +211,8 @@ internal sealed class XetFileDownloader
         }
     }
 
-    private async Task<IReadOnlyList<XetLedgerTerm>> FetchJobAsync(XetFetchJob job, SafeFileHandle file, Action<long> progress, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<XetLedgerTerm>> FetchJobAsync(XetFetchJob job, SafeFileHandle file, Action<long> progress,
+        Action<long, long>? rangeWritten, CancellationToken cancellationToken)
     {
         string spec = string.Join(',', job.Ranges.Select(r => r.RangeSpec));
         using HttpResponseMessage response = await _cas.GetXorbRangesAsync(job.Url, spec, cancellationToken).ConfigureAwait(false);
@@ -221,7 +231,7 @@ internal sealed class XetFileDownloader
                     {
                         throw new XetUnavailableException($"Xorb answer's Content-Range '{response.Content.Headers.ContentRange}' is not the signed range {spec}.");
                     }
-                    await ReadRangeAsync(body, range, job, terms, decoder, chunk, file, progress, cancellationToken).ConfigureAwait(false);
+                    await ReadRangeAsync(body, range, job, terms, decoder, chunk, file, progress, rangeWritten, cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
@@ -234,7 +244,7 @@ internal sealed class XetFileDownloader
                         XetFetchRangeRef range = pending.FirstOrDefault(r => r.ByteStart == part.First && r.ByteEnd == part.Last)
                             ?? throw new XetUnavailableException($"Xorb multipart answer has a part {part.First}-{part.Last} that was not asked for.");
                         pending.Remove(range);
-                        await ReadRangeAsync(parts, range, job, terms, decoder, chunk, file, progress, cancellationToken).ConfigureAwait(false);
+                        await ReadRangeAsync(parts, range, job, terms, decoder, chunk, file, progress, rangeWritten, cancellationToken).ConfigureAwait(false);
                     }
                     if (pending.Count > 0) throw new XetTruncatedException($"Xorb multipart answer ended without {pending.Count} of its ranges.");
                 }
@@ -269,7 +279,7 @@ internal sealed class XetFileDownloader
 
     /// <summary>Streams the chunks of one signed range, writing each into every term that uses it.</summary>
     private static async Task ReadRangeAsync(Stream body, XetFetchRangeRef range, XetFetchJob job, Dictionary<XetPlannedTerm, TermProgress> terms,
-        XetChunkDecoder decoder, byte[] chunk, SafeFileHandle file, Action<long> progress, CancellationToken cancellationToken)
+        XetChunkDecoder decoder, byte[] chunk, SafeFileHandle file, Action<long> progress, Action<long, long>? rangeWritten, CancellationToken cancellationToken)
     {
         long expectedBytes = range.ByteEnd - range.ByteStart + 1;
         var counting = new CountingStream(body, expectedBytes);
@@ -300,6 +310,7 @@ internal sealed class XetFileDownloader
                     hashed = true;
                 }
                 await RandomAccess.WriteAsync(file, chunk.AsMemory(0, length), user.Offset + term.Written, cancellationToken).ConfigureAwait(false);
+                rangeWritten?.Invoke(user.Offset + term.Written, length);
                 term.Written += length;
                 term.Chunks.Add(new XetChunkHash(hash, length));
                 progress(length);

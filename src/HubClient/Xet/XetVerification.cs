@@ -32,6 +32,12 @@ internal static class XetVerification
     public static async Task VerifySha256Async(SafeFileHandle file, long length, string path, string expectedSha256, CancellationToken cancellationToken)
     {
         string actual = await Sha256Async(file, length, cancellationToken).ConfigureAwait(false);
+        CheckSha256(actual, path, expectedSha256);
+    }
+
+    /// <summary>Throws <see cref="HubIntegrityException"/> unless <paramref name="actual"/> is <paramref name="expectedSha256"/>.</summary>
+    public static void CheckSha256(string actual, string path, string expectedSha256)
+    {
         if (!string.Equals(actual, expectedSha256, StringComparison.OrdinalIgnoreCase))
         {
             throw new HubIntegrityException($"SHA-256 mismatch for {path}: the assembled file hashes to {actual}, the hub says {expectedSha256}.", path, expectedSha256, actual);

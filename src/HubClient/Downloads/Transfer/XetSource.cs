@@ -6,7 +6,7 @@ namespace HubClient;
 /// <summary>
 /// Transfers a Xet-backed file through the hub's Xet storage (<see cref="XetFileDownloader"/>: read token, reconstruction,
 /// xorb ranges, chunk decoding, terms written at their file offsets, resumable through a term ledger) into a preallocated
-/// partial, then checks the whole file's SHA-256 against the etag. The Xet file hash is checked by the downloader from
+/// partial, checking the whole file's SHA-256 against the etag as the written prefix grows. The Xet file hash is checked by the downloader from
 /// the chunk hashes. A <see cref="XetUnavailableException"/> means "use the plain-HTTP bridge instead"; an integrity
 /// failure never does.
 /// </summary>
@@ -15,10 +15,11 @@ internal sealed class XetSource
     private readonly XetFileDownloader _downloader;
     private readonly HubHttp _http;
 
+    // As many xorb fetches in flight as the bridge would open range connections (TransferOptions.MaxConnections).
     public XetSource(HubHttp http)
     {
         _http = http;
-        _downloader = new XetFileDownloader(http);
+        _downloader = new XetFileDownloader(http, new XetDownloadOptions { MaxConcurrentFetches = http.Options.Transfer.MaxConnections });
     }
 
     /// <summary>
@@ -46,13 +47,31 @@ internal sealed class XetSource
                 progress.AddReused(bytes);
                 if (bytes > 0) HubTelemetry.BytesReused.Add(bytes);
             }) : null;
-            XetDownloadResult result = await _downloader.DownloadAsync(xet, file, ledgerPath, bytes =>
+            bool sha256 = ContentHasher.IsContentHash(request.Etag) && request.Etag.Length == 64;
+            // The SHA-256 follows the written prefix during the download rather than reading the whole file afterwards.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            using WrittenPrefixHasher? hasher = sha256 ? new WrittenPrefixHasher(file, request.Size, stop.Token) : null;
+            XetDownloadResult result;
+            try
             {
-                progress.Add(bytes);
-                HubTelemetry.BytesDownloaded.Add(bytes);
-            }, reuse, cancellationToken).ConfigureAwait(false);
-            if (ContentHasher.IsContentHash(request.Etag) && request.Etag.Length == 64)
+                result = await _downloader.DownloadAsync(xet, file, ledgerPath, bytes =>
+                {
+                    progress.Add(bytes);
+                    HubTelemetry.BytesDownloaded.Add(bytes);
+                }, hasher is null ? null : hasher.Written, reuse, cancellationToken).ConfigureAwait(false);
+                if (hasher is not null && !result.Refetched)
+                {
+                    XetVerification.CheckSha256(await hasher.FinishAsync(cancellationToken).ConfigureAwait(false), request.RepoPath, request.Etag);
+                }
+            }
+            finally
             {
+                await stop.CancelAsync().ConfigureAwait(false);
+                if (hasher is not null) await hasher.DrainAsync().ConfigureAwait(false);
+            }
+            if (sha256 && result.Refetched)
+            {
+                // Copied ranges were overwritten after the prefix hasher may have read them: hash the file as it now is.
                 await XetVerification.VerifySha256Async(file, request.Size, request.RepoPath, request.Etag, cancellationToken).ConfigureAwait(false);
             }
             return result;

@@ -1,0 +1,150 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using Microsoft.Win32.SafeHandles;
+
+namespace HubClient;
+
+/// <summary>
+/// The SHA-256 of a file whose byte ranges are written out of order, in any sizes (a Xet download's terms, each written
+/// front to back by its own fetch): writers report each range they wrote (<see cref="Written"/>), and one background pass
+/// reads back and hashes the file's contiguous written prefix as it grows — moments after it was written, so from the
+/// page cache. When the last range lands only the unhashed tail is left, instead of the whole file
+/// (<see cref="OrderedChunkHasher"/> does the same for fixed-size chunks).
+/// </summary>
+internal sealed class WrittenPrefixHasher : IDisposable
+{
+    private const int BufferSize = 1024 * 1024;
+
+    private readonly SafeFileHandle _file;
+    private readonly long _size;
+    private readonly CancellationToken _cancellationToken;
+    private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly object _lock = new();
+
+    /// <summary>Written ranges [Start, End) not yet joined to the prefix; few (one per fetch in flight).</summary>
+    private readonly List<(long Start, long End)> _islands = [];
+    private long _frontier;
+    private long _hashed;
+    private bool _running;
+    private bool _finishing;
+    private Task _runner = Task.CompletedTask;
+    private Exception? _failure;
+
+    public WrittenPrefixHasher(SafeFileHandle file, long size, CancellationToken cancellationToken)
+    {
+        _file = file;
+        _size = size;
+        _cancellationToken = cancellationToken;
+    }
+
+    /// <summary>How many bytes from the start are in the hash so far.</summary>
+    public long Hashed => Volatile.Read(ref _hashed);
+
+    /// <summary>Bytes [<paramref name="offset"/>, <paramref name="offset"/> + <paramref name="length"/>) are on disk (thread-safe).</summary>
+    public void Written(long offset, long length)
+    {
+        if (length <= 0) return;
+        long end = offset + length;
+        lock (_lock)
+        {
+            if (offset <= _frontier)
+            {
+                _frontier = Math.Max(_frontier, end);
+                for (bool joined = true; joined;)
+                {
+                    joined = false;
+                    for (int i = 0; i < _islands.Count; i++)
+                    {
+                        if (_islands[i].Start > _frontier) continue;
+                        _frontier = Math.Max(_frontier, _islands[i].End);
+                        _islands.RemoveAt(i);
+                        joined = true;
+                        break;
+                    }
+                }
+            }
+            else
+            {
+                int i = _islands.FindIndex(r => r.End == offset);
+                if (i >= 0) _islands[i] = (_islands[i].Start, end);
+                else _islands.Add((offset, end));
+            }
+            if (_running || _finishing || _frontier <= _hashed) return;
+            _running = true;
+            _runner = Task.Run(RunAsync, CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// Hashes whatever is left once the whole file is written (whether or not every range was reported) and returns the
+    /// lowercase hex SHA-256.
+    /// </summary>
+    public async Task<string> FinishAsync(CancellationToken cancellationToken)
+    {
+        Task runner;
+        lock (_lock)
+        {
+            runner = _runner;
+            _finishing = true; // No background pass starts again; this call hashes the rest.
+        }
+        await runner.ConfigureAwait(false);
+        if (_failure is { } failure) throw new IOException($"Hashing the partial file failed: {failure.Message}", failure);
+        await HashAsync(_size, cancellationToken).ConfigureAwait(false);
+        return Convert.ToHexStringLower(_sha256.GetHashAndReset());
+    }
+
+    /// <summary>Waits for the background pass to stop (cancel its token first); it never throws.</summary>
+    public Task DrainAsync()
+    {
+        lock (_lock) return _runner;
+    }
+
+    public void Dispose() => _sha256.Dispose();
+
+    private async Task RunAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                long target;
+                lock (_lock)
+                {
+                    target = _frontier;
+                    if (target <= _hashed)
+                    {
+                        _running = false;
+                        return;
+                    }
+                }
+                await HashAsync(target, _cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e)
+        {
+            if (e is not OperationCanceledException || !_cancellationToken.IsCancellationRequested) _failure = e;
+            lock (_lock) _running = false;
+        }
+    }
+
+    /// <summary>Reads back and hashes bytes [hashed, <paramref name="end"/>) (only one caller at a time).</summary>
+    private async Task HashAsync(long end, CancellationToken cancellationToken)
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
+        {
+            while (_hashed < end)
+            {
+                int want = (int)Math.Min(BufferSize, end - _hashed);
+                int read = await RandomAccess.ReadAsync(_file, buffer.AsMemory(0, want), _hashed, cancellationToken).ConfigureAwait(false);
+                if (read == 0) throw new IOException($"The partial file ends at {_hashed}, before byte {end}.");
+                _sha256.AppendData(buffer, 0, read);
+                Volatile.Write(ref _hashed, _hashed + read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}

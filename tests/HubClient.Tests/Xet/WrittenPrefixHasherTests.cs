@@ -1,0 +1,56 @@
+using System.Security.Cryptography;
+using Microsoft.Win32.SafeHandles;
+
+namespace HubClient.Tests.Xet;
+
+/// <summary>The in-order SHA-256 of a file written out of order (Xet terms), checked against the SHA-256 of the whole content.</summary>
+public sealed class WrittenPrefixHasherTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    [Fact]
+    public async Task Ranges_reported_out_of_order_from_several_threads_hash_to_the_contents_sha256()
+    {
+        byte[] content = Bytes.Random(3_000_000, seed: 11);
+        // Uneven ranges, like terms of different sizes, each written front to back in pieces by its own writer.
+        long[] cuts = [0, 100_000, 100_001, 1_200_000, 1_900_000, 2_999_999, 3_000_000];
+        using SafeFileHandle file = File.OpenHandle(_temp.Combine("partial"), FileMode.CreateNew, FileAccess.ReadWrite);
+        RandomAccess.SetLength(file, content.Length);
+        using var hasher = new WrittenPrefixHasher(file, content.Length, CancellationToken.None);
+
+        await Parallel.ForEachAsync(Enumerable.Range(0, cuts.Length - 1).Reverse(), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, token) =>
+        {
+            for (long at = cuts[i]; at < cuts[i + 1];)
+            {
+                int length = (int)Math.Min(65_536, cuts[i + 1] - at);
+                await RandomAccess.WriteAsync(file, content.AsMemory((int)at, length), at, token);
+                hasher.Written(at, length);
+                at += length;
+            }
+        });
+
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), await hasher.FinishAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task The_background_pass_hashes_only_the_contiguous_prefix_and_finish_hashes_the_rest()
+    {
+        byte[] content = Bytes.Random(500_000, seed: 12);
+        using SafeFileHandle file = File.OpenHandle(_temp.Combine("partial"), FileMode.CreateNew, FileAccess.ReadWrite);
+        RandomAccess.Write(file, content, 0);
+        using var hasher = new WrittenPrefixHasher(file, content.Length, CancellationToken.None);
+
+        hasher.Written(200_000, 100_000); // An island: nothing before it yet.
+        await hasher.DrainAsync();
+        Assert.Equal(0, hasher.Hashed);
+
+        hasher.Written(0, 200_000); // Joins the island: the prefix is 300,000 bytes.
+        await hasher.DrainAsync();
+        Assert.Equal(300_000, hasher.Hashed);
+
+        // Bytes on disk but never reported (a resumed partial's) are hashed by FinishAsync.
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), await hasher.FinishAsync(CancellationToken.None));
+    }
+
+    public void Dispose() => _temp.Dispose();
+}
