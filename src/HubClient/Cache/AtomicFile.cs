@@ -31,6 +31,18 @@ internal static class AtomicFile
         }
     }
 
+    /// <summary>
+    /// Copies a file's bytes to a new file that its owner can write: a read-only shared-store payload (mode 0400/0444)
+    /// must not give a read-only copy in a snapshot or a local folder (Python's <c>shutil.copyfile</c> copies no mode).
+    /// </summary>
+    public static void CopyWritable(string source, string destination)
+    {
+        File.Copy(source, destination);
+        if (OperatingSystem.IsWindows()) return;
+        UnixFileMode mode = File.GetUnixFileMode(destination);
+        if (!mode.HasFlag(UnixFileMode.UserWrite)) File.SetUnixFileMode(destination, mode | UnixFileMode.UserWrite);
+    }
+
     public static void TryDelete(string path)
     {
         // Nothing there is the common case (a marker or temp file never made): File.Delete would throw when its folder is

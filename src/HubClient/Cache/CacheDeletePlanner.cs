@@ -147,6 +147,9 @@ internal static class CacheDeletePlanner
                 if (stillUsed.Contains(file.BlobPath) || !plannedBlobs.Add(file.BlobPath)) continue;
                 // A link into the shared blob store frees nothing itself; its entry is planned separately.
                 items.Add(new PlannedDeletion(PlannedKind.Blob, file.BlobPath, file.SharedBlobPath is null ? file.SizeOnDisk : 0));
+                // The blob's Xet reconstruction record (delta downloads) goes with it.
+                string record = HubClient.Xet.XetBlobRecords.PathFor(repo.RepoPath, Path.GetFileName(file.BlobPath));
+                if (SafeDelete.Exists(record)) items.Add(new PlannedDeletion(PlannedKind.Other, record, SafeDelete.SizeOf(record)));
             }
         }
     }

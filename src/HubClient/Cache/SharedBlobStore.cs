@@ -87,7 +87,13 @@ internal sealed partial class SharedBlobStore
         try
         {
             var info = new FileInfo(blobPath);
-            if (!info.Exists && info.LinkTarget is null) return null;
+            if (!info.Exists && info.LinkTarget is null)
+            {
+                // .NET says "absent" when a folder on the way cannot be searched (EACCES): listing the parent tells
+                // "gone" (no such entry) from "cannot look" (throws), which a manifest check must treat as a reference.
+                if (throwOnIoError) ThrowIfUnsearchable(blobPath);
+                return null;
+            }
             linkText = info.LinkTarget;
         }
         catch (Exception e) when ((e is IOException or UnauthorizedAccessException) && !throwOnIoError)
@@ -100,6 +106,18 @@ internal sealed partial class SharedBlobStore
         string[] parts = relative.Split(Path.DirectorySeparatorChar);
         if (parts.Length != 2 || !IsXetHash(parts[1]) || parts[0] != parts[1][..2]) return null;
         return Path.Combine(Root, parts[0], parts[1]);
+    }
+
+    private static void ThrowIfUnsearchable(string path)
+    {
+        try
+        {
+            _ = new DirectoryInfo(Path.GetDirectoryName(Path.GetFullPath(path))!).EnumerateFileSystemInfos(Path.GetFileName(path)).Any();
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // The repo folder or its blobs/ is gone: so is the link.
+        }
     }
 
     /// <summary>The store entry <paramref name="blobPath"/> links to when that entry is a regular file (huggingface_hub's <c>shared_blob_target</c>).</summary>

@@ -31,7 +31,7 @@ internal static class SnapshotPointer
         string staged = StagingPath(layout, etag);
         try
         {
-            File.Copy(blob, staged);
+            AtomicFile.CopyWritable(blob, staged);
             CrashPoints.Reached(CrashPoints.PointerStaged);
             File.Move(staged, pointer, overwrite: true);
         }

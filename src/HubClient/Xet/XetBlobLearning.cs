@@ -31,9 +31,9 @@ internal static class XetBlobLearning
                     learned++;
                 }
             }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is IOException or UnauthorizedAccessException or HubException)
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is IOException or UnauthorizedAccessException or HubException or XetUnavailableException or HttpRequestException)
             {
-                // Not learnable now: the download goes on without it.
+                // Not learnable now (the CAS does not know that hash — a damaged blob —, or cannot answer): the download goes on without it.
             }
         }
         return learned;

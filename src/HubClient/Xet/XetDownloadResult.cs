@@ -3,7 +3,8 @@ namespace HubClient.Xet;
 /// <summary>
 /// A verified Xet download: every term with the chunk hashes written for it (what a <see cref="XetBlobRecord"/> keeps), and
 /// how many of the file's bytes were copied from held blobs rather than fetched (resumed bytes count as neither), and
-/// whether copied terms had to be fetched again after the file hash failed (so some ranges were written twice).
+/// whether some ranges were written twice (copied terms fetched again after the file hash failed, or a xorb fetch
+/// retried after writing part of its terms), so a hash that followed the writes must be redone.
 /// </summary>
 internal sealed record XetDownloadResult(IReadOnlyList<(XetPlannedTerm Planned, XetLedgerTerm Done)> Terms, long BytesFetched, long BytesReused, bool Refetched = false)
 {

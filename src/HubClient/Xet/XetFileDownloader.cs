@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using Microsoft.Win32.SafeHandles;
 
 namespace HubClient.Xet;
@@ -88,11 +89,12 @@ internal sealed class XetFileDownloader
                 reused += term.Length;
                 rangeWritten?.Invoke(term.Offset, term.Length);
             }
-            ledger.Record(copied.Select(i => done[i]!));
+            // Copied terms stay out of the ledger: a resumed run copies them again, so a record that lies is still refetched.
             if (reused > 0) reuse.BytesReused?.Invoke(reused);
         }
 
-        long fetched = await FetchMissingAsync(plan, done, file, ledger, bytesWritten, rangeWritten, cancellationToken).ConfigureAwait(false);
+        var rewritten = new StrongBox<bool>();
+        long fetched = await FetchMissingAsync(plan, done, file, ledger, bytesWritten, rangeWritten, rewritten, cancellationToken).ConfigureAwait(false);
         bool refetched = false;
         XetHash actual = FileHashOf(done);
         if (actual != expected && copied.Count > 0)
@@ -100,7 +102,7 @@ internal sealed class XetFileDownloader
             // A copied term passed its chunk hashes yet the file is wrong (a record that lies about its xorb ranges): fetch them.
             foreach (int index in copied) done[index] = null;
             reuse!.BytesReused?.Invoke(-reused);
-            fetched += await FetchMissingAsync(plan, done, file, ledger, bytesWritten, rangeWritten, cancellationToken).ConfigureAwait(false);
+            fetched += await FetchMissingAsync(plan, done, file, ledger, bytesWritten, rangeWritten, rewritten, cancellationToken).ConfigureAwait(false);
             reused = 0;
             refetched = true;
             actual = FileHashOf(done);
@@ -115,19 +117,19 @@ internal sealed class XetFileDownloader
         }
         ledger.Dispose();
         if (ledgerPath is not null) File.Delete(ledgerPath);
-        return new XetDownloadResult([.. plan.Terms.Select(t => (t, done[t.Index]!))], fetched, reused, refetched);
+        return new XetDownloadResult([.. plan.Terms.Select(t => (t, done[t.Index]!))], fetched, reused, refetched || Volatile.Read(ref rewritten.Value));
     }
 
     /// <summary>Fetches the terms not yet <paramref name="done"/>, recording each in the ledger; returns the file bytes fetched.</summary>
     private async Task<long> FetchMissingAsync(XetReconstructionPlan plan, XetLedgerTerm?[] done, SafeFileHandle file, XetTermLedger ledger,
-        Action<long>? bytesWritten, Action<long, long>? rangeWritten, CancellationToken cancellationToken)
+        Action<long>? bytesWritten, Action<long, long>? rangeWritten, StrongBox<bool> rewritten, CancellationToken cancellationToken)
     {
         long fetched = 0;
         List<XetFetchJob> jobs = PlanJobs(plan, done);
         await Parallel.ForEachAsync(jobs, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.MaxConcurrentFetches), CancellationToken = cancellationToken },
             async (job, token) =>
             {
-                IReadOnlyList<XetLedgerTerm> finished = await RunJobAsync(job, file, bytesWritten, rangeWritten, token).ConfigureAwait(false);
+                IReadOnlyList<XetLedgerTerm> finished = await RunJobAsync(job, file, bytesWritten, rangeWritten, rewritten, token).ConfigureAwait(false);
                 foreach (XetLedgerTerm term in finished)
                 {
                     done[job.Terms.First(t => t.Offset == term.Offset).Index] = term;
@@ -180,11 +182,19 @@ internal sealed class XetFileDownloader
     }
 
     private async Task<IReadOnlyList<XetLedgerTerm>> RunJobAsync(XetFetchJob job, SafeFileHandle file, Action<long>? bytesWritten,
-        Action<long, long>? rangeWritten, CancellationToken cancellationToken)
+        Action<long, long>? rangeWritten, StrongBox<bool> rewritten, CancellationToken cancellationToken)
     {
         long reported = 0;
+        bool rangesReported = false;
+        Action<long, long>? reportWritten = rangeWritten is null ? null : (offset, length) =>
+        {
+            rangesReported = true;
+            rangeWritten(offset, length);
+        };
         for (int attempt = 1; ; attempt++)
         {
+            // A retry writes over ranges already reported (and perhaps already hashed by the caller): say so.
+            if (attempt > 1 && rangesReported) Volatile.Write(ref rewritten.Value, true);
             long written = 0;
             void Progress(long n)
             {
@@ -197,7 +207,7 @@ internal sealed class XetFileDownloader
             }
             try
             {
-                return await FetchJobAsync(job, file, Progress, rangeWritten, cancellationToken).ConfigureAwait(false);
+                return await FetchJobAsync(job, file, Progress, reportWritten, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (attempt < _options.MaxFetchAttempts && !cancellationToken.IsCancellationRequested
                 && e is IOException or HttpRequestException or TimeoutException)

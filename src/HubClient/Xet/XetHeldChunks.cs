@@ -3,7 +3,7 @@ namespace HubClient.Xet;
 /// <summary>
 /// The xorb chunks the cache already holds, found through the <see cref="XetBlobRecord"/>s of its Xet blobs (any repo,
 /// any revision): (xorb hash, chunk index) → where the chunk's bytes are in which blob, and their chunk hash. Only the
-/// xorbs a download needs are indexed. A record whose blob is gone is deleted; one whose blob has another size is skipped.
+/// xorbs a download needs are indexed. A record whose blob is missing or of another size is skipped.
 /// </summary>
 internal sealed class XetHeldChunks
 {
@@ -18,11 +18,9 @@ internal sealed class XetHeldChunks
         foreach ((string recordPath, string blobPath) in XetBlobRecords.Enumerate(cacheDirectory))
         {
             if (excludeBlobPath is not null && string.Equals(Path.GetFullPath(blobPath), Path.GetFullPath(excludeBlobPath), StringComparison.Ordinal)) continue;
-            if (!File.Exists(blobPath))
-            {
-                AtomicFile.TryDelete(recordPath); // Its blob was deleted (a revision or repo removed): the record is stale.
-                continue;
-            }
+            // A missing blob may be mid-publish in another process (moved into the shared store, its link not yet in
+            // place): skip the record, never delete it here; deleting the blob's revision deletes it (CacheDeletePlanner).
+            if (!File.Exists(blobPath)) continue;
             if (XetBlobRecords.TryRead(recordPath) is { } record) held.Add(record, blobPath, xorbs);
         }
         return held;

@@ -28,6 +28,37 @@ public sealed class SharedBlobStoreWriteTests : IAsyncLifetime
     private static long PayloadBytesOnTheWire(FakeHub hub) => hub.Requests.Where(r => r.IsXorb || r.IsCdn).Sum(r => r.BytesSent);
 
     [Fact]
+    public async Task Copies_of_a_read_only_store_payload_are_writable_by_their_owner()
+    {
+        await _f.Api.DownloadFileAsync("acme/one", "model.bin");
+
+        string local = await _f.Api.DownloadFileAsync("acme/one", "model.bin", new DownloadFileOptions { LocalDirectory = _f.Temp.Combine("local") });
+
+        Assert.Equal(Weights, await File.ReadAllBytesAsync(local));
+        if (OperatingSystem.IsWindows()) return; // No store without symlinks, and no Unix modes.
+        Assert.True(File.GetUnixFileMode(local).HasFlag(UnixFileMode.UserWrite), $"{local} is {File.GetUnixFileMode(local)}");
+        Assert.False(File.GetUnixFileMode(Entry).HasFlag(UnixFileMode.UserWrite));
+    }
+
+    [Fact]
+    public async Task Deleting_the_revision_of_a_xet_blob_deletes_its_delta_record_too()
+    {
+        string path = await _f.Api.DownloadFileAsync("acme/one", "model.bin");
+        string record = Path.Combine(Root, "models--acme--one", "xet", _file.Etag + ".json");
+        Assert.True(File.Exists(record));
+        string commit = Path.GetFileName(Path.GetDirectoryName(path))!;
+        _f.Hub.FindRepo("acme/one")!.Commit(c => c.Add("README.md", "next"));
+        await _f.Api.DownloadFileAsync("acme/one", "README.md");
+
+        CacheDeletePlan plan = HubCache.Scan(Root).DeleteRevisions(commit);
+        plan.Execute();
+
+        Assert.Contains(record, plan.OtherFiles);
+        Assert.False(File.Exists(record));
+        Assert.False(File.Exists(RepoBlob("models--acme--one")));
+    }
+
+    [Fact]
     public async Task A_xet_download_lands_in_the_store_with_the_reference_layout_and_modes()
     {
         Directory.CreateDirectory(Root);

@@ -73,7 +73,7 @@ internal sealed class LocalDirectoryDestination : IDownloadDestination
         Directory.CreateDirectory(Path.GetDirectoryName(temp)!);
         try
         {
-            File.Copy(blob, temp);
+            AtomicFile.CopyWritable(blob, temp);
             File.Move(temp, file, overwrite: true);
         }
         finally
