@@ -8,7 +8,6 @@ public sealed class MetricCapture : IDisposable
 {
     private readonly MeterListener _listener = new();
     private readonly ConcurrentDictionary<string, long> _sums = new();
-    private readonly int _threadFilter = Environment.CurrentManagedThreadId;
 
     public MetricCapture()
     {
@@ -18,9 +17,9 @@ public sealed class MetricCapture : IDisposable
         };
         _listener.SetMeasurementEventCallback<long>((instrument, value, _, _) =>
         {
-            if (CurrentTest.Value) _sums.AddOrUpdate(instrument.Name, value, (_, sum) => sum + value);
+            if (ReferenceEquals(Current.Value, this)) _sums.AddOrUpdate(instrument.Name, value, (_, sum) => sum + value);
         });
-        CurrentTest.Value = true;
+        Current.Value = this;
         _listener.Start();
     }
 
@@ -28,10 +27,12 @@ public sealed class MetricCapture : IDisposable
 
     public void Dispose()
     {
-        CurrentTest.Value = false;
+        Current.Value = null;
         _listener.Dispose();
     }
 
-    // Metrics are process-wide and xunit runs test classes in parallel: count only what this test's async flow records.
-    private static readonly AsyncLocal<bool> CurrentTest = new();
+    // Metrics are process-wide and xunit runs test classes in parallel: count only what this capture's async flow records.
+    // Every listener hears every test's measurements, so a flag ("some capture is on in this flow") is not enough: each
+    // capture must recognise its own flow, or two tests measuring at once count each other's bytes.
+    private static readonly AsyncLocal<MetricCapture?> Current = new();
 }
