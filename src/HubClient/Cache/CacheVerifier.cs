@@ -96,17 +96,8 @@ internal static class CacheVerifier
         if (action == CorruptBlobAction.Report) return new CorruptBlob(blob.FullName, blob.Name, actual, content.Length, null, false, []);
 
         bool shared = !ReferenceEquals(blob, content);
-        BlobLock? sharedLock = null;
-        try
-        {
-            if (shared) sharedLock = await SharedBlobLock.AcquireAsync(content.FullName, LockWait, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Another user's store (no right to create its lock): handled as a lock not held below.
-        }
         using BlobLock? held = shared
-            ? sharedLock
+            ? await SharedBlobLock.AcquireAsync(content.FullName, LockWait, cancellationToken).ConfigureAwait(false)
             : await BlobLock.AcquireAsync(Path.Combine(cacheRoot, ".locks", Path.GetFileName(repo.RepoPath), blob.Name + ".lock"), LockWait, () => false, cancellationToken).ConfigureAwait(false);
         if (shared && held is null)
         {

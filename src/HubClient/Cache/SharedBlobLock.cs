@@ -14,12 +14,22 @@ internal static class SharedBlobLock
     /// <summary>The lock file of the store entry <paramref name="entryPath"/>.</summary>
     public static string PathFor(string entryPath) => entryPath + ".lock";
 
-    /// <summary>Takes the lock of <paramref name="entryPath"/>, waiting up to <paramref name="timeout"/>; null when it cannot be held.</summary>
-    /// <exception cref="IOException">The lock path is not a regular file (a symlink planted there, a folder).</exception>
+    /// <summary>
+    /// Takes the lock of <paramref name="entryPath"/>, waiting up to <paramref name="timeout"/>; null when it cannot be held
+    /// — also when the lock file cannot be created (another user's store) or is not a regular file (a symlink planted
+    /// there, a folder).
+    /// </summary>
     public static async Task<BlobLock?> AcquireAsync(string entryPath, TimeSpan timeout, CancellationToken cancellationToken)
     {
         string lockPath = PathFor(entryPath);
-        Prepare(lockPath);
+        try
+        {
+            Prepare(lockPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
         BlobLock held = await BlobLock.AcquireAsync(lockPath, timeout, () => false, cancellationToken).ConfigureAwait(false);
         if (held.IsHeld) return held;
         held.Dispose();
