@@ -12,6 +12,15 @@ internal sealed class XetDownloadOptions
     /// </summary>
     public bool UseMultiRangeRequests { get; set; }
 
+    /// <summary>
+    /// Chunks decoded and hashed at once across the fetches of one file, lowest file offset first (see
+    /// <see cref="OffsetOrderedGate"/>). Default: one per processor.
+    /// </summary>
+    public int MaxConcurrentDecodes { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>Bytes of decoded chunks a fetch collects before writing them (one write per buffer, not per chunk).</summary>
+    public int WriteBufferSize { get; set; } = TransferOptions.DefaultBufferSize;
+
     /// <summary>Attempts per xorb request when the connection drops mid-body (a 5xx/429 is retried by the HTTP pipeline).</summary>
     public int MaxFetchAttempts { get; set; } = 3;
 

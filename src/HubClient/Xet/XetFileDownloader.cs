@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 using Microsoft.Win32.SafeHandles;
 
@@ -126,10 +125,11 @@ internal sealed class XetFileDownloader
     {
         long fetched = 0;
         List<XetFetchJob> jobs = PlanJobs(plan, done);
+        var gate = new OffsetOrderedGate(Math.Max(1, _options.MaxConcurrentDecodes));
         await Parallel.ForEachAsync(jobs, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.MaxConcurrentFetches), CancellationToken = cancellationToken },
             async (job, token) =>
             {
-                IReadOnlyList<XetLedgerTerm> finished = await RunJobAsync(job, file, bytesWritten, rangeWritten, rewritten, token).ConfigureAwait(false);
+                IReadOnlyList<XetLedgerTerm> finished = await RunJobAsync(job, file, gate, bytesWritten, rangeWritten, rewritten, token).ConfigureAwait(false);
                 foreach (XetLedgerTerm term in finished)
                 {
                     done[job.Terms.First(t => t.Offset == term.Offset).Index] = term;
@@ -181,7 +181,7 @@ internal sealed class XetFileDownloader
         return jobs;
     }
 
-    private async Task<IReadOnlyList<XetLedgerTerm>> RunJobAsync(XetFetchJob job, SafeFileHandle file, Action<long>? bytesWritten,
+    private async Task<IReadOnlyList<XetLedgerTerm>> RunJobAsync(XetFetchJob job, SafeFileHandle file, OffsetOrderedGate gate, Action<long>? bytesWritten,
         Action<long, long>? rangeWritten, StrongBox<bool> rewritten, CancellationToken cancellationToken)
     {
         long reported = 0;
@@ -207,7 +207,7 @@ internal sealed class XetFileDownloader
             }
             try
             {
-                return await FetchJobAsync(job, file, Progress, reportWritten, cancellationToken).ConfigureAwait(false);
+                return await FetchJobAsync(job, file, gate, Progress, reportWritten, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (attempt < _options.MaxFetchAttempts && !cancellationToken.IsCancellationRequested
                 && e is IOException or HttpRequestException or TimeoutException)
@@ -221,7 +221,7 @@ internal sealed class XetFileDownloader
         }
     }
 
-    private async Task<IReadOnlyList<XetLedgerTerm>> FetchJobAsync(XetFetchJob job, SafeFileHandle file, Action<long> progress,
+    private async Task<IReadOnlyList<XetLedgerTerm>> FetchJobAsync(XetFetchJob job, SafeFileHandle file, OffsetOrderedGate gate, Action<long> progress,
         Action<long, long>? rangeWritten, CancellationToken cancellationToken)
     {
         string spec = string.Join(',', job.Ranges.Select(r => r.RangeSpec));
@@ -230,7 +230,7 @@ internal sealed class XetFileDownloader
         await using (body.ConfigureAwait(false))
         {
             var terms = job.Terms.ToDictionary(t => t, t => new TermProgress(t));
-            byte[] chunk = ArrayPool<byte>.Shared.Rent(XetChunkHeader.MaxUncompressedLength);
+            using var batch = new XetWriteBatch(file, _options.WriteBufferSize, progress, rangeWritten);
             try
             {
                 using var decoder = new XetChunkDecoder(job.Url);
@@ -241,7 +241,7 @@ internal sealed class XetFileDownloader
                     {
                         throw new XetUnavailableException($"Xorb answer's Content-Range '{response.Content.Headers.ContentRange}' is not the signed range {spec}.");
                     }
-                    await ReadRangeAsync(body, range, job, terms, decoder, chunk, file, progress, rangeWritten, cancellationToken).ConfigureAwait(false);
+                    await ReadRangeAsync(body, range, job, terms, decoder, batch, gate, cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
@@ -254,10 +254,11 @@ internal sealed class XetFileDownloader
                         XetFetchRangeRef range = pending.FirstOrDefault(r => r.ByteStart == part.First && r.ByteEnd == part.Last)
                             ?? throw new XetUnavailableException($"Xorb multipart answer has a part {part.First}-{part.Last} that was not asked for.");
                         pending.Remove(range);
-                        await ReadRangeAsync(parts, range, job, terms, decoder, chunk, file, progress, rangeWritten, cancellationToken).ConfigureAwait(false);
+                        await ReadRangeAsync(parts, range, job, terms, decoder, batch, gate, cancellationToken).ConfigureAwait(false);
                     }
                     if (pending.Count > 0) throw new XetTruncatedException($"Xorb multipart answer ended without {pending.Count} of its ranges.");
                 }
+                await batch.FlushAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (EndOfStreamException e)
             {
@@ -268,10 +269,6 @@ internal sealed class XetFileDownloader
                 // Bytes that do not decode: the xorb (or the transfer) is corrupt.
                 throw new HubIntegrityException($"Xorb data from {job.Url.GetLeftPart(UriPartial.Path)} is corrupt: {e.Message}",
                     job.Ranges[0].Xorb, "valid xorb chunks", e.Message);
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(chunk);
             }
             var finished = new List<XetLedgerTerm>(terms.Count);
             foreach (TermProgress term in terms.Values)
@@ -289,7 +286,7 @@ internal sealed class XetFileDownloader
 
     /// <summary>Streams the chunks of one signed range, writing each into every term that uses it.</summary>
     private static async Task ReadRangeAsync(Stream body, XetFetchRangeRef range, XetFetchJob job, Dictionary<XetPlannedTerm, TermProgress> terms,
-        XetChunkDecoder decoder, byte[] chunk, SafeFileHandle file, Action<long> progress, Action<long, long>? rangeWritten, CancellationToken cancellationToken)
+        XetChunkDecoder decoder, XetWriteBatch batch, OffsetOrderedGate gate, CancellationToken cancellationToken)
     {
         long expectedBytes = range.ByteEnd - range.ByteStart + 1;
         var counting = new CountingStream(body, expectedBytes);
@@ -302,9 +299,33 @@ internal sealed class XetFileDownloader
                 await counting.SkipRestAsync(cancellationToken).ConfigureAwait(false);
                 break;
             }
-            int length = await decoder.ReadChunkAsync(counting, chunk, cancellationToken).ConfigureAwait(false);
-            XetHash hash = default;
-            bool hashed = false;
+            // The chunk is decoded where the first term using it continues; a term that starts later with the same chunk
+            // (a file repeating itself) gets a copy written on its own.
+            XetPlannedTerm? first = null;
+            foreach (XetPlannedTerm user in users)
+            {
+                if (index >= user.ChunkStart && index < user.ChunkEnd)
+                {
+                    first = user;
+                    break;
+                }
+            }
+            long firstOffset = first is null ? batch.End : first.Offset + terms[first].Written;
+            await decoder.ReadAsync(counting, cancellationToken).ConfigureAwait(false);
+            Memory<byte> chunk = await batch.NextAsync(firstOffset, cancellationToken).ConfigureAwait(false);
+            int length;
+            XetHash hash;
+            await gate.EnterAsync(firstOffset, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                length = decoder.DecodeRead(chunk.Span);
+                if (first is null) continue;
+                hash = XetHasher.ChunkHash(chunk.Span[..length]);
+            }
+            finally
+            {
+                gate.Exit();
+            }
             foreach (XetPlannedTerm user in users)
             {
                 if (index < user.ChunkStart || index >= user.ChunkEnd) continue;
@@ -314,16 +335,10 @@ internal sealed class XetFileDownloader
                     throw new XetUnavailableException(FormattableString.Invariant(
                         $"Malformed Xet reconstruction: term {user.Index} has unpacked_length {user.Length}, its chunks decode to more."));
                 }
-                if (!hashed)
-                {
-                    hash = XetHasher.ChunkHash(chunk.AsSpan(0, length));
-                    hashed = true;
-                }
-                await RandomAccess.WriteAsync(file, chunk.AsMemory(0, length), user.Offset + term.Written, cancellationToken).ConfigureAwait(false);
-                rangeWritten?.Invoke(user.Offset + term.Written, length);
+                if (ReferenceEquals(user, first)) batch.Commit(length);
+                else await batch.WriteNowAsync(chunk[..length], user.Offset + term.Written, cancellationToken).ConfigureAwait(false);
                 term.Written += length;
                 term.Chunks.Add(new XetChunkHash(hash, length));
-                progress(length);
             }
         }
         if (counting.Remaining != 0 && lastNeeded >= range.ChunkEnd)

@@ -7,6 +7,13 @@ public class XetChunkDecoderTests
 {
     private static byte[] Compressible(int length) => [.. Enumerable.Range(0, length).Select(i => (byte)(i / 7 % 50))];
 
+    private static byte[] Random(int length, int seed)
+    {
+        byte[] data = new byte[length];
+        new Random(seed).NextBytes(data);
+        return data;
+    }
+
     public static TheoryData<string> FrameOptions => ["xet-core", "block-checksums", "content-checksum", "linked-blocks", "content-size", "4MiB-blocks", "all"];
 
     private static LZ4EncoderSettings Settings(string name, int length) => name switch
@@ -44,10 +51,14 @@ public class XetChunkDecoderTests
     {
         foreach (int length in new[] { 1, 3, 65536, 65537, 128 * 1024 })
         {
-            byte[] data = Compressible(length);
-            foreach (XetCompressionScheme scheme in Enum.GetValues<XetCompressionScheme>())
+            // Random bytes make the encoder store blocks as they are (the block length's high bit), next to compressed ones.
+            byte[] mixed = [.. Compressible(length / 2), .. Random(length - length / 2, seed: length)];
+            foreach (byte[] data in new[] { Compressible(length), mixed })
             {
-                Assert.Equal(data, await DecodeAsync(Chunk(scheme, data, Settings(frame, length), contentSize: frame is "content-size" or "all")));
+                foreach (XetCompressionScheme scheme in Enum.GetValues<XetCompressionScheme>())
+                {
+                    Assert.Equal(data, await DecodeAsync(Chunk(scheme, data, Settings(frame, length), contentSize: frame is "content-size" or "all")));
+                }
             }
         }
     }
@@ -110,6 +121,48 @@ public class XetChunkDecoderTests
         for (int i = XetChunkHeader.Size; i < garbage.Length; i++) garbage[i] ^= 0x5A;
         await Assert.ThrowsAsync<HubProtocolException>(() => DecodeAsync(garbage));
         await Assert.ThrowsAsync<EndOfStreamException>(() => DecodeAsync(chunk[..^3]));
+    }
+
+    /// <summary>
+    /// xet-core's frames (independent blocks, no block checksums) take a direct path through the block decoder; each way
+    /// such a frame can be broken is still a protocol error, never bytes.
+    /// </summary>
+    [Theory]
+    [InlineData("trailing-bytes")]
+    [InlineData("no-end-mark")]
+    [InlineData("block-past-end")]
+    [InlineData("header-checksum")]
+    [InlineData("content-size")]
+    [InlineData("content-checksum")]
+    [InlineData("garbage-block")]
+    [InlineData("stored-block-too-long")]
+    public async Task Broken_xet_core_frames_are_protocol_errors(string damage)
+    {
+        byte[] data = Compressible(100_000);
+        byte[] frame = FakeXorb.Encode(data, XetCompressionScheme.Lz4, Settings(damage == "content-checksum" ? "content-checksum" : "xet-core", data.Length));
+        int headerEnd = 7;
+        int firstBlock = BitConverter.ToInt32(frame, headerEnd) & 0x7FFFFFFF;
+        int length = data.Length;
+        switch (damage)
+        {
+            case "trailing-bytes": frame = [.. frame, 0]; break;
+            case "no-end-mark": frame = frame[..^4]; break;
+            case "block-past-end": BitConverter.GetBytes(frame.Length).CopyTo(frame, headerEnd); break;
+            case "header-checksum": frame[6] ^= 0xFF; break;
+            case "content-size": frame = WithContentSize(frame, data.Length + 1); break;
+            case "content-checksum": frame[^1] ^= 0x01; break;
+            case "garbage-block": frame[headerEnd + 4] = 0xF0; frame[headerEnd + 5] = 0xFF; frame[headerEnd + 6] = 0xFF; break;
+            case "stored-block-too-long":
+                // One stored block holding more bytes than the chunk header says.
+                frame = [.. frame[..headerEnd], .. BitConverter.GetBytes(0x80000000u | 10), .. new byte[10], 0, 0, 0, 0];
+                length = 9;
+                break;
+        }
+        Assert.True(firstBlock > 0);
+        byte[] chunk = new byte[XetChunkHeader.Size + frame.Length];
+        new XetChunkHeader(frame.Length, XetCompressionScheme.Lz4, length).Write(chunk);
+        frame.CopyTo(chunk, XetChunkHeader.Size);
+        await Assert.ThrowsAsync<HubProtocolException>(() => DecodeAsync(chunk));
     }
 
     [Fact]

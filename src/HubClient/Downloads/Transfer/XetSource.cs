@@ -19,7 +19,11 @@ internal sealed class XetSource
     public XetSource(HubHttp http)
     {
         _http = http;
-        _downloader = new XetFileDownloader(http, new XetDownloadOptions { MaxConcurrentFetches = http.Options.Transfer.MaxConnections });
+        _downloader = new XetFileDownloader(http, new XetDownloadOptions
+        {
+            MaxConcurrentFetches = http.Options.Transfer.MaxConnections,
+            WriteBufferSize = http.Options.Transfer.BufferSize,
+        });
     }
 
     /// <summary>
