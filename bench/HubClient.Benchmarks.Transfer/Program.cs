@@ -56,8 +56,9 @@ static async Task<int> ChildDownloadAsync(string endpoint, string cache, string 
     };
     listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref fallbacks, value));
     listener.Start();
-    // Tuning experiments: HUBBENCH_CONNECTIONS, HUBBENCH_CHUNK_MIB, HUBBENCH_BUFFER_KIB override the defaults.
+    // Tuning experiments: HUBBENCH_CONNECTIONS, HUBBENCH_XET_FETCHES, HUBBENCH_CHUNK_MIB, HUBBENCH_BUFFER_KIB override the defaults.
     if (Environment.GetEnvironmentVariable("HUBBENCH_CONNECTIONS") is { } connections) options.Transfer.MaxConnections = int.Parse(connections, CultureInfo.InvariantCulture);
+    if (Environment.GetEnvironmentVariable("HUBBENCH_XET_FETCHES") is { } fetches) options.Transfer.MaxXetFetches = int.Parse(fetches, CultureInfo.InvariantCulture);
     if (Environment.GetEnvironmentVariable("HUBBENCH_CHUNK_MIB") is { } chunk) options.Transfer.ChunkSize = int.Parse(chunk, CultureInfo.InvariantCulture) * 1024 * 1024;
     if (Environment.GetEnvironmentVariable("HUBBENCH_BUFFER_KIB") is { } buffer) options.Transfer.BufferSize = int.Parse(buffer, CultureInfo.InvariantCulture) * 1024;
     using var api = new HubApi(options);

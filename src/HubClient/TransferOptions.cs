@@ -22,11 +22,15 @@ public sealed class TransferOptions
     /// <summary>The default <see cref="MaxConnections"/>: 8.</summary>
     public const int DefaultMaxConnections = 8;
 
+    /// <summary>The default <see cref="MaxXetFetches"/>: 16, xet-core's default for <c>HF_XET_NUM_CONCURRENT_RANGE_GETS</c>.</summary>
+    public const int DefaultMaxXetFetches = 16;
+
     /// <summary>The default <see cref="BufferSize"/>: 1 MiB.</summary>
     public const int DefaultBufferSize = 1024 * 1024;
 
     private long _parallelThreshold = DefaultParallelThreshold;
     private int _maxConnections = DefaultMaxConnections;
+    private int _maxXetFetches = DefaultMaxXetFetches;
     private int _chunkSize = DefaultChunkSize;
     private int _bufferSize = DefaultBufferSize;
     private bool _frozen;
@@ -37,11 +41,16 @@ public sealed class TransferOptions
     /// </summary>
     public long ParallelThreshold { get => _parallelThreshold; set => Set(ref _parallelThreshold, value); }
 
-    /// <summary>
-    /// Concurrent range requests per file: plain-HTTP ranges, or xorb fetches of a file in Xet storage. Default 8; 1 turns
-    /// parallel downloads off.
-    /// </summary>
+    /// <summary>Concurrent plain-HTTP range requests per file. Default 8; 1 turns parallel downloads off.</summary>
     public int MaxConnections { get => _maxConnections; set => Set(ref _maxConnections, value); }
+
+    /// <summary>
+    /// Concurrent xorb range requests per file in Xet storage (<c>HF_XET_NUM_CONCURRENT_RANGE_GETS</c>). Default 16, as
+    /// xet-core: a xorb range is up to 64 MiB and cannot be split, so a 1 GiB file is about sixteen of them, and on a CDN
+    /// that caps each connection's rate the fetches still waiting at the end bound the download's time. Each fetch holds
+    /// about <see cref="BufferSize"/> + 400 KiB of buffers.
+    /// </summary>
+    public int MaxXetFetches { get => _maxXetFetches; set => Set(ref _maxXetFetches, value); }
 
     /// <summary>
     /// Bytes per range request, and the unit of resume: a run interrupted mid-chunk fetches that chunk again. At least 4,096.
@@ -66,6 +75,7 @@ public sealed class TransferOptions
     internal void Validate(string prefix)
     {
         OptionChecks.AtLeast(MaxConnections, 1, prefix + nameof(MaxConnections));
+        OptionChecks.AtLeast(MaxXetFetches, 1, prefix + nameof(MaxXetFetches));
         OptionChecks.AtLeast(ChunkSize, 4096, prefix + nameof(ChunkSize));
         OptionChecks.AtLeast(BufferSize, 4096, prefix + nameof(BufferSize));
         OptionChecks.NotNegative(ParallelThreshold, prefix + nameof(ParallelThreshold));

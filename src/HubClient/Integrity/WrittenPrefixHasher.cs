@@ -6,7 +6,7 @@ namespace HubClient;
 
 /// <summary>
 /// The SHA-256 of a file whose byte ranges are written out of order, in any sizes (a Xet download's terms, each written
-/// front to back by its own fetch): writers report each range they wrote (<see cref="Written"/>), and one background pass
+/// front to back by its own fetch): writers report each range they wrote (<see cref="Written(long, long)"/>), and one background pass
 /// reads back and hashes the file's contiguous written prefix as it grows — moments after it was written, so from the
 /// page cache. When the last range lands only the unhashed tail is left, instead of the whole file
 /// (<see cref="OrderedChunkHasher"/> does the same for fixed-size chunks).
@@ -73,6 +73,33 @@ internal sealed class WrittenPrefixHasher : IDisposable
             _running = true;
             _runner = Task.Run(RunAsync, CancellationToken.None);
         }
+    }
+
+    /// <summary>
+    /// As <see cref="Written(long, long)"/>; when <paramref name="bytes"/> holds the range's bytes and the range starts
+    /// exactly where the hash stands, with no pass running, they are hashed here from memory instead of read back.
+    /// </summary>
+    public void Written(long offset, long length, ReadOnlySpan<byte> bytes)
+    {
+        bool claimed = false;
+        if (bytes.Length == length && length > 0)
+        {
+            lock (_lock)
+            {
+                claimed = !_running && !_finishing && offset == _hashed && _frontier == _hashed;
+                if (claimed) _running = true; // Holds off any background pass: the hash is this thread's until released.
+            }
+        }
+        if (claimed)
+        {
+            _sha256.AppendData(bytes);
+            lock (_lock)
+            {
+                Volatile.Write(ref _hashed, offset + length);
+                _running = false;
+            }
+        }
+        Written(offset, length);
     }
 
     /// <summary>

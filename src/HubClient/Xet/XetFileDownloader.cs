@@ -43,7 +43,7 @@ internal sealed class XetFileDownloader
     /// a refetch, never a bad file.
     /// </summary>
     public async Task<XetDownloadResult> DownloadAsync(XetFileRequest request, SafeFileHandle file, string? ledgerPath, Action<long>? bytesWritten,
-        Action<long, long>? rangeWritten, XetReuse? reuse, CancellationToken cancellationToken)
+        WrittenRange? rangeWritten, XetReuse? reuse, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(file);
@@ -72,7 +72,7 @@ internal sealed class XetFileDownloader
             {
                 done[term.Index] = recorded;
                 resumed += term.Length;
-                rangeWritten?.Invoke(term.Offset, term.Length);
+                rangeWritten?.Invoke(term.Offset, term.Length, default);
             }
         }
         if (resumed > 0) bytesWritten?.Invoke(resumed);
@@ -86,7 +86,7 @@ internal sealed class XetFileDownloader
                 done[term.Index] = written;
                 copied.Add(term.Index);
                 reused += term.Length;
-                rangeWritten?.Invoke(term.Offset, term.Length);
+                rangeWritten?.Invoke(term.Offset, term.Length, default);
             }
             // Copied terms stay out of the ledger: a resumed run copies them again, so a record that lies is still refetched.
             if (reused > 0) reuse.BytesReused?.Invoke(reused);
@@ -121,7 +121,7 @@ internal sealed class XetFileDownloader
 
     /// <summary>Fetches the terms not yet <paramref name="done"/>, recording each in the ledger; returns the file bytes fetched.</summary>
     private async Task<long> FetchMissingAsync(XetReconstructionPlan plan, XetLedgerTerm?[] done, SafeFileHandle file, XetTermLedger ledger,
-        Action<long>? bytesWritten, Action<long, long>? rangeWritten, StrongBox<bool> rewritten, CancellationToken cancellationToken)
+        Action<long>? bytesWritten, WrittenRange? rangeWritten, StrongBox<bool> rewritten, CancellationToken cancellationToken)
     {
         long fetched = 0;
         List<XetFetchJob> jobs = PlanJobs(plan, done);
@@ -182,14 +182,14 @@ internal sealed class XetFileDownloader
     }
 
     private async Task<IReadOnlyList<XetLedgerTerm>> RunJobAsync(XetFetchJob job, SafeFileHandle file, OffsetOrderedGate gate, Action<long>? bytesWritten,
-        Action<long, long>? rangeWritten, StrongBox<bool> rewritten, CancellationToken cancellationToken)
+        WrittenRange? rangeWritten, StrongBox<bool> rewritten, CancellationToken cancellationToken)
     {
         long reported = 0;
         bool rangesReported = false;
-        Action<long, long>? reportWritten = rangeWritten is null ? null : (offset, length) =>
+        WrittenRange? reportWritten = rangeWritten is null ? null : (offset, length, bytes) =>
         {
             rangesReported = true;
-            rangeWritten(offset, length);
+            rangeWritten(offset, length, bytes);
         };
         for (int attempt = 1; ; attempt++)
         {
@@ -222,7 +222,7 @@ internal sealed class XetFileDownloader
     }
 
     private async Task<IReadOnlyList<XetLedgerTerm>> FetchJobAsync(XetFetchJob job, SafeFileHandle file, OffsetOrderedGate gate, Action<long> progress,
-        Action<long, long>? rangeWritten, CancellationToken cancellationToken)
+        WrittenRange? rangeWritten, CancellationToken cancellationToken)
     {
         string spec = string.Join(',', job.Ranges.Select(r => r.RangeSpec));
         using HttpResponseMessage response = await _cas.GetXorbRangesAsync(job.Url, spec, cancellationToken).ConfigureAwait(false);

@@ -13,7 +13,7 @@ internal sealed class XetWriteBatch : IDisposable
 {
     private readonly SafeFileHandle _file;
     private readonly Action<long> _progress;
-    private readonly Action<long, long>? _rangeWritten;
+    private readonly WrittenRange? _rangeWritten;
     private byte[] _buffer;
     private long _offset;
     private int _length;
@@ -22,7 +22,7 @@ internal sealed class XetWriteBatch : IDisposable
     /// Writes into <paramref name="file"/> through a buffer of <paramref name="capacity"/> bytes (at least one chunk's maximum,
     /// 128 KiB); <paramref name="progress"/> and <paramref name="rangeWritten"/> hear of each write.
     /// </summary>
-    public XetWriteBatch(SafeFileHandle file, int capacity, Action<long> progress, Action<long, long>? rangeWritten)
+    public XetWriteBatch(SafeFileHandle file, int capacity, Action<long> progress, WrittenRange? rangeWritten)
     {
         _file = file;
         _progress = progress;
@@ -54,7 +54,7 @@ internal sealed class XetWriteBatch : IDisposable
     public async ValueTask WriteNowAsync(ReadOnlyMemory<byte> data, long fileOffset, CancellationToken cancellationToken)
     {
         await RandomAccess.WriteAsync(_file, data, fileOffset, cancellationToken).ConfigureAwait(false);
-        _rangeWritten?.Invoke(fileOffset, data.Length);
+        _rangeWritten?.Invoke(fileOffset, data.Length, data.Span);
         _progress(data.Length);
     }
 
@@ -64,7 +64,7 @@ internal sealed class XetWriteBatch : IDisposable
         await RandomAccess.WriteAsync(_file, _buffer.AsMemory(0, _length), _offset, cancellationToken).ConfigureAwait(false);
         int length = _length;
         _length = 0;
-        _rangeWritten?.Invoke(_offset, length);
+        _rangeWritten?.Invoke(_offset, length, _buffer.AsSpan(0, length));
         _progress(length);
     }
 

@@ -52,5 +52,26 @@ public sealed class WrittenPrefixHasherTests : IDisposable
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), await hasher.FinishAsync(CancellationToken.None));
     }
 
+    [Fact]
+    public async Task Ranges_handed_over_in_memory_at_the_hash_position_are_hashed_from_memory_and_the_rest_read_back()
+    {
+        byte[] content = Bytes.Random(2_000_000, seed: 13);
+        using SafeFileHandle file = File.OpenHandle(_temp.Combine("partial"), FileMode.CreateNew, FileAccess.ReadWrite);
+        RandomAccess.Write(file, content, 0);
+        using var hasher = new WrittenPrefixHasher(file, content.Length, CancellationToken.None);
+
+        // The first range is handed over with bytes that differ from the disk's: only a hash from memory would see them.
+        byte[] inMemory = (byte[])content[..500_000].Clone();
+        inMemory[0] ^= 0xFF;
+        hasher.Written(0, inMemory.Length, inMemory);
+        Assert.Equal(500_000, hasher.Hashed);
+
+        // Not at the hash position: an island, read back later even though its bytes are offered.
+        hasher.Written(1_000_000, 1_000_000, content.AsSpan(1_000_000));
+        hasher.Written(500_000, 500_000, content.AsSpan(500_000, 500_000));
+        byte[] expected = [.. inMemory, .. content[500_000..]];
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(expected)), await hasher.FinishAsync(CancellationToken.None));
+    }
+
     public void Dispose() => _temp.Dispose();
 }

@@ -15,13 +15,12 @@ internal sealed class XetSource
     private readonly XetFileDownloader _downloader;
     private readonly HubHttp _http;
 
-    // As many xorb fetches in flight as the bridge would open range connections (TransferOptions.MaxConnections).
     public XetSource(HubHttp http)
     {
         _http = http;
         _downloader = new XetFileDownloader(http, new XetDownloadOptions
         {
-            MaxConcurrentFetches = http.Options.Transfer.MaxConnections,
+            MaxConcurrentFetches = http.Options.Transfer.MaxXetFetches,
             WriteBufferSize = http.Options.Transfer.BufferSize,
         });
     }
