@@ -108,8 +108,7 @@ public sealed class HubApiOptions
     /// <summary>
     /// Reads <c>HF_ENDPOINT</c>, <c>HF_TOKEN</c> (then the file at <c>HF_TOKEN_PATH</c> or <c>$HF_HOME/token</c>),
     /// <c>HF_HOME</c>, <c>HF_HUB_CACHE</c>, <c>XDG_CACHE_HOME</c>, <c>HF_HUB_OFFLINE</c>, <c>HF_HUB_DISABLE_SYMLINKS</c>,
-    /// <c>HF_HUB_ETAG_TIMEOUT</c>, <c>HF_HUB_DOWNLOAD_TIMEOUT</c>, <c>HF_HUB_DISABLE_XET</c>, <c>HF_XET_NUM_CONCURRENT_RANGE_GETS</c>, <c>HF_HUB_DISABLE_SHARED_BLOBS</c> and
-    /// <c>HF_HUB_DISABLE_IMPLICIT_TOKEN</c>. Values are
+    /// <c>HF_HUB_ETAG_TIMEOUT</c>, <c>HF_HUB_DOWNLOAD_TIMEOUT</c>, <c>HF_HUB_DISABLE_XET</c>, <c>HF_HUB_DISABLE_SHARED_BLOBS</c> and <c>HF_HUB_DISABLE_IMPLICIT_TOKEN</c>. Values are
     /// checked when a <see cref="HubApi"/> is built from them.
     /// </summary>
     public static HubApiOptions FromEnvironment() => HubEnvironment.Read(Environment.GetEnvironmentVariable);

@@ -21,7 +21,6 @@ internal static partial class HubEnvironment
             DownloadTimeout = Seconds(env("HF_HUB_DOWNLOAD_TIMEOUT"), "HF_HUB_DOWNLOAD_TIMEOUT") ?? TimeSpan.FromSeconds(10),
             UserAgent = NonEmpty(env("HF_HUB_USER_AGENT_ORIGIN")),
         };
-        if (Count(env("HF_XET_NUM_CONCURRENT_RANGE_GETS"), "HF_XET_NUM_CONCURRENT_RANGE_GETS") is { } fetches) options.Transfer.MaxXetFetches = fetches;
         if (!IsTrue(env("HF_HUB_DISABLE_IMPLICIT_TOKEN")))
         {
             options.Token = CleanToken(env("HF_TOKEN") ?? env("HUGGING_FACE_HUB_TOKEN"))
@@ -51,16 +50,6 @@ internal static partial class HubEnvironment
             throw new ArgumentException($"{name} must be a positive number of seconds, got '{text}'.");
         }
         return TimeSpan.FromSeconds(seconds);
-    }
-
-    private static int? Count(string? value, string name)
-    {
-        if (NonEmpty(value) is not { } text) return null;
-        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int count) || count < 1)
-        {
-            throw new ArgumentException($"{name} must be a positive whole number, got '{text}'.");
-        }
-        return count;
     }
 
     private static string? ReadTokenFile(string path)

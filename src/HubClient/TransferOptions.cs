@@ -22,7 +22,7 @@ public sealed class TransferOptions
     /// <summary>The default <see cref="MaxConnections"/>: 8.</summary>
     public const int DefaultMaxConnections = 8;
 
-    /// <summary>The default <see cref="MaxXetFetches"/>: 16, xet-core's default for <c>HF_XET_NUM_CONCURRENT_RANGE_GETS</c>.</summary>
+    /// <summary>The default <see cref="MaxXetFetches"/>: 16.</summary>
     public const int DefaultMaxXetFetches = 16;
 
     /// <summary>The default <see cref="BufferSize"/>: 1 MiB.</summary>
@@ -45,10 +45,11 @@ public sealed class TransferOptions
     public int MaxConnections { get => _maxConnections; set => Set(ref _maxConnections, value); }
 
     /// <summary>
-    /// Concurrent xorb range requests per file in Xet storage (<c>HF_XET_NUM_CONCURRENT_RANGE_GETS</c>). Default 16, as
-    /// xet-core: a xorb range is up to 64 MiB and cannot be split, so a 1 GiB file is about sixteen of them, and on a CDN
-    /// that caps each connection's rate the fetches still waiting at the end bound the download's time. Each fetch holds
-    /// about <see cref="BufferSize"/> + 400 KiB of buffers.
+    /// Concurrent xorb range requests per file in Xet storage. Default 16: a xorb range is up to 64 MiB and cannot be
+    /// split, so a 1 GiB file is about sixteen of them, and where a CDN caps each connection's rate the ranges still
+    /// waiting at the end set the download's time. Each fetch holds about <see cref="BufferSize"/> + 400 KiB of pooled
+    /// buffers. (xet-core's <c>HF_XET_NUM_CONCURRENT_RANGE_GETS</c> is not read: in xet-core it became a process-wide
+    /// limit, then was retired.)
     /// </summary>
     public int MaxXetFetches { get => _maxXetFetches; set => Set(ref _maxXetFetches, value); }
 

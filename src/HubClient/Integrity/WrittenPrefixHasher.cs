@@ -77,7 +77,9 @@ internal sealed class WrittenPrefixHasher : IDisposable
 
     /// <summary>
     /// As <see cref="Written(long, long)"/>; when <paramref name="bytes"/> holds the range's bytes and the range starts
-    /// exactly where the hash stands, with no pass running, they are hashed here from memory instead of read back.
+    /// exactly where the hash stands, with no pass running, they are hashed here from memory instead of read back (the
+    /// very buffer that was written, and whose chunk hashes were taken). Every call returns before
+    /// <see cref="FinishAsync"/> or <see cref="DrainAsync"/> is called: those wait for the background pass, not for this.
     /// </summary>
     public void Written(long offset, long length, ReadOnlySpan<byte> bytes)
     {

@@ -77,7 +77,7 @@ internal sealed class XetChunkDecoder : IDisposable
         {
             LZ4Frame.Decode(frame, _frameOutput);
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException or InvalidOperationException or NotSupportedException)
+        catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException or InvalidOperationException or NotSupportedException or NotImplementedException)
         {
             throw new HubProtocolException($"Xorb chunk is not a valid LZ4 frame: {e.Message}", _source, e);
         }
@@ -107,8 +107,10 @@ internal sealed class XetChunkDecoder : IDisposable
         bool blockChecksums = (flags & 0x10) != 0;
         bool hasContentSize = (flags & 0x08) != 0;
         bool contentChecksum = (flags & 0x04) != 0;
-        bool reservedOrDictionary = (flags & 0x03) != 0 || (blockDescriptor & 0x8F) != 0;
-        if (!version1 || !independent || blockChecksums || reservedOrDictionary) return false;
+        bool reserved = (flags & 0x02) != 0 || (blockDescriptor & 0x8F) != 0;
+        // Xet never uses dictionaries, and K4os would answer one with NotImplementedException.
+        if ((flags & 0x01) != 0) throw Malformed("it asks for a dictionary");
+        if (!version1 || !independent || blockChecksums || reserved) return false;
         int maxBlock = ((blockDescriptor >> 4) & 0x07) switch { 4 => 64 * 1024, 5 => 256 * 1024, 6 => 1024 * 1024, 7 => 4 * 1024 * 1024, _ => 0 };
         if (maxBlock == 0) return false;
 

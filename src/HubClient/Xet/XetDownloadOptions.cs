@@ -3,8 +3,11 @@ namespace HubClient.Xet;
 /// <summary>Tuning of <see cref="XetFileDownloader"/>.</summary>
 internal sealed class XetDownloadOptions
 {
-    /// <summary>Xorb requests in flight at once. Each holds about 260 KiB of buffers, whatever the xorb's size.</summary>
-    public int MaxConcurrentFetches { get; set; } = 8;
+    /// <summary>
+    /// Xorb requests in flight at once. Each holds about <see cref="WriteBufferSize"/> + 400 KiB of pooled buffers,
+    /// whatever the xorb's size.
+    /// </summary>
+    public int MaxConcurrentFetches { get; set; } = TransferOptions.DefaultMaxXetFetches;
 
     /// <summary>
     /// Fetch all the needed ranges of a signed xorb URL in one request (a <c>multipart/byteranges</c> answer) rather

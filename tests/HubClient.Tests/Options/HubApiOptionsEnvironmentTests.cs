@@ -85,15 +85,6 @@ public sealed class HubApiOptionsEnvironmentTests : IDisposable
     }
 
     [Fact]
-    public void Xet_range_gets_follow_HF_XET_NUM_CONCURRENT_RANGE_GETS()
-    {
-        Assert.Equal(TransferOptions.DefaultMaxXetFetches, Read(new() { ["X"] = "1" }).Transfer.MaxXetFetches);
-        Assert.Equal(4, Read(new() { ["HF_XET_NUM_CONCURRENT_RANGE_GETS"] = "4" }).Transfer.MaxXetFetches);
-        Assert.Throws<ArgumentException>(() => Read(new() { ["HF_XET_NUM_CONCURRENT_RANGE_GETS"] = "0" }));
-        Assert.Throws<ArgumentException>(() => Read(new() { ["HF_XET_NUM_CONCURRENT_RANGE_GETS"] = "many" }));
-    }
-
-    [Fact]
     public void Home_and_variables_in_paths_are_expanded()
     {
         string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);

@@ -166,6 +166,20 @@ public class XetChunkDecoderTests
     }
 
     [Fact]
+    public async Task A_frame_that_asks_for_a_dictionary_is_a_protocol_error()
+    {
+        byte[] data = Compressible(5000);
+        byte[] frame = FakeXorb.Encode(data, XetCompressionScheme.Lz4, Settings("xet-core", data.Length));
+        byte[] descriptor = [(byte)(frame[4] | 0x01), frame[5], 1, 2, 3, 4]; // DictID flag and a dictionary id
+        byte checksum = (byte)(System.IO.Hashing.XxHash32.HashToUInt32(descriptor) >> 8);
+        byte[] withDictionary = [.. frame[..4], .. descriptor, checksum, .. frame[7..]];
+        byte[] chunk = new byte[XetChunkHeader.Size + withDictionary.Length];
+        new XetChunkHeader(withDictionary.Length, XetCompressionScheme.Lz4, data.Length).Write(chunk);
+        withDictionary.CopyTo(chunk, XetChunkHeader.Size);
+        await Assert.ThrowsAsync<HubProtocolException>(() => DecodeAsync(chunk));
+    }
+
+    [Fact]
     public async Task A_corrupted_block_is_caught_by_the_block_checksum()
     {
         byte[] chunk = Chunk(XetCompressionScheme.Lz4, Compressible(5000), Settings("block-checksums", 5000));
