@@ -15,6 +15,9 @@ internal static class CrashPoints
     /// <summary>Shared store publish: the manifest lists the repo blob; the payload has not been moved into the store yet.</summary>
     public const string SharedBlobReferenced = "shared-blob-referenced";
 
+    /// <summary>Shared store publish: the payload is in the store; the repo blob has not been replaced by a link to it yet.</summary>
+    public const string SharedBlobStored = "shared-blob-stored";
+
     /// <summary>Set by the crash-test helper only.</summary>
     internal static Action<string>? Hook { get; set; }
 

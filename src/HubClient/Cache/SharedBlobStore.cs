@@ -210,9 +210,16 @@ internal sealed partial class SharedBlobStore
             if (!reuse)
             {
                 SharedBlobModes.MakePayload(blobPath, CacheRoot);
-                File.Move(blobPath, entry, overwrite: true);
-                moved = true;
+                // A hard link puts the payload in the store while the repo blob still holds it, so a crash before the
+                // link below replaces the blob leaves a complete regular blob (huggingface_hub moves it, leaving a moment
+                // with no blob). Where hard links are unavailable, or an entry is being replaced, the blob is moved.
+                if (File.Exists(entry) || !HardLink.TryCreate(blobPath, entry))
+                {
+                    File.Move(blobPath, entry, overwrite: true);
+                    moved = true;
+                }
             }
+            CrashPoints.Reached(CrashPoints.SharedBlobStored);
             File.Move(tempLink, blobPath, overwrite: true);
             return true;
         }

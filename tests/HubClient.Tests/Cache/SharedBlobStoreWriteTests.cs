@@ -122,6 +122,33 @@ public sealed class SharedBlobStoreWriteTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task While_the_payload_enters_the_store_the_repo_blob_never_goes_missing()
+    {
+        string blob = RepoBlob("models--acme--one");
+        string? seen = null;
+        CrashPoints.Hook = point =>
+        {
+            // The last step before the link replaces the repo blob: a crash here must leave a whole blob behind.
+            if (point == CrashPoints.SharedBlobStored && File.Exists(Entry) && seen is null)
+            {
+                seen = $"{new FileInfo(blob).LinkTarget ?? "regular"}|{File.Exists(blob) && File.ReadAllBytes(blob).AsSpan().SequenceEqual(Weights)}";
+            }
+        };
+        try
+        {
+            await _f.Api.DownloadFileAsync("acme/one", "model.bin");
+        }
+        finally
+        {
+            CrashPoints.Hook = null;
+        }
+
+        Assert.Equal("regular|True", seen);
+        Assert.Equal(Weights, await File.ReadAllBytesAsync(Entry));
+        Assert.NotNull(new FileInfo(blob).LinkTarget);
+    }
+
+    [Fact]
     public async Task The_same_file_in_a_second_repo_costs_no_transfer_and_adds_a_reference()
     {
         await _f.Api.DownloadFileAsync("acme/one", "model.bin");
