@@ -149,7 +149,10 @@ internal static class CacheDeletePlanner
                 items.Add(new PlannedDeletion(PlannedKind.Blob, file.BlobPath, file.SharedBlobPath is null ? file.SizeOnDisk : 0));
                 // The blob's Xet reconstruction record (delta downloads) goes with it.
                 string record = HubClient.Xet.XetBlobRecords.PathFor(repo.RepoPath, Path.GetFileName(file.BlobPath));
-                if (SafeDelete.Exists(record)) items.Add(new PlannedDeletion(PlannedKind.Other, record, SafeDelete.SizeOf(record)));
+                foreach (string kept in new[] { record, HubClient.Xet.XetBlobRecords.XorbListPathFor(record) })
+                {
+                    if (SafeDelete.Exists(kept)) items.Add(new PlannedDeletion(PlannedKind.Other, kept, SafeDelete.SizeOf(kept)));
+                }
             }
         }
     }

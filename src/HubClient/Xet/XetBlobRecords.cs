@@ -6,7 +6,10 @@ namespace HubClient.Xet;
 /// Reads and writes <see cref="XetBlobRecord"/>s: <c>{repo folder}/xet/{etag}.json</c>, one per held Xet blob, beside
 /// <c>blobs/</c>. huggingface_hub's <c>scan_cache_dir</c> looks only at <c>refs/</c>, <c>snapshots/</c> and
 /// <c>blobs/</c> inside a repo folder, so the folder is invisible to it (as <c>.no_exist/</c> and <c>trees/</c> are).
-/// Written atomically and best effort: a record that cannot be written only costs a later delta.
+/// Written atomically and best effort: a record that cannot be written only costs a later delta. Beside each record,
+/// <c>{etag}.xorbs</c> lists the xorbs it uses (one hash per line), so that a download reads only the records of blobs
+/// that share a xorb with it rather than every record in the cache (a 1 GiB blob's record is ≈ 1.2 MB of JSON, its list
+/// ≈ 1 KB). A missing or unreadable list means "read the record"; a stale one can only cost reuse, never a wrong byte.
 /// </summary>
 internal static class XetBlobRecords
 {
@@ -14,6 +17,9 @@ internal static class XetBlobRecords
 
     /// <summary>The record of the blob <paramref name="etag"/> in <paramref name="repoDirectory"/>.</summary>
     public static string PathFor(string repoDirectory, string etag) => Path.Combine(repoDirectory, FolderName, etag + ".json");
+
+    /// <summary>The xorb list kept beside the record at <paramref name="recordPath"/>.</summary>
+    public static string XorbListPathFor(string recordPath) => Path.ChangeExtension(recordPath, ".xorbs");
 
     /// <summary>The blob a record at <paramref name="recordPath"/> describes.</summary>
     public static string BlobPathOf(string recordPath) =>
@@ -37,14 +43,53 @@ internal static class XetBlobRecords
         })],
     };
 
-    /// <summary>Writes <paramref name="record"/> to <paramref name="path"/> atomically; false when it could not.</summary>
+    /// <summary>Writes <paramref name="record"/> to <paramref name="path"/> atomically, then its xorb list; false when the record could not be written.</summary>
     public static bool TryWrite(string path, XetBlobRecord record)
+    {
+        // An old list goes first: a list never describes a record other than the one beside it.
+        AtomicFile.TryDelete(XorbListPathFor(path));
+        if (!TryWriteAtomically(path, JsonSerializer.SerializeToUtf8Bytes(record, HubJsonContext.Default.XetBlobRecord))) return false;
+        TryWriteXorbList(path, record);
+        return true;
+    }
+
+    /// <summary>Writes the xorb list of <paramref name="record"/> beside it (best effort).</summary>
+    public static void TryWriteXorbList(string recordPath, XetBlobRecord record) =>
+        TryWriteAtomically(XorbListPathFor(recordPath), System.Text.Encoding.ASCII.GetBytes(string.Concat(XorbsOf(record).Select(x => x + "\n"))));
+
+    /// <summary>
+    /// The xorbs the record at <paramref name="recordPath"/> uses, from its list; null when there is no list or it is
+    /// unreadable or malformed (then read the record itself).
+    /// </summary>
+    public static HashSet<string>? TryReadXorbList(string recordPath)
+    {
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines(XorbListPathFor(recordPath));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+        var xorbs = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string line in lines)
+        {
+            if (!XetHash.TryParse(line, out _)) return null;
+            xorbs.Add(line);
+        }
+        return xorbs;
+    }
+
+    private static IEnumerable<string> XorbsOf(XetBlobRecord record) => record.Terms.Select(t => t.Xorb).Distinct(StringComparer.Ordinal);
+
+    private static bool TryWriteAtomically(string path, byte[] content)
     {
         string temp = AtomicFile.TempSibling(path);
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(record, HubJsonContext.Default.XetBlobRecord));
+            File.WriteAllBytes(temp, content);
             File.Move(temp, path, overwrite: true);
             return true;
         }

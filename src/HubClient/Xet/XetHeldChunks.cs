@@ -3,7 +3,8 @@ namespace HubClient.Xet;
 /// <summary>
 /// The xorb chunks the cache already holds, found through the <see cref="XetBlobRecord"/>s of its Xet blobs (any repo,
 /// any revision): (xorb hash, chunk index) → where the chunk's bytes are in which blob, and their chunk hash. Only the
-/// xorbs a download needs are indexed. A record whose blob is missing or of another size is skipped.
+/// xorbs a download needs are indexed, and only the records whose xorb list shares one are read. A record whose blob is
+/// missing or of another size is skipped.
 /// </summary>
 internal sealed class XetHeldChunks
 {
@@ -21,7 +22,11 @@ internal sealed class XetHeldChunks
             // A missing blob may be mid-publish in another process (moved into the shared store, its link not yet in
             // place): skip the record, never delete it here; deleting the blob's revision deletes it (CacheDeletePlanner).
             if (!File.Exists(blobPath)) continue;
-            if (XetBlobRecords.TryRead(recordPath) is { } record) held.Add(record, blobPath, xorbs);
+            HashSet<string>? listed = XetBlobRecords.TryReadXorbList(recordPath);
+            if (listed is not null && !listed.Overlaps(xorbs)) continue;
+            if (XetBlobRecords.TryRead(recordPath) is not { } record) continue;
+            if (listed is null) XetBlobRecords.TryWriteXorbList(recordPath, record); // A record written before lists were.
+            held.Add(record, blobPath, xorbs);
         }
         return held;
     }

@@ -45,7 +45,9 @@ public sealed class SharedBlobStoreWriteTests : IAsyncLifetime
     {
         string path = await _f.Api.DownloadFileAsync("acme/one", "model.bin");
         string record = Path.Combine(Root, "models--acme--one", "xet", _file.Etag + ".json");
+        string xorbList = Path.ChangeExtension(record, ".xorbs");
         Assert.True(File.Exists(record));
+        Assert.True(File.Exists(xorbList));
         string commit = Path.GetFileName(Path.GetDirectoryName(path))!;
         _f.Hub.FindRepo("acme/one")!.Commit(c => c.Add("README.md", "next"));
         await _f.Api.DownloadFileAsync("acme/one", "README.md");
@@ -54,7 +56,9 @@ public sealed class SharedBlobStoreWriteTests : IAsyncLifetime
         plan.Execute();
 
         Assert.Contains(record, plan.OtherFiles);
+        Assert.Contains(xorbList, plan.OtherFiles);
         Assert.False(File.Exists(record));
+        Assert.False(File.Exists(xorbList));
         Assert.False(File.Exists(RepoBlob("models--acme--one")));
     }
 

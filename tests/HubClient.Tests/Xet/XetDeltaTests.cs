@@ -88,7 +88,7 @@ public sealed class XetDeltaTests(ITestOutputHelper output)
         long first = XorbBytes(f.Hub);
         // Damage a chunk of the held blob and make its record agree: every copied chunk then matches its recorded hash.
         string blob = Directory.GetFiles(Path.Combine(f.RepoDir("models--acme--one"), "blobs")).Single();
-        string record = Directory.GetFiles(Path.Combine(f.RepoDir("models--acme--one"), "xet")).Single();
+        string record = Directory.GetFiles(Path.Combine(f.RepoDir("models--acme--one"), "xet"), "*.json").Single();
         FlipByte(blob, 5);
         var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(record))!;
         System.Text.Json.Nodes.JsonNode term = json["terms"]![0]!;
