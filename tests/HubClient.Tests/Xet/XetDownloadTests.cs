@@ -63,6 +63,26 @@ public sealed class XetDownloadTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_file_that_repeats_itself_fetches_its_chunks_once_and_writes_them_at_every_place()
+    {
+        // Content-defined chunks of a repeated block are the same chunks: the CAS stores them once and the reconstruction
+        // points several terms at the same xorb chunks, so one fetched chunk is written at several file offsets.
+        byte[] block = Bytes.Random(700_000, seed: 21);
+        byte[] content = [.. block, .. block, .. block, .. Bytes.Random(50_000, seed: 22)];
+        _hub.FindRepo(Repo)!.Commit(c => c.AddXet("repeated.bin", content));
+        FakeFile file = _hub.FindRepo(Repo)!.Resolve("main")!.Files["repeated.bin"];
+        long progress = 0;
+
+        byte[] bytes = await DownloadAsync(file, progress: n => Interlocked.Add(ref progress, n));
+
+        Assert.Equal(content, bytes);
+        Assert.Equal(content.Length, progress);
+        long fetched = _hub.Requests.Where(r => r.IsXorb).Sum(r => r.BytesSent);
+        // Fewer bytes than two of the three copies: at least one copy came entirely from chunks fetched for another.
+        Assert.True(fetched < content.Length * 2 / 3, $"{fetched} xorb bytes for a {content.Length}-byte file");
+    }
+
+    [Fact]
     public async Task Fetches_all_signed_ranges_of_a_url_in_one_multipart_request()
     {
         FakeFile file = AddFile(1_200_000);
