@@ -71,6 +71,13 @@ public sealed class HubFixture : IAsyncDisposable
         return new HubApi(options);
     }
 
+    /// <summary>A client of the same cache whose hub refuses connections (the discard port) and is not retried.</summary>
+    public HubApi UnreachableClient() => NewClient(o =>
+    {
+        o.Endpoint = "http://127.0.0.1:9";
+        o.Retry.MaxRetries = 0;
+    });
+
     public string RepoDir(string folder) => Path.Combine(CacheDirectory, folder);
 
     public async ValueTask DisposeAsync()

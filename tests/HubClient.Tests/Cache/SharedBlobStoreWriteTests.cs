@@ -98,19 +98,16 @@ public sealed class SharedBlobStoreWriteTests : IAsyncLifetime
         Assert.Null(new FileInfo(Path.Combine(Path.GetDirectoryName(config)!, "../../blobs", new FileInfo(config).LinkTarget![12..])).LinkTarget);
     }
 
-    [Fact]
-    public async Task The_reference_is_on_disk_before_the_payload_moves_and_the_link_appears()
+    /// <summary>
+    /// Downloads acme/one's model.bin and returns what <paramref name="observe"/> saw the first time this cache's publish
+    /// reached <paramref name="point"/> (other tests may publish meanwhile: <paramref name="ours"/> tells this cache's).
+    /// </summary>
+    private async Task<string?> ObservePublishAsync(string point, Func<bool> ours, Func<string> observe)
     {
-        string manifest = Entry + ".refs";
-        string blob = RepoBlob("models--acme--one");
         string? seen = null;
-        CrashPoints.Hook = point =>
+        CrashPoints.Hook = reached =>
         {
-            // Other tests may run meanwhile: only this cache's publish is looked at.
-            if (point == CrashPoints.SharedBlobReferenced && File.Exists(manifest) && seen is null)
-            {
-                seen = $"{File.ReadAllText(manifest)}|{new FileInfo(blob).LinkTarget ?? "regular"}|{File.Exists(Entry)}";
-            }
+            if (reached == point && seen is null && ours()) seen = observe();
         };
         try
         {
@@ -120,6 +117,17 @@ public sealed class SharedBlobStoreWriteTests : IAsyncLifetime
         {
             CrashPoints.Hook = null;
         }
+        return seen;
+    }
+
+    [Fact]
+    public async Task The_reference_is_on_disk_before_the_payload_moves_and_the_link_appears()
+    {
+        string manifest = Entry + ".refs";
+        string blob = RepoBlob("models--acme--one");
+
+        string? seen = await ObservePublishAsync(CrashPoints.SharedBlobReferenced, () => File.Exists(manifest),
+            () => $"{File.ReadAllText(manifest)}|{new FileInfo(blob).LinkTarget ?? "regular"}|{File.Exists(Entry)}");
 
         Assert.Equal($"models--acme--one/blobs/{_file.Etag}\n|regular|False", seen);
         Assert.NotNull(new FileInfo(blob).LinkTarget);
@@ -129,23 +137,10 @@ public sealed class SharedBlobStoreWriteTests : IAsyncLifetime
     public async Task While_the_payload_enters_the_store_the_repo_blob_never_goes_missing()
     {
         string blob = RepoBlob("models--acme--one");
-        string? seen = null;
-        CrashPoints.Hook = point =>
-        {
-            // The last step before the link replaces the repo blob: a crash here must leave a whole blob behind.
-            if (point == CrashPoints.SharedBlobStored && File.Exists(Entry) && seen is null)
-            {
-                seen = $"{new FileInfo(blob).LinkTarget ?? "regular"}|{File.Exists(blob) && File.ReadAllBytes(blob).AsSpan().SequenceEqual(Weights)}";
-            }
-        };
-        try
-        {
-            await _f.Api.DownloadFileAsync("acme/one", "model.bin");
-        }
-        finally
-        {
-            CrashPoints.Hook = null;
-        }
+
+        // The last step before the link replaces the repo blob: a crash here must leave a whole blob behind.
+        string? seen = await ObservePublishAsync(CrashPoints.SharedBlobStored, () => File.Exists(Entry),
+            () => $"{new FileInfo(blob).LinkTarget ?? "regular"}|{File.Exists(blob) && File.ReadAllBytes(blob).AsSpan().SequenceEqual(Weights)}");
 
         Assert.Equal("regular|True", seen);
         Assert.Equal(Weights, await File.ReadAllBytesAsync(Entry));

@@ -107,11 +107,7 @@ public sealed class FileDownloadTests : IAsyncLifetime
     public async Task Unreachable_hub_falls_back_to_the_cache_and_otherwise_throws_LocalEntryNotFound()
     {
         await _f.Api.DownloadFileAsync(Repo, "config.json");
-        using HubApi unreachable = _f.NewClient(o =>
-        {
-            o.Endpoint = "http://127.0.0.1:9"; // discard port: connection refused
-            o.Retry.MaxRetries = 0;
-        });
+        using HubApi unreachable = _f.UnreachableClient();
 
         string cached = await unreachable.DownloadFileAsync(Repo, "config.json");
         Assert.Equal("{\"hidden_size\": 8}", Bytes.Text(cached));

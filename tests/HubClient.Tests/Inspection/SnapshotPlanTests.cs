@@ -122,11 +122,7 @@ public sealed class SnapshotPlanTests : IAsyncLifetime
     public async Task Plan_with_the_hub_unreachable_answers_from_the_cache_as_the_download_does()
     {
         await _f.Api.DownloadSnapshotAsync(Repo, new SnapshotDownloadOptions { AllowPatterns = ["*.json"] });
-        using HubApi unreachable = _f.NewClient(o =>
-        {
-            o.Endpoint = "http://127.0.0.1:9";
-            o.Retry.MaxRetries = 0;
-        });
+        using HubApi unreachable = _f.UnreachableClient();
 
         SnapshotDownloadPlan plan = await unreachable.PlanSnapshotDownloadAsync(Repo);
 

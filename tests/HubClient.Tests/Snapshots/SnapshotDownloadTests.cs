@@ -168,11 +168,7 @@ public sealed class SnapshotDownloadTests : IAsyncLifetime
     public async Task Unreachable_hub_falls_back_to_a_complete_cache_and_otherwise_reports_what_is_missing()
     {
         await _f.Api.DownloadSnapshotAsync(Repo, new SnapshotDownloadOptions { AllowPatterns = ["config.json"] });
-        using HubApi unreachable = _f.NewClient(o =>
-        {
-            o.Endpoint = "http://127.0.0.1:9";
-            o.Retry.MaxRetries = 0;
-        });
+        using HubApi unreachable = _f.UnreachableClient();
 
         string folder = await unreachable.DownloadSnapshotAsync(Repo, new SnapshotDownloadOptions { AllowPatterns = ["config.json"] });
         AssertFiles(folder, ["config.json"]);

@@ -36,8 +36,7 @@ public sealed class WrittenPrefixHasherTests : IDisposable
     public async Task The_background_pass_hashes_only_the_contiguous_prefix_and_finish_hashes_the_rest()
     {
         byte[] content = Bytes.Random(500_000, seed: 12);
-        using SafeFileHandle file = File.OpenHandle(_temp.Combine("partial"), FileMode.CreateNew, FileAccess.ReadWrite);
-        RandomAccess.Write(file, content, 0);
+        using SafeFileHandle file = OnDisk(content);
         using var hasher = new WrittenPrefixHasher(file, content.Length, CancellationToken.None);
 
         hasher.Written(200_000, 100_000); // An island: nothing before it yet.
@@ -56,8 +55,7 @@ public sealed class WrittenPrefixHasherTests : IDisposable
     public async Task Ranges_handed_over_in_memory_at_the_hash_position_are_hashed_from_memory_and_the_rest_read_back()
     {
         byte[] content = Bytes.Random(2_000_000, seed: 13);
-        using SafeFileHandle file = File.OpenHandle(_temp.Combine("partial"), FileMode.CreateNew, FileAccess.ReadWrite);
-        RandomAccess.Write(file, content, 0);
+        using SafeFileHandle file = OnDisk(content);
         using var hasher = new WrittenPrefixHasher(file, content.Length, CancellationToken.None);
 
         // The first range is handed over with bytes that differ from the disk's: only a hash from memory would see them.
@@ -71,6 +69,14 @@ public sealed class WrittenPrefixHasherTests : IDisposable
         hasher.Written(500_000, 500_000, content.AsSpan(500_000, 500_000));
         byte[] expected = [.. inMemory, .. content[500_000..]];
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(expected)), await hasher.FinishAsync(CancellationToken.None));
+    }
+
+    /// <summary>A partial file that already holds <paramref name="content"/>.</summary>
+    private SafeFileHandle OnDisk(byte[] content)
+    {
+        SafeFileHandle file = File.OpenHandle(_temp.Combine("partial"), FileMode.CreateNew, FileAccess.ReadWrite);
+        RandomAccess.Write(file, content, 0);
+        return file;
     }
 
     public void Dispose() => _temp.Dispose();

@@ -9,16 +9,8 @@ internal sealed record SnapshotListing(string Commit, IReadOnlyList<TreeFile> Fi
 /// online, the commit from the repo info (none needed for a 40-hex revision) and the listing from <c>trees/{commit}.json</c>
 /// or the hub's recursive tree; offline or with the hub unreachable, the commit from <c>refs/</c> and the cached listing.
 /// </summary>
-internal sealed class SnapshotListingResolver
+internal sealed class SnapshotListingResolver(RepoApiClient repoApi, DownloadResolver resolver)
 {
-    private readonly RepoApiClient _repoApi;
-    private readonly DownloadResolver _resolver;
-
-    public SnapshotListingResolver(RepoApiClient repoApi, DownloadResolver resolver)
-    {
-        _repoApi = repoApi;
-        _resolver = resolver;
-    }
 
     /// <summary>
     /// The listing the download uses: <paramref name="treeFolder"/> is where <c>trees/{commit}.json</c> lives (the repo
@@ -29,7 +21,7 @@ internal sealed class SnapshotListingResolver
     public Task<SnapshotListing> ResolveAsync(
         RepoType repoType, string repoId, string revision, RepoCacheLayout layout, string treeFolder, bool localFilesOnly, bool force, bool cacheListing,
         CancellationToken cancellationToken) =>
-        _resolver.ResolveAsync(
+        resolver.ResolveAsync(
             localFilesOnly, force,
             async ct =>
             {
@@ -43,14 +35,14 @@ internal sealed class SnapshotListingResolver
 
     private async Task<string> ResolveCommitAsync(RepoType repoType, string repoId, string revision, CancellationToken cancellationToken)
     {
-        RepoInfo info = await _repoApi.GetRepoInfoAsync(repoType, repoId, revision, filesMetadata: false, [], cancellationToken).ConfigureAwait(false);
+        RepoInfo info = await repoApi.GetRepoInfoAsync(repoType, repoId, revision, filesMetadata: false, [], cancellationToken).ConfigureAwait(false);
         return info.Sha ?? throw new HubProtocolException($"The repo info of {repoId}@{revision} has no commit id.", null);
     }
 
     private async Task<IReadOnlyList<TreeFile>> ListAsync(RepoType repoType, string repoId, string commit, string? treeFolder, CancellationToken cancellationToken)
     {
         var files = new List<TreeFile>();
-        await foreach (RepoTreeEntry entry in _repoApi.ListTree(repoType, repoId, commit, path: null, recursive: true, expand: false, cancellationToken).ConfigureAwait(false))
+        await foreach (RepoTreeEntry entry in repoApi.ListTree(repoType, repoId, commit, path: null, recursive: true, expand: false, cancellationToken).ConfigureAwait(false))
         {
             if (entry is RepoFile file) files.Add(TreeFile.From(file));
         }
