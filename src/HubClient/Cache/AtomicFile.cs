@@ -31,6 +31,27 @@ internal static class AtomicFile
         }
     }
 
+    /// <summary>Writes <paramref name="content"/> to <paramref name="path"/> atomically; false when it could not (best effort).</summary>
+    public static bool TryWriteAllBytes(string path, byte[] content)
+    {
+        string temp = TempSibling(path);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllBytes(temp, content);
+            File.Move(temp, path, overwrite: true);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+        finally
+        {
+            TryDelete(temp);
+        }
+    }
+
     /// <summary>
     /// Copies a file's bytes to a new file that its owner can write: a read-only shared-store payload (mode 0400/0444)
     /// must not give a read-only copy in a snapshot or a local folder (Python's <c>shutil.copyfile</c> copies no mode).

@@ -178,7 +178,7 @@ internal sealed partial class SharedBlobStore
         }
         finally
         {
-            if (tempLink is not null) DeleteEntry(tempLink);
+            if (tempLink is not null) AtomicFile.TryDelete(tempLink);
         }
     }
 
@@ -240,7 +240,7 @@ internal sealed partial class SharedBlobStore
         }
         finally
         {
-            if (tempLink is not null) DeleteEntry(tempLink);
+            if (tempLink is not null) AtomicFile.TryDelete(tempLink);
         }
     }
 
@@ -401,18 +401,6 @@ internal sealed partial class SharedBlobStore
     {
         var info = new DirectoryInfo(path);
         return info.Exists && info.LinkTarget is null;
-    }
-
-    private static void DeleteEntry(string path)
-    {
-        try
-        {
-            if (new FileInfo(path).LinkTarget is not null || File.Exists(path)) File.Delete(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // A leftover temp link is harmless: no reader looks at dot-names.
-        }
     }
 
     [GeneratedRegex(@"^[0-9a-f]{64}\z")]

@@ -16,7 +16,7 @@ internal static class VerifiedSharedBlobs
     public static async Task<bool> CheckAsync(string entryPath, string sha256, CancellationToken cancellationToken)
     {
         if (IsKnown(entryPath)) return true;
-        if (!ContentHasher.IsContentHash(sha256) || sha256.Length != 64) return false;
+        if (!ContentHasher.IsSha256(sha256)) return false;
         string? actual;
         try
         {

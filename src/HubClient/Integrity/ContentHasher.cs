@@ -35,7 +35,10 @@ internal sealed class ContentHasher : IDisposable
     }
 
     /// <summary>Whether blobs named <paramref name="etag"/> can be verified by hash.</summary>
-    public static bool IsContentHash(string etag) => IsHex(etag, 64) || IsHex(etag, 40);
+    public static bool IsContentHash(string etag) => IsSha256(etag) || IsHex(etag, 40);
+
+    /// <summary>Whether <paramref name="etag"/> is an LFS/Xet file's SHA-256 (64 hex), not a git blob SHA-1.</summary>
+    public static bool IsSha256(string etag) => IsHex(etag, 64);
 
     public void Append(ReadOnlySpan<byte> data) => _hash?.AppendData(data);
 

@@ -48,14 +48,14 @@ internal static class XetBlobRecords
     {
         // An old list goes first: a list never describes a record other than the one beside it.
         AtomicFile.TryDelete(XorbListPathFor(path));
-        if (!TryWriteAtomically(path, JsonSerializer.SerializeToUtf8Bytes(record, HubJsonContext.Default.XetBlobRecord))) return false;
+        if (!AtomicFile.TryWriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(record, HubJsonContext.Default.XetBlobRecord))) return false;
         TryWriteXorbList(path, record);
         return true;
     }
 
     /// <summary>Writes the xorb list of <paramref name="record"/> beside it (best effort).</summary>
     public static void TryWriteXorbList(string recordPath, XetBlobRecord record) =>
-        TryWriteAtomically(XorbListPathFor(recordPath), System.Text.Encoding.ASCII.GetBytes(string.Concat(XorbsOf(record).Select(x => x + "\n"))));
+        AtomicFile.TryWriteAllBytes(XorbListPathFor(recordPath), System.Text.Encoding.ASCII.GetBytes(string.Concat(XorbsOf(record).Select(x => x + "\n"))));
 
     /// <summary>
     /// The xorbs the record at <paramref name="recordPath"/> uses, from its list; null when there is no list or it is
@@ -82,26 +82,6 @@ internal static class XetBlobRecords
     }
 
     private static IEnumerable<string> XorbsOf(XetBlobRecord record) => record.Terms.Select(t => t.Xorb).Distinct(StringComparer.Ordinal);
-
-    private static bool TryWriteAtomically(string path, byte[] content)
-    {
-        string temp = AtomicFile.TempSibling(path);
-        try
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.WriteAllBytes(temp, content);
-            File.Move(temp, path, overwrite: true);
-            return true;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-        finally
-        {
-            AtomicFile.TryDelete(temp);
-        }
-    }
 
     /// <summary>The record at <paramref name="path"/>, or null when absent, unreadable, of another format or inconsistent.</summary>
     public static XetBlobRecord? TryRead(string path)

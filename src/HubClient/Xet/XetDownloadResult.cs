@@ -2,11 +2,10 @@ namespace HubClient.Xet;
 
 /// <summary>
 /// A verified Xet download: every term with the chunk hashes written for it (what a <see cref="XetBlobRecord"/> keeps), and
-/// how many of the file's bytes were copied from held blobs rather than fetched (resumed bytes count as neither), and
 /// whether some ranges were written twice (copied terms fetched again after the file hash failed, or a xorb fetch
 /// retried after writing part of its terms), so a hash that followed the writes must be redone.
 /// </summary>
-internal sealed record XetDownloadResult(IReadOnlyList<(XetPlannedTerm Planned, XetLedgerTerm Done)> Terms, long BytesFetched, long BytesReused, bool Refetched = false)
+internal sealed record XetDownloadResult(IReadOnlyList<(XetPlannedTerm Planned, XetLedgerTerm Done)> Terms, bool Refetched = false)
 {
-    public static XetDownloadResult Empty { get; } = new([], 0, 0);
+    public static XetDownloadResult Empty { get; } = new([]);
 }

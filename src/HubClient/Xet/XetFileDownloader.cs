@@ -93,7 +93,7 @@ internal sealed class XetFileDownloader
         }
 
         var rewritten = new StrongBox<bool>();
-        long fetched = await FetchMissingAsync(plan, done, file, ledger, bytesWritten, rangeWritten, rewritten, cancellationToken).ConfigureAwait(false);
+        await FetchMissingAsync(plan, done, file, ledger, bytesWritten, rangeWritten, rewritten, cancellationToken).ConfigureAwait(false);
         bool refetched = false;
         XetHash actual = FileHashOf(done);
         if (actual != expected && copied.Count > 0)
@@ -101,43 +101,35 @@ internal sealed class XetFileDownloader
             // A copied term passed its chunk hashes yet the file is wrong (a record that lies about its xorb ranges): fetch them.
             foreach (int index in copied) done[index] = null;
             reuse!.BytesReused?.Invoke(-reused);
-            fetched += await FetchMissingAsync(plan, done, file, ledger, bytesWritten, rangeWritten, rewritten, cancellationToken).ConfigureAwait(false);
-            reused = 0;
+            await FetchMissingAsync(plan, done, file, ledger, bytesWritten, rangeWritten, rewritten, cancellationToken).ConfigureAwait(false);
             refetched = true;
             actual = FileHashOf(done);
         }
+        // Done with the ledger either way: a verified file needs no resume, and a wrong one's terms cannot be trusted.
+        ledger.Dispose();
+        if (ledgerPath is not null) File.Delete(ledgerPath);
         if (actual != expected)
         {
-            ledger.Dispose();
-            if (ledgerPath is not null) File.Delete(ledgerPath);
             throw new HubIntegrityException(
                 $"Xet file hash mismatch for {request.Path}: the chunks assembled hash to {actual}, X-Xet-Hash says {expected}.",
                 request.Path, expected.ToString(), actual.ToString());
         }
-        ledger.Dispose();
-        if (ledgerPath is not null) File.Delete(ledgerPath);
-        return new XetDownloadResult([.. plan.Terms.Select(t => (t, done[t.Index]!))], fetched, reused, refetched || Volatile.Read(ref rewritten.Value));
+        return new XetDownloadResult([.. plan.Terms.Select(t => (t, done[t.Index]!))], refetched || Volatile.Read(ref rewritten.Value));
     }
 
-    /// <summary>Fetches the terms not yet <paramref name="done"/>, recording each in the ledger; returns the file bytes fetched.</summary>
-    private async Task<long> FetchMissingAsync(XetReconstructionPlan plan, XetLedgerTerm?[] done, SafeFileHandle file, XetTermLedger ledger,
+    /// <summary>Fetches the terms not yet <paramref name="done"/>, recording each in the ledger.</summary>
+    private async Task FetchMissingAsync(XetReconstructionPlan plan, XetLedgerTerm?[] done, SafeFileHandle file, XetTermLedger ledger,
         Action<long>? bytesWritten, WrittenRange? rangeWritten, StrongBox<bool> rewritten, CancellationToken cancellationToken)
     {
-        long fetched = 0;
         List<XetFetchJob> jobs = PlanJobs(plan, done);
         var gate = new OffsetOrderedGate(Math.Max(1, _options.MaxConcurrentDecodes));
         await Parallel.ForEachAsync(jobs, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.MaxConcurrentFetches), CancellationToken = cancellationToken },
             async (job, token) =>
             {
                 IReadOnlyList<XetLedgerTerm> finished = await RunJobAsync(job, file, gate, bytesWritten, rangeWritten, rewritten, token).ConfigureAwait(false);
-                foreach (XetLedgerTerm term in finished)
-                {
-                    done[job.Terms.First(t => t.Offset == term.Offset).Index] = term;
-                    Interlocked.Add(ref fetched, term.Length);
-                }
+                foreach (XetLedgerTerm term in finished) done[job.Terms.First(t => t.Offset == term.Offset).Index] = term;
                 ledger.Record(finished);
             }).ConfigureAwait(false);
-        return fetched;
     }
 
     private static XetHash FileHashOf(XetLedgerTerm?[] done)

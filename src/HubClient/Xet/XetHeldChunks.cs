@@ -16,9 +16,10 @@ internal sealed class XetHeldChunks
     public static XetHeldChunks Build(string cacheDirectory, IReadOnlySet<string> xorbs, string? excludeBlobPath)
     {
         var held = new XetHeldChunks();
+        string? excluded = excludeBlobPath is null ? null : Path.GetFullPath(excludeBlobPath);
         foreach ((string recordPath, string blobPath) in XetBlobRecords.Enumerate(cacheDirectory))
         {
-            if (excludeBlobPath is not null && string.Equals(Path.GetFullPath(blobPath), Path.GetFullPath(excludeBlobPath), StringComparison.Ordinal)) continue;
+            if (excluded is not null && string.Equals(Path.GetFullPath(blobPath), excluded, StringComparison.Ordinal)) continue;
             // A missing blob may be mid-publish in another process (moved into the shared store, its link not yet in
             // place): skip the record, never delete it here; deleting the blob's revision deletes it (CacheDeletePlanner).
             if (!File.Exists(blobPath)) continue;

@@ -65,7 +65,7 @@ internal sealed class CacheDestination : IDownloadDestination
     {
         // Only content whose SHA-256 the transfer checked (a 64-hex etag) goes into the store.
         if (_store is null || metadata.XetHash is not { } xetHash || !SharedBlobStore.IsXetHash(xetHash)
-            || metadata.Etag.Length != 64 || !ContentHasher.IsContentHash(metadata.Etag))
+            || !ContentHasher.IsSha256(metadata.Etag))
         {
             return;
         }

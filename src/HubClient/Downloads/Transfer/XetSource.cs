@@ -50,7 +50,7 @@ internal sealed class XetSource
                 progress.AddReused(bytes);
                 if (bytes > 0) HubTelemetry.BytesReused.Add(bytes);
             }) : null;
-            bool sha256 = ContentHasher.IsContentHash(request.Etag) && request.Etag.Length == 64;
+            bool sha256 = ContentHasher.IsSha256(request.Etag);
             // The SHA-256 follows the written prefix during the download rather than reading the whole file afterwards.
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             using WrittenPrefixHasher? hasher = sha256 ? new WrittenPrefixHasher(file, request.Size, stop.Token) : null;
