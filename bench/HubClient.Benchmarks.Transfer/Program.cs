@@ -83,6 +83,7 @@ static async Task<int> ChildDownloadAsync(string endpoint, string cache, string 
         Console.Error.WriteLine($"{fallbacks} Xet download(s) fell back to the plain-HTTP bridge.");
         return 2;
     }
+    if (Environment.GetEnvironmentVariable("HUBBENCH_ALL") is not null) Console.Error.WriteLine(string.Join(" | ", results));
     Console.WriteLine(string.Join(' ', results[0], results[^1], ProcessRunner.ReadOwnPeakKb().ToString(CultureInfo.InvariantCulture)));
     return 0;
 }

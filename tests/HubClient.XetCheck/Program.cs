@@ -55,7 +55,7 @@ if (args.Length == 4 && args[0] == "download")
         using Microsoft.Win32.SafeHandles.SafeFileHandle file = File.OpenHandle(target, FileMode.CreateNew, FileAccess.ReadWrite);
         RandomAccess.SetLength(file, size);
         await new XetFileDownloader(http).DownloadAsync(new XetFileRequest(RepoType.Model, repoId, commit, path, xetHash, size), file, null, null, CancellationToken.None);
-        await XetVerification.VerifySha256Async(file, size, path, sha256, CancellationToken.None);
+        await XetVerification.VerifyEtagAsync(file, size, path, sha256, CancellationToken.None);
     }
     finally
     {

@@ -2,7 +2,8 @@ namespace HubClient.Cli.Output;
 
 /// <summary>
 /// Passes per-file progress on and keeps, per file, the bytes copied from Xet chunks the cache already held
-/// (<see cref="DownloadProgress.BytesReused"/>), so the summary can tell bytes fetched from bytes reused.
+/// (<see cref="DownloadProgress.BytesReused"/>), so the summary can tell bytes fetched from bytes reused. One file's reports
+/// arrive in order (the library reports each file's progress one at a time).
 /// </summary>
 internal sealed class ReuseTally(IProgress<DownloadProgress>? inner) : IProgress<DownloadProgress>
 {
@@ -22,10 +23,14 @@ internal sealed class ReuseTally(IProgress<DownloadProgress>? inner) : IProgress
     {
         lock (_lock)
         {
-            if (value.BytesReused > _reused.GetValueOrDefault(value.Path)) _reused[value.Path] = value.BytesReused;
+            // The latest report, not the largest: a file's reuse falls when a refetch takes copied bytes back.
+            _reused[value.Path] = value.BytesReused;
         }
         inner?.Report(value);
     }
+
+    /// <summary>"Y reused from Xet chunks already in the cache", the summary's wording for <paramref name="reused"/> bytes.</summary>
+    public static string Summary(long reused) => $"{ByteSize.Format(reused)} reused from Xet chunks already in the cache";
 
     /// <summary>" (X fetched, Y reused from the cache)" for a file of <paramref name="size"/> bytes, or "" when nothing was reused.</summary>
     public static string Describe(long size, long reused) =>

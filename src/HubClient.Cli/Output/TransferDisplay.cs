@@ -56,7 +56,7 @@ internal sealed class TransferDisplay
             }).ConfigureAwait(false);
             if (tally is { Reused: > 0 } reused)
             {
-                await _context.Error.WriteLineAsync($"{ByteSize.Format(reused.Reused)} reused from Xet chunks already in the cache").ConfigureAwait(false);
+                await _context.Error.WriteLineAsync(ReuseTally.Summary(reused.Reused)).ConfigureAwait(false);
             }
         }
         if (cachedPath is not null && _context.Events.FilesDownloaded == downloadedBefore && _context.Events.FilesServedFromCache == 0)
@@ -103,7 +103,7 @@ internal sealed class TransferDisplay
         }).ConfigureAwait(false);
         if (liveReuse is { Reused: > 0 })
         {
-            await _context.Error.WriteLineAsync($"{ByteSize.Format(liveReuse.Reused)} reused from Xet chunks already in the cache").ConfigureAwait(false);
+            await _context.Error.WriteLineAsync(ReuseTally.Summary(liveReuse.Reused)).ConfigureAwait(false);
         }
         if (Snapshot!.Last is { } last && !Snapshot.Fetched && last.TotalFiles > 0)
         {
@@ -242,7 +242,7 @@ internal sealed class TransferDisplay
             lock (_lock)
             {
                 if (_last is not { TotalFiles: > 0 } last) return;
-                string reuse = reused > 0 ? $" ({ByteSize.Format(reused)} reused from Xet chunks already in the cache)" : "";
+                string reuse = reused > 0 ? $" ({ReuseTally.Summary(reused)})" : "";
                 writer.WriteLine(fetched
                     ? string.Create(CultureInfo.InvariantCulture, $"done: {last.FilesCompleted} files, {ByteSize.Format(last.TotalBytes)} in {_clock.Elapsed.TotalSeconds:0.0}s{reuse}")
                     : $"done: all {last.TotalFiles} files ({ByteSize.Format(last.TotalBytes)}) were already cached; nothing was fetched");

@@ -165,6 +165,7 @@ internal sealed class RepoApiClient
         foreach (RepoSibling sibling in info.Siblings)
         {
             CheckPath(sibling.Path, uri);
+            CheckSize(sibling.Size, sibling.Path, uri);
             CheckLfs(sibling.Lfs, sibling.Path, uri);
         }
     }
@@ -174,8 +175,17 @@ internal sealed class RepoApiClient
         foreach (RepoTreeEntry entry in entries)
         {
             CheckPath(entry.Path, uri);
-            if (entry is RepoFile file) CheckLfs(file.Lfs, file.Path, uri);
+            if (entry is RepoFile file)
+            {
+                CheckSize(file.Size, file.Path, uri);
+                CheckLfs(file.Lfs, file.Path, uri);
+            }
         }
+    }
+
+    private static void CheckSize(long? size, string path, Uri uri)
+    {
+        if (size < 0) throw new HubProtocolException($"The hub listed a negative size ({size}) for '{RepoId.Printable(path)}'.", uri);
     }
 
     /// <summary>Refuses a path from the hub that could escape a folder it is joined to ('..', absolute, drive letter, NUL).</summary>
@@ -193,6 +203,7 @@ internal sealed class RepoApiClient
         {
             throw new HubProtocolException($"The LFS details of '{RepoId.Printable(path)}' have no SHA-256.", uri);
         }
+        CheckSize(lfs?.Size, path, uri);
     }
 
     private Uri RepoUri(RepoType type, string repoId, string suffix, QueryString query) =>

@@ -81,7 +81,7 @@ internal sealed class FileDownloadPipeline
         CancellationToken cancellationToken)
     {
         // Progress reports count bytes transferred: a file already in place reports none (callers tell hits from downloads so).
-        if (!force && await destination.IsPresentAsync(path, metadata, cancellationToken).ConfigureAwait(false))
+        if (!force && await destination.IsPresentAsync(path, metadata, recordCommit: true, cancellationToken).ConfigureAwait(false))
         {
             return CacheHit(repoId, path, metadata.CommitHash, destination.EntryPath(metadata.CommitHash, path));
         }

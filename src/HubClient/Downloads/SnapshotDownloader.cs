@@ -31,11 +31,10 @@ internal sealed class SnapshotDownloader
 
         IDownloadDestination destination = _pipeline.DestinationFor(options.RepoType, repoId, options.LocalDirectory);
         var layout = new RepoCacheLayout(_http.Options.CacheDirectory, options.RepoType, repoId);
-        string treeFolder = options.LocalDirectory is null ? layout.RepoDirectory : LocalDirectoryMetadata.HuggingFaceDirectory(Path.GetFullPath(options.LocalDirectory));
         var filter = new RepoPathFilter(options.AllowPatterns, options.IgnorePatterns);
 
         SnapshotListing listing = await _listings.ResolveAsync(
-            options.RepoType, repoId, revision, layout, treeFolder, options.LocalFilesOnly, options.ForceDownload, cacheListing: true, cancellationToken).ConfigureAwait(false);
+            options.RepoType, repoId, revision, layout, destination.ListingFolder, options.LocalFilesOnly, options.ForceDownload, cacheListing: true, cancellationToken).ConfigureAwait(false);
         if (listing.FromCache) return FromHeld(destination, layout, repoId, revision, filter, listing);
         string commit = listing.Commit;
 
@@ -56,7 +55,7 @@ internal sealed class SnapshotDownloader
                 progress.Completed(file, fileProgress);
             }).ConfigureAwait(false);
 
-        return options.LocalDirectory is null ? EnsureDirectory(layout.SnapshotDirectory(commit)) : Path.GetFullPath(options.LocalDirectory);
+        return EnsureDirectory(destination.SnapshotFolder(commit));
     }
 
     /// <summary>One file of the listing through the pipeline, pinned to the commit, its metadata taken from the listing.</summary>
@@ -97,7 +96,7 @@ internal sealed class SnapshotDownloader
         }
         if (held.Cause is not null) _pipeline.Resolver.LogServedFromCache(repoId, "snapshot", held.Cause);
         HubTelemetry.CacheHits.Add(held.Files.Count(f => filter.IsSelected(f.Path)));
-        return destination is LocalDirectoryDestination local ? local.Root : layout.SnapshotDirectory(held.Commit);
+        return destination.SnapshotFolder(held.Commit);
     }
 
     private static string EnsureDirectory(string path)

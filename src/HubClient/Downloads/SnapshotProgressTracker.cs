@@ -40,7 +40,7 @@ internal sealed class SnapshotProgressTracker
             _files++;
             Report();
         }
-        _fileProgress?.Report(new DownloadProgress(file.Path, file.ContentSize, file.ContentSize));
+        _fileProgress?.Report(new DownloadProgress(file.Path, file.ContentSize, file.ContentSize) { BytesReused = fileProgress?.Reused ?? 0 });
     }
 
     private void Add(long delta)
@@ -58,12 +58,17 @@ internal sealed class SnapshotProgressTracker
     internal sealed class FileProgress(SnapshotProgressTracker tracker) : IProgress<DownloadProgress>
     {
         private long _reported;
+        private long _reused;
 
         /// <summary>The bytes of this file already counted in the total.</summary>
         public long Reported => Interlocked.Read(ref _reported);
 
+        /// <summary>The file's <see cref="DownloadProgress.BytesReused"/> as last reported.</summary>
+        public long Reused => Interlocked.Read(ref _reused);
+
         public void Report(DownloadProgress value)
         {
+            Interlocked.Exchange(ref _reused, value.BytesReused);
             long previous = Interlocked.Exchange(ref _reported, value.BytesDownloaded);
             if (value.BytesDownloaded != previous) tracker.Add(value.BytesDownloaded - previous);
             tracker._fileProgress?.Report(value);

@@ -1,15 +1,16 @@
 using System.Buffers;
-using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
 
 namespace HubClient;
 
 /// <summary>
-/// The SHA-256 of a file whose byte ranges are written out of order, in any sizes (a Xet download's terms, each written
-/// front to back by its own fetch): writers report each range they wrote (<see cref="Written(long, long)"/>), and one background pass
-/// reads back and hashes the file's contiguous written prefix as it grows — moments after it was written, so from the
-/// page cache. When the last range lands only the unhashed tail is left, instead of the whole file
-/// (<see cref="OrderedChunkHasher"/> does the same for fixed-size chunks).
+/// The content hash an etag names (<see cref="ContentHasher"/>: SHA-256, or git SHA-1 for a 40-hex etag) of a file whose
+/// byte ranges are written out of order, in any sizes (a Xet download's terms, each written front to back by its own
+/// fetch): writers report each range they wrote (<see cref="Written(long, long)"/>), and one background pass reads back and
+/// hashes the file's contiguous written prefix as it grows — moments after it was written, so from the page cache. When
+/// the last range lands only the unhashed tail is left, instead of the whole file (<see cref="OrderedChunkHasher"/> does
+/// the same for fixed-size chunks). A range reported twice (a retried fetch, a refetched copy) may have changed bytes
+/// already hashed: <see cref="FinishAsync"/> then hashes the whole file again as it finally is.
 /// </summary>
 internal sealed class WrittenPrefixHasher : IDisposable
 {
@@ -18,7 +19,7 @@ internal sealed class WrittenPrefixHasher : IDisposable
     private readonly SafeFileHandle _file;
     private readonly long _size;
     private readonly CancellationToken _cancellationToken;
-    private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly ContentHasher _hash;
     private readonly object _lock = new();
 
     /// <summary>Written ranges [Start, End) not yet joined to the prefix; few (one per fetch in flight).</summary>
@@ -27,13 +28,20 @@ internal sealed class WrittenPrefixHasher : IDisposable
     private long _hashed;
     private bool _running;
     private bool _finishing;
+    private bool _rewritten;
     private Task _runner = Task.CompletedTask;
     private Exception? _failure;
 
-    public WrittenPrefixHasher(SafeFileHandle file, long size, CancellationToken cancellationToken)
+    /// <param name="file">The file being written, read back from.</param>
+    /// <param name="size">Its final size in bytes.</param>
+    /// <param name="etag">The etag naming the hash; one that is not a content hash (<see cref="ContentHasher.IsContentHash"/>) cannot be checked.</param>
+    /// <param name="cancellationToken">Stops the background pass.</param>
+    public WrittenPrefixHasher(SafeFileHandle file, long size, string etag, CancellationToken cancellationToken)
     {
         _file = file;
         _size = size;
+        _hash = ContentHasher.For(etag, size);
+        if (_hash.Algorithm is null) throw new ArgumentException($"'{etag}' names no content hash.", nameof(etag));
         _cancellationToken = cancellationToken;
     }
 
@@ -47,6 +55,7 @@ internal sealed class WrittenPrefixHasher : IDisposable
         long end = offset + length;
         lock (_lock)
         {
+            if (offset < _frontier || _islands.Exists(r => offset < r.End && r.Start < end)) _rewritten = true;
             if (offset <= _frontier)
             {
                 _frontier = Math.Max(_frontier, end);
@@ -69,7 +78,8 @@ internal sealed class WrittenPrefixHasher : IDisposable
                 if (i >= 0) _islands[i] = (_islands[i].Start, end);
                 else _islands.Add((offset, end));
             }
-            if (_running || _finishing || _frontier <= _hashed) return;
+            // After a rewrite the prefix is hashed again at the end anyway: no more passes until then.
+            if (_running || _finishing || _rewritten || _frontier <= _hashed) return;
             _running = true;
             _runner = Task.Run(RunAsync, CancellationToken.None);
         }
@@ -88,13 +98,13 @@ internal sealed class WrittenPrefixHasher : IDisposable
         {
             lock (_lock)
             {
-                claimed = !_running && !_finishing && offset == _hashed && _frontier == _hashed;
+                claimed = !_running && !_finishing && !_rewritten && offset == _hashed && _frontier == _hashed;
                 if (claimed) _running = true; // Holds off any background pass: the hash is this thread's until released.
             }
         }
         if (claimed)
         {
-            _sha256.AppendData(bytes);
+            _hash.Append(bytes);
             lock (_lock)
             {
                 Volatile.Write(ref _hashed, offset + length);
@@ -105,8 +115,8 @@ internal sealed class WrittenPrefixHasher : IDisposable
     }
 
     /// <summary>
-    /// Hashes whatever is left once the whole file is written (whether or not every range was reported) and returns the
-    /// lowercase hex SHA-256.
+    /// Hashes whatever is left once the whole file is written (whether or not every range was reported) — all of it again
+    /// when a range was written twice — and returns the lowercase hex digest.
     /// </summary>
     public async Task<string> FinishAsync(CancellationToken cancellationToken)
     {
@@ -118,8 +128,13 @@ internal sealed class WrittenPrefixHasher : IDisposable
         }
         await runner.ConfigureAwait(false);
         if (_failure is { } failure) throw new IOException($"Hashing the partial file failed: {failure.Message}", failure);
+        if (_rewritten)
+        {
+            _hash.Reset();
+            Volatile.Write(ref _hashed, 0);
+        }
         await HashAsync(_size, cancellationToken).ConfigureAwait(false);
-        return Convert.ToHexStringLower(_sha256.GetHashAndReset());
+        return _hash.FinishHex()!;
     }
 
     /// <summary>Waits for the background pass to stop (cancel its token first); it never throws.</summary>
@@ -128,7 +143,16 @@ internal sealed class WrittenPrefixHasher : IDisposable
         lock (_lock) return _runner;
     }
 
-    public void Dispose() => _sha256.Dispose();
+    /// <summary>Whether a range was reported twice, so that <see cref="FinishAsync"/> hashes the whole file again.</summary>
+    public bool Rewritten
+    {
+        get
+        {
+            lock (_lock) return _rewritten;
+        }
+    }
+
+    public void Dispose() => _hash.Dispose();
 
     private async Task RunAsync()
     {
@@ -140,7 +164,7 @@ internal sealed class WrittenPrefixHasher : IDisposable
                 lock (_lock)
                 {
                     target = _frontier;
-                    if (target <= _hashed)
+                    if (target <= _hashed || _rewritten)
                     {
                         _running = false;
                         return;
@@ -167,7 +191,7 @@ internal sealed class WrittenPrefixHasher : IDisposable
                 int want = (int)Math.Min(BufferSize, end - _hashed);
                 int read = await RandomAccess.ReadAsync(_file, buffer.AsMemory(0, want), _hashed, cancellationToken).ConfigureAwait(false);
                 if (read == 0) throw new IOException($"The partial file ends at {_hashed}, before byte {end}.");
-                _sha256.AppendData(buffer, 0, read);
+                _hash.Append(buffer.AsSpan(0, read));
                 Volatile.Write(ref _hashed, _hashed + read);
             }
         }

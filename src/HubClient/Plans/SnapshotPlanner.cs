@@ -4,7 +4,7 @@ namespace HubClient;
 /// Plans a snapshot download without writing anything: the revision and its listing resolve exactly as
 /// <see cref="SnapshotDownloader"/> resolves them (<see cref="SnapshotListingResolver"/>, falling back to the cache when
 /// the hub cannot answer, but not caching a fetched listing), and a file counts as in place by the destination's own rule
-/// (<see cref="IDownloadDestination.IsPresentAsync"/>; in a local directory without recording the commit).
+/// (<see cref="IDownloadDestination.IsPresentAsync"/>, recording nothing).
 /// </summary>
 internal sealed class SnapshotPlanner
 {
@@ -23,19 +23,16 @@ internal sealed class SnapshotPlanner
     {
         var layout = new RepoCacheLayout(_http.Options.CacheDirectory, options.RepoType, repoId);
         IDownloadDestination destination = _pipeline.DestinationFor(options.RepoType, repoId, options.LocalDirectory);
-        string treeFolder = options.LocalDirectory is null ? layout.RepoDirectory : LocalDirectoryMetadata.HuggingFaceDirectory(Path.GetFullPath(options.LocalDirectory));
         var filter = new RepoPathFilter(options.AllowPatterns, options.IgnorePatterns);
 
         SnapshotListing listing = await _listings.ResolveAsync(
-            options.RepoType, repoId, revision, layout, treeFolder, options.LocalFilesOnly, options.ForceDownload, cacheListing: false, cancellationToken).ConfigureAwait(false);
+            options.RepoType, repoId, revision, layout, destination.ListingFolder, options.LocalFilesOnly, options.ForceDownload, cacheListing: false, cancellationToken).ConfigureAwait(false);
 
         var planned = new List<PlannedFile>();
         foreach (TreeFile file in listing.Files.Where(f => filter.IsSelected(f.Path)).OrderBy(f => f.Path, StringComparer.Ordinal))
         {
             HubFileMetadata metadata = file.MetadataAt(listing.Commit, _http.ResolveUri(options.RepoType, repoId, listing.Commit, file.Path));
-            bool inPlace = destination is LocalDirectoryDestination local
-                ? await local.IsPresentAsync(file.Path, metadata, recordCommit: false, cancellationToken).ConfigureAwait(false)
-                : await destination.IsPresentAsync(file.Path, metadata, cancellationToken).ConfigureAwait(false);
+            bool inPlace = await destination.IsPresentAsync(file.Path, metadata, recordCommit: false, cancellationToken).ConfigureAwait(false);
             planned.Add(new PlannedFile(file.Path, file.ContentSize, destination.EntryPath(listing.Commit, file.Path), inPlace, willDownload: !inPlace || options.ForceDownload));
         }
         return new SnapshotDownloadPlan(repoId, options.RepoType, listing.Commit, planned);

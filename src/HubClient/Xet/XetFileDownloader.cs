@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Microsoft.Win32.SafeHandles;
 
 namespace HubClient.Xet;
@@ -8,7 +7,7 @@ namespace HubClient.Xet;
 /// flight, chunks decoded as they stream in and written at their file offsets (memory per fetch is bounded whatever the
 /// file's size), each term's <c>unpacked_length</c> checked, finished terms recorded in a <see cref="XetTermLedger"/>,
 /// and the Xet file hash recomputed from the chunk hashes and compared with the expected one before returning.
-/// The caller checks the SHA-256 (<see cref="XetVerification.Sha256Async"/>) and publishes.
+/// The caller checks the SHA-256 (<see cref="XetVerification.VerifyEtagAsync"/>) and publishes.
 /// </summary>
 /// <remarks>
 /// Failures that mean "fetch the file over the plain-HTTP bridge instead" are <see cref="XetUnavailableException"/>; a
@@ -39,8 +38,8 @@ internal sealed class XetFileDownloader
     /// resumed ledger already holds — so that the caller can hash the file in order while the download runs
     /// (<see cref="WrittenPrefixHasher"/>). <paramref name="reuse"/>: first copy the terms whose chunks the cache holds (null:
     /// fetch everything). If the assembled file's hash is wrong while some terms were copied, those terms are fetched and the
-    /// hash checked once more (<see cref="XetDownloadResult.Refetched"/>: ranges were written twice): a bad local source costs
-    /// a refetch, never a bad file.
+    /// hash checked once more (those ranges are reported again, as rewritten): a bad local source costs a refetch, never a
+    /// bad file.
     /// </summary>
     public async Task<XetDownloadResult> DownloadAsync(XetFileRequest request, SafeFileHandle file, string? ledgerPath, Action<long>? bytesWritten,
         WrittenRange? rangeWritten, XetReuse? reuse, CancellationToken cancellationToken)
@@ -92,17 +91,14 @@ internal sealed class XetFileDownloader
             if (reused > 0) reuse.BytesReused?.Invoke(reused);
         }
 
-        var rewritten = new StrongBox<bool>();
-        await FetchMissingAsync(plan, done, file, ledger, bytesWritten, rangeWritten, rewritten, cancellationToken).ConfigureAwait(false);
-        bool refetched = false;
+        await FetchMissingAsync(plan, done, file, ledger, bytesWritten, rangeWritten, cancellationToken).ConfigureAwait(false);
         XetHash actual = FileHashOf(done);
         if (actual != expected && copied.Count > 0)
         {
             // A copied term passed its chunk hashes yet the file is wrong (a record that lies about its xorb ranges): fetch them.
             foreach (int index in copied) done[index] = null;
             reuse!.BytesReused?.Invoke(-reused);
-            await FetchMissingAsync(plan, done, file, ledger, bytesWritten, rangeWritten, rewritten, cancellationToken).ConfigureAwait(false);
-            refetched = true;
+            await FetchMissingAsync(plan, done, file, ledger, bytesWritten, rangeWritten, cancellationToken).ConfigureAwait(false);
             actual = FileHashOf(done);
         }
         // Done with the ledger either way: a verified file needs no resume, and a wrong one's terms cannot be trusted.
@@ -114,19 +110,19 @@ internal sealed class XetFileDownloader
                 $"Xet file hash mismatch for {request.Path}: the chunks assembled hash to {actual}, X-Xet-Hash says {expected}.",
                 request.Path, expected.ToString(), actual.ToString());
         }
-        return new XetDownloadResult([.. plan.Terms.Select(t => (t, done[t.Index]!))], refetched || Volatile.Read(ref rewritten.Value));
+        return new XetDownloadResult([.. plan.Terms.Select(t => (t, done[t.Index]!))]);
     }
 
     /// <summary>Fetches the terms not yet <paramref name="done"/>, recording each in the ledger.</summary>
     private async Task FetchMissingAsync(XetReconstructionPlan plan, XetLedgerTerm?[] done, SafeFileHandle file, XetTermLedger ledger,
-        Action<long>? bytesWritten, WrittenRange? rangeWritten, StrongBox<bool> rewritten, CancellationToken cancellationToken)
+        Action<long>? bytesWritten, WrittenRange? rangeWritten, CancellationToken cancellationToken)
     {
         List<XetFetchJob> jobs = PlanJobs(plan, done);
         var gate = new OffsetOrderedGate(Math.Max(1, _options.MaxConcurrentDecodes));
         await Parallel.ForEachAsync(jobs, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.MaxConcurrentFetches), CancellationToken = cancellationToken },
             async (job, token) =>
             {
-                IReadOnlyList<XetLedgerTerm> finished = await RunJobAsync(job, file, gate, bytesWritten, rangeWritten, rewritten, token).ConfigureAwait(false);
+                IReadOnlyList<XetLedgerTerm> finished = await RunJobAsync(job, file, gate, bytesWritten, rangeWritten, token).ConfigureAwait(false);
                 foreach (XetLedgerTerm term in finished) done[job.Terms.First(t => t.Offset == term.Offset).Index] = term;
                 ledger.Record(finished);
             }).ConfigureAwait(false);
@@ -174,19 +170,12 @@ internal sealed class XetFileDownloader
     }
 
     private async Task<IReadOnlyList<XetLedgerTerm>> RunJobAsync(XetFetchJob job, SafeFileHandle file, OffsetOrderedGate gate, Action<long>? bytesWritten,
-        WrittenRange? rangeWritten, StrongBox<bool> rewritten, CancellationToken cancellationToken)
+        WrittenRange? rangeWritten, CancellationToken cancellationToken)
     {
         long reported = 0;
-        bool rangesReported = false;
-        WrittenRange? reportWritten = rangeWritten is null ? null : (offset, length, bytes) =>
-        {
-            rangesReported = true;
-            rangeWritten(offset, length, bytes);
-        };
         for (int attempt = 1; ; attempt++)
         {
-            // A retry writes over ranges already reported (and perhaps already hashed by the caller): say so.
-            if (attempt > 1 && rangesReported) Volatile.Write(ref rewritten.Value, true);
+            // A retry reports again the ranges it writes over: the caller's hash (WrittenPrefixHasher) sees the rewrite.
             long written = 0;
             void Progress(long n)
             {
@@ -199,7 +188,7 @@ internal sealed class XetFileDownloader
             }
             try
             {
-                return await FetchJobAsync(job, file, gate, Progress, reportWritten, cancellationToken).ConfigureAwait(false);
+                return await FetchJobAsync(job, file, gate, Progress, rangeWritten, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (attempt < _options.MaxFetchAttempts && !cancellationToken.IsCancellationRequested
                 && e is IOException or HttpRequestException or TimeoutException)

@@ -60,7 +60,7 @@ internal sealed class XetReconstructionPlan
         foreach (XetReconstructionTerm term in terms ?? [])
         {
             if (term is null || !XetHash.TryParse(term.Hash, out _)) throw Malformed("a term has no valid xorb hash");
-            if (term.Range is null || term.Range.Start < 0 || term.Range.End <= term.Range.Start)
+            if (term.Range is null || term.Range.Start < 0 || term.Range.End <= term.Range.Start || term.Range.End > int.MaxValue)
             {
                 throw Malformed($"term {planned.Count} has chunk range [{term.Range?.Start}, {term.Range?.End})");
             }
@@ -68,6 +68,7 @@ internal sealed class XetReconstructionPlan
             {
                 throw Malformed($"term {planned.Count} has unpacked_length {term.UnpackedLength}");
             }
+            if (term.UnpackedLength > size - offset) throw Malformed($"term {planned.Count} ends past the file's {size} bytes");
             XetFetchRangeRef? fetch = ranges.TryGetValue(term.Hash, out List<XetFetchRangeRef>? candidates)
                 ? candidates.FirstOrDefault(r => r.ChunkStart <= term.Range.Start && term.Range.End <= r.ChunkEnd)
                 : null;

@@ -76,6 +76,11 @@ internal sealed class XetTokenProvider
             {
                 throw new XetUnavailableException("The hub's Xet token answer has no access token or CAS URL.");
             }
+            // Seconds since the epoch (xet-core reads a u64): a negative or millisecond value is a malformed answer.
+            if (body.Exp < 0 || body.Exp > DateTimeOffset.MaxValue.ToUnixTimeSeconds())
+            {
+                throw new XetUnavailableException($"The hub's Xet token answer has an expiry of {body.Exp}, not a time in seconds since 1970.");
+            }
             return new XetReadToken(body.AccessToken, cas, DateTimeOffset.FromUnixTimeSeconds(body.Exp));
         }
     }

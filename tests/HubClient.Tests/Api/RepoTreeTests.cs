@@ -192,6 +192,23 @@ public sealed class RepoTreeTests : IAsyncLifetime
         Assert.Contains("unsafe path", e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("\"size\": -1")]
+    [InlineData("\"size\": 134, \"lfs\": {\"oid\": \"4b0c57cdd3e1c3ad2c3b1f2c1e8c5b4e7d39a3ef7a0a5d5ce0e5a7bcf3d2e1f0\", \"size\": -1, \"pointerSize\": 134}")]
+    public async Task A_negative_size_listed_by_the_server_is_refused_before_any_download(string sizes)
+    {
+        _f.Hub.InjectFault(FakeFault.JsonBody($$"""[{"type": "file", "path": "model.bin", "oid": "{{new string('a', 40)}}", {{sizes}} }]"""),
+            r => r.Path.Contains("/tree/", StringComparison.Ordinal), times: null);
+
+        var listing = await Assert.ThrowsAsync<HubProtocolException>(() => _f.Api.ListRepoTreeAsync(Repo, recursive: true).ToListAsync().AsTask());
+        // A snapshot treats an unusable answer like no answer: the cache would serve it, and here holds nothing.
+        var snapshot = await Assert.ThrowsAsync<LocalEntryNotFoundException>(() => _f.Api.DownloadSnapshotAsync(Repo));
+
+        Assert.Contains("negative size (-1) for 'model.bin'", listing.Message, StringComparison.Ordinal);
+        Assert.Contains("negative size", Assert.IsType<HubProtocolException>(snapshot.InnerException).Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_f.Hub.Requests, r => r.Path.Contains("/resolve/", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Malformed_page_throws_a_HubProtocolException_naming_the_url()
     {

@@ -105,6 +105,14 @@ public static class XetFaultCases
                 AssertFellBackToBridge(c);
             },
             Paths: XetPaths),
+        // A token answer whose expiry is not in seconds since 1970 (milliseconds: past the year 9999) is malformed: Xet is
+        // unavailable, and the bridge serves the file.
+        new("xet: a read token whose expiry is in milliseconds", Lfs,
+            c => c.Inject(
+                FakeFault.Status(200, $$"""{"accessToken": "xet_ms", "exp": {{DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeMilliseconds()}}, "casUrl": "{{c.Hub.CasEndpoint}}"}"""),
+                FaultContext.XetToken, times: null),
+            Check: AssertFellBackToBridge,
+            Paths: XetPaths),
         // A term whose chunks decode to another length than its unpacked_length: the reconstruction is malformed (the
         // spec has the client check it), which says nothing against the file's bytes. The bytes written at offsets it
         // placed are discarded and the bridge serves the file, verified.

@@ -3,7 +3,7 @@ using Microsoft.Win32.SafeHandles;
 
 namespace HubClient.Tests.Xet;
 
-/// <summary>The in-order SHA-256 of a file written out of order (Xet terms), checked against the SHA-256 of the whole content.</summary>
+/// <summary>The in-order content hash of a file written out of order (Xet terms), checked against the hash of the whole content.</summary>
 public sealed class WrittenPrefixHasherTests : IDisposable
 {
     private readonly TempDirectory _temp = new();
@@ -16,7 +16,7 @@ public sealed class WrittenPrefixHasherTests : IDisposable
         long[] cuts = [0, 100_000, 100_001, 1_200_000, 1_900_000, 2_999_999, 3_000_000];
         using SafeFileHandle file = File.OpenHandle(_temp.Combine("partial"), FileMode.CreateNew, FileAccess.ReadWrite);
         RandomAccess.SetLength(file, content.Length);
-        using var hasher = new WrittenPrefixHasher(file, content.Length, CancellationToken.None);
+        using var hasher = new WrittenPrefixHasher(file, content.Length, Sha256(content), CancellationToken.None);
 
         await Parallel.ForEachAsync(Enumerable.Range(0, cuts.Length - 1).Reverse(), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, token) =>
         {
@@ -29,7 +29,7 @@ public sealed class WrittenPrefixHasherTests : IDisposable
             }
         });
 
-        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), await hasher.FinishAsync(CancellationToken.None));
+        Assert.Equal(Sha256(content), await hasher.FinishAsync(CancellationToken.None));
     }
 
     [Fact]
@@ -37,7 +37,7 @@ public sealed class WrittenPrefixHasherTests : IDisposable
     {
         byte[] content = Bytes.Random(500_000, seed: 12);
         using SafeFileHandle file = OnDisk(content);
-        using var hasher = new WrittenPrefixHasher(file, content.Length, CancellationToken.None);
+        using var hasher = new WrittenPrefixHasher(file, content.Length, Sha256(content), CancellationToken.None);
 
         hasher.Written(200_000, 100_000); // An island: nothing before it yet.
         await hasher.DrainAsync();
@@ -48,7 +48,7 @@ public sealed class WrittenPrefixHasherTests : IDisposable
         Assert.Equal(300_000, hasher.Hashed);
 
         // Bytes on disk but never reported (a resumed partial's) are hashed by FinishAsync.
-        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), await hasher.FinishAsync(CancellationToken.None));
+        Assert.Equal(Sha256(content), await hasher.FinishAsync(CancellationToken.None));
     }
 
     [Fact]
@@ -56,7 +56,7 @@ public sealed class WrittenPrefixHasherTests : IDisposable
     {
         byte[] content = Bytes.Random(2_000_000, seed: 13);
         using SafeFileHandle file = OnDisk(content);
-        using var hasher = new WrittenPrefixHasher(file, content.Length, CancellationToken.None);
+        using var hasher = new WrittenPrefixHasher(file, content.Length, Sha256(content), CancellationToken.None);
 
         // The first range is handed over with bytes that differ from the disk's: only a hash from memory would see them.
         byte[] inMemory = (byte[])content[..500_000].Clone();
@@ -68,8 +68,66 @@ public sealed class WrittenPrefixHasherTests : IDisposable
         hasher.Written(1_000_000, 1_000_000, content.AsSpan(1_000_000));
         hasher.Written(500_000, 500_000, content.AsSpan(500_000, 500_000));
         byte[] expected = [.. inMemory, .. content[500_000..]];
-        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(expected)), await hasher.FinishAsync(CancellationToken.None));
+        Assert.Equal(Sha256(expected), await hasher.FinishAsync(CancellationToken.None));
     }
+
+    [Fact]
+    public async Task A_range_written_again_after_it_was_hashed_makes_finish_hash_the_whole_file_as_it_finally_is()
+    {
+        byte[] first = Bytes.Random(1_000_000, seed: 14);
+        using SafeFileHandle file = OnDisk(first);
+        using var hasher = new WrittenPrefixHasher(file, first.Length, Sha256(first), CancellationToken.None);
+        hasher.Written(0, 600_000);
+        await hasher.DrainAsync();
+        Assert.Equal(600_000, hasher.Hashed);
+        Assert.False(hasher.Rewritten);
+
+        // A retried fetch (or a refetched copy) writes other bytes over the hashed range, and reports it again.
+        byte[] final = (byte[])first.Clone();
+        final[123] ^= 0xFF;
+        RandomAccess.Write(file, final.AsSpan(0, 300_000), 0);
+        hasher.Written(0, 300_000, final.AsSpan(0, 300_000));
+        hasher.Written(600_000, 400_000);
+
+        Assert.True(hasher.Rewritten);
+        Assert.Equal(Sha256(final), await hasher.FinishAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_range_overlapping_one_not_yet_joined_to_the_prefix_also_counts_as_rewritten()
+    {
+        byte[] content = Bytes.Random(300_000, seed: 15);
+        using SafeFileHandle file = OnDisk(content);
+        using var hasher = new WrittenPrefixHasher(file, content.Length, Sha256(content), CancellationToken.None);
+
+        hasher.Written(200_000, 50_000);
+        hasher.Written(250_000, 50_000); // Adjacent: no rewrite.
+        Assert.False(hasher.Rewritten);
+        hasher.Written(220_000, 10_000);
+
+        Assert.True(hasher.Rewritten);
+        Assert.Equal(Sha256(content), await hasher.FinishAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_40_hex_etag_is_the_git_blob_sha1_and_an_etag_naming_no_hash_is_refused()
+    {
+        byte[] content = Bytes.Random(400_000, seed: 16);
+        using SafeFileHandle file = OnDisk(content);
+        // git hash-object: SHA-1 over "blob {size}\0" and the content.
+#pragma warning disable CA5350 // git's blob name, not a security boundary.
+        string gitSha1 = Convert.ToHexStringLower(SHA1.HashData([.. System.Text.Encoding.ASCII.GetBytes($"blob {content.Length}\0"), .. content]));
+#pragma warning restore CA5350
+        using (var hasher = new WrittenPrefixHasher(file, content.Length, gitSha1, CancellationToken.None))
+        {
+            hasher.Written(0, content.Length, content);
+            Assert.Equal(gitSha1, await hasher.FinishAsync(CancellationToken.None));
+        }
+
+        Assert.Throws<ArgumentException>(() => new WrittenPrefixHasher(file, content.Length, "not-a-hash", CancellationToken.None));
+    }
+
+    private static string Sha256(byte[] content) => Convert.ToHexStringLower(SHA256.HashData(content));
 
     /// <summary>A partial file that already holds <paramref name="content"/>.</summary>
     private SafeFileHandle OnDisk(byte[] content)

@@ -41,6 +41,30 @@ public sealed class XetEngineTests
     }
 
     [Fact]
+    public async Task A_xet_backed_file_named_by_a_git_sha1_etag_is_checked_against_that_etag()
+    {
+        await using var f = new HubFixture();
+        f.Hub.AddRepo(Repo).Commit(c => c.AddXet("model.bin", Weights).AddXet("other.bin", Weights));
+        // git hash-object: SHA-1 over "blob {size}\0" and the content.
+#pragma warning disable CA5350 // git's blob name, not a security boundary.
+        string rightSha1 = Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData([.. System.Text.Encoding.ASCII.GetBytes($"blob {Weights.Length}\0"), .. Weights]));
+#pragma warning restore CA5350
+        string wrongSha1 = new('a', 40);
+        f.Hub.InjectFault(FakeFault.Header("X-Linked-Etag", rightSha1), RequestFilters.Metadata("model.bin"), times: null);
+        f.Hub.InjectFault(FakeFault.Header("X-Linked-Etag", wrongSha1), RequestFilters.Metadata("other.bin"), times: null);
+
+        string path = await f.Api.DownloadFileAsync(Repo, "model.bin");
+        var e = await Assert.ThrowsAsync<HubIntegrityException>(() => f.Api.DownloadFileAsync(Repo, "other.bin"));
+
+        Assert.Equal(Weights, await File.ReadAllBytesAsync(path));
+        Assert.EndsWith(Path.Combine("blobs", rightSha1), new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)!.FullName, StringComparison.Ordinal);
+        Assert.Contains("git SHA-1 mismatch", e.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(f.RepoDir("models--acme--xet-model"), "blobs", wrongSha1)));
+        Assert.DoesNotContain(f.Hub.Requests, r => r.IsCdn); // Both came through the CAS: the check is Xet's own.
+        CacheInvariants.AssertNoIncomplete(f.CacheDirectory);
+    }
+
+    [Fact]
     public void HF_HUB_DISABLE_XET_turns_xet_off()
     {
         HubApiOptions options = HubEnvironment.Read(name => name == "HF_HUB_DISABLE_XET" ? "1" : null);

@@ -29,6 +29,12 @@ internal sealed class CacheDestination : IDownloadDestination
 
     public RepoCacheLayout Layout { get; }
 
+    public string Description => $"the cache at {Layout.RepoDirectory}";
+
+    public string ListingFolder => Layout.RepoDirectory;
+
+    public string SnapshotFolder(string commit) => Layout.SnapshotDirectory(commit);
+
     public string EntryPath(string commit, string repoPath) => Layout.SnapshotPath(commit, repoPath);
 
     public string? FindPinned(string commit, string repoPath)
@@ -40,7 +46,7 @@ internal sealed class CacheDestination : IDownloadDestination
     public string? FindCached(string revision, string repoPath, out bool knownMissing) =>
         CacheLookup.FindFile(Layout, revision, repoPath, out knownMissing);
 
-    public ValueTask<bool> IsPresentAsync(string repoPath, HubFileMetadata metadata, CancellationToken cancellationToken) =>
+    public ValueTask<bool> IsPresentAsync(string repoPath, HubFileMetadata metadata, bool recordCommit, CancellationToken cancellationToken) =>
         ValueTask.FromResult(EntryPresence.IsPresent(Layout.SnapshotPath(metadata.CommitHash, repoPath), metadata.Size));
 
     /// <summary>

@@ -7,6 +7,15 @@ namespace HubClient;
 /// </summary>
 internal interface IDownloadDestination
 {
+    /// <summary>Where this destination is, for messages: "the cache at …" or the folder.</summary>
+    string Description { get; }
+
+    /// <summary>The folder whose <c>trees/{commit}.json</c> holds the file listings snapshot downloads cached here.</summary>
+    string ListingFolder { get; }
+
+    /// <summary>The folder a snapshot download of <paramref name="commit"/> returns.</summary>
+    string SnapshotFolder(string commit);
+
     /// <summary>The entry of <paramref name="repoPath"/> at <paramref name="commit"/>: the path returned to the caller.</summary>
     string EntryPath(string commit, string repoPath);
 
@@ -19,8 +28,11 @@ internal interface IDownloadDestination
     /// </summary>
     string? FindCached(string revision, string repoPath, out bool knownMissing);
 
-    /// <summary>Whether the file <paramref name="metadata"/> describes is in place at its entry already.</summary>
-    ValueTask<bool> IsPresentAsync(string repoPath, HubFileMetadata metadata, CancellationToken cancellationToken);
+    /// <summary>
+    /// Whether the file <paramref name="metadata"/> describes is in place at its entry already. <paramref name="recordCommit"/>:
+    /// when it is, a local folder points its metadata at the file's commit (a plan passes false: it writes nothing).
+    /// </summary>
+    ValueTask<bool> IsPresentAsync(string repoPath, HubFileMetadata metadata, bool recordCommit, CancellationToken cancellationToken);
 
     /// <summary>
     /// Puts the file's content in place from a verified copy this machine already holds (a cache blob, a shared-store

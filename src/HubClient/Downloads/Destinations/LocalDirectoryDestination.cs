@@ -16,7 +16,11 @@ internal sealed class LocalDirectoryDestination : IDownloadDestination
         _cache = cache;
     }
 
-    public string Root => _layout.Root;
+    public string Description => _layout.Root;
+
+    public string ListingFolder => LocalDirectoryMetadata.HuggingFaceDirectory(_layout.Root);
+
+    public string SnapshotFolder(string commit) => _layout.Root;
 
     public string EntryPath(string commit, string repoPath) => _layout.FilePath(repoPath);
 
@@ -34,14 +38,7 @@ internal sealed class LocalDirectoryDestination : IDownloadDestination
 
     /// <summary>
     /// Present when the file has the expected size and its metadata names the same etag, or — without metadata — when it
-    /// hashes to the etag (as huggingface_hub does for LFS files). The metadata is refreshed either way.
-    /// </summary>
-    public ValueTask<bool> IsPresentAsync(string repoPath, HubFileMetadata metadata, CancellationToken cancellationToken) =>
-        IsPresentAsync(repoPath, metadata, recordCommit: true, cancellationToken);
-
-    /// <summary>
-    /// Whether the file is in place: the right size and, by its metadata's etag or (with no metadata) by hashing it, the
-    /// right content. <paramref name="recordCommit"/>: point the metadata at the file's commit (a plan writes nothing).
+    /// hashes to the etag (as huggingface_hub does for LFS files).
     /// </summary>
     public async ValueTask<bool> IsPresentAsync(string repoPath, HubFileMetadata metadata, bool recordCommit, CancellationToken cancellationToken)
     {

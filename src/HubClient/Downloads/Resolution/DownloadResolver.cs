@@ -47,9 +47,8 @@ internal sealed class DownloadResolver
         }
         ThrowIfAccessError(cause);
         string why = knownMissing ? "the hub said it does not exist at that revision; " : "";
-        string where = destination is CacheDestination cache ? $"the cache at {cache.Layout.RepoDirectory}" : $"{((LocalDirectoryDestination)destination).Root}";
         throw new LocalEntryNotFoundException(
-            $"Cannot find '{path}' of {repoId} at revision '{revision}' locally ({why}not in {where}), and {WhyOffline(cause)}.",
+            $"Cannot find '{path}' of {repoId} at revision '{revision}' locally ({why}not in {destination.Description}), and {WhyOffline(cause)}.",
             [path], cause);
     }
 

@@ -2,7 +2,8 @@ namespace HubClient;
 
 /// <summary>
 /// Adds up the bytes several connections write into one file and reports the total through the caller's
-/// <see cref="IProgress{T}"/> — one report at a time and never decreasing, whichever thread calls.
+/// <see cref="IProgress{T}"/>, one report at a time whichever thread calls. The count only falls when bytes are taken
+/// back (<see cref="AddReused"/> with a negative count, <see cref="Reset"/>).
 /// </summary>
 internal sealed class ByteProgress
 {
@@ -25,6 +26,15 @@ internal sealed class ByteProgress
         get
         {
             lock (_lock) return _done;
+        }
+    }
+
+    /// <summary>Bytes counted as reused so far.</summary>
+    public long Reused
+    {
+        get
+        {
+            lock (_lock) return _reused;
         }
     }
 

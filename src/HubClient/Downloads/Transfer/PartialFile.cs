@@ -66,7 +66,7 @@ internal static class PartialFile
         }
         catch (IOException e)
         {
-            throw new LocalWriteException($"Could not create '{path}' for {size} bytes (disk full?): {e.Message}", e);
+            throw new LocalWriteException($"Could not create '{path}' for {size} bytes, the size the hub announced (disk full?, or more than this file system holds in one file): {e.Message}", e);
         }
         try
         {
@@ -77,7 +77,7 @@ internal static class PartialFile
         {
             handle.Dispose();
             AtomicFile.TryDelete(path);
-            throw new LocalWriteException($"Could not size '{path}' to {size} bytes (disk full?): {e.Message}", e);
+            throw new LocalWriteException($"Could not size '{path}' to {size} bytes, the size the hub announced (disk full?, or more than this file system holds in one file): {e.Message}", e);
         }
     }
 }

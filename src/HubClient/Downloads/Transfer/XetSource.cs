@@ -6,7 +6,7 @@ namespace HubClient;
 /// <summary>
 /// Transfers a Xet-backed file through the hub's Xet storage (<see cref="XetFileDownloader"/>: read token, reconstruction,
 /// xorb ranges, chunk decoding, terms written at their file offsets, resumable through a term ledger) into a preallocated
-/// partial, checking the whole file's SHA-256 against the etag as the written prefix grows. The Xet file hash is checked by the downloader from
+/// partial, checking the whole file's content hash against the etag as the written prefix grows. The Xet file hash is checked by the downloader from
 /// the chunk hashes. A <see cref="XetUnavailableException"/> means "use the plain-HTTP bridge instead"; an integrity
 /// failure never does.
 /// </summary>
@@ -45,15 +45,11 @@ internal sealed class XetSource
         using (file)
         {
             var progress = new ByteProgress(request.RepoPath, request.Size, request.Progress);
-            XetReuse? reuse = reuseHeld ? new XetReuse(_http.Options.CacheDirectory, ownBlobPath, bytes =>
-            {
-                progress.AddReused(bytes);
-                if (bytes > 0) HubTelemetry.BytesReused.Add(bytes);
-            }) : null;
-            bool sha256 = ContentHasher.IsSha256(request.Etag);
-            // The SHA-256 follows the written prefix during the download rather than reading the whole file afterwards.
+            XetReuse? reuse = reuseHeld ? new XetReuse(_http.Options.CacheDirectory, ownBlobPath, progress.AddReused) : null;
+            // The etag's hash (SHA-256 for LFS and Xet files) follows the written prefix during the download rather than
+            // reading the whole file afterwards. An etag that is no content hash is checked by size only, as on the bridge.
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            using WrittenPrefixHasher? hasher = sha256 ? new WrittenPrefixHasher(file, request.Size, stop.Token) : null;
+            using WrittenPrefixHasher? hasher = ContentHasher.IsContentHash(request.Etag) ? new WrittenPrefixHasher(file, request.Size, request.Etag, stop.Token) : null;
             XetDownloadResult result;
             try
             {
@@ -62,9 +58,9 @@ internal sealed class XetSource
                     progress.Add(bytes);
                     HubTelemetry.BytesDownloaded.Add(bytes);
                 }, hasher is null ? null : hasher.Written, reuse, cancellationToken).ConfigureAwait(false);
-                if (hasher is not null && !result.Refetched)
+                if (hasher is not null)
                 {
-                    XetVerification.CheckSha256(await hasher.FinishAsync(cancellationToken).ConfigureAwait(false), request.RepoPath, request.Etag);
+                    XetVerification.CheckEtag(await hasher.FinishAsync(cancellationToken).ConfigureAwait(false), request.RepoPath, request.Etag);
                 }
             }
             finally
@@ -72,11 +68,8 @@ internal sealed class XetSource
                 await stop.CancelAsync().ConfigureAwait(false);
                 if (hasher is not null) await hasher.DrainAsync().ConfigureAwait(false);
             }
-            if (sha256 && result.Refetched)
-            {
-                // Copied ranges were overwritten after the prefix hasher may have read them: hash the file as it now is.
-                await XetVerification.VerifySha256Async(file, request.Size, request.RepoPath, request.Etag, cancellationToken).ConfigureAwait(false);
-            }
+            // Counted once verified: reused bytes a refetch took back are not reuse.
+            if (progress.Reused > 0) HubTelemetry.BytesReused.Add(progress.Reused);
             return result;
         }
     }
