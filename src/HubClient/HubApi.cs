@@ -2,7 +2,8 @@ namespace HubClient;
 
 /// <summary>
 /// The entry point to a hub: file downloads into the shared huggingface_hub cache, metadata, listings. Thread-safe; create
-/// one and reuse it. Every public method is virtual so it can be mocked (see the protected constructor).
+/// one and reuse it. Every public method is virtual so it can be mocked: give the mock <c>new HubApiOptions()</c> (for
+/// example <c>new Mock&lt;HubApi&gt;(new HubApiOptions())</c>), which reads no environment variable and makes no request.
 /// </summary>
 public partial class HubApi : IDisposable
 {
@@ -11,7 +12,7 @@ public partial class HubApi : IDisposable
 
     /// <summary>
     /// Creates a client configured from the <c>HF_*</c> environment variables (see <see cref="HubApiOptions.FromEnvironment"/>).
-    /// Mocking frameworks can use this constructor too: it makes no request.
+    /// It makes no request, but throws when a variable is invalid: mocks are safer with <see cref="HubApi(HubApiOptions)"/>.
     /// </summary>
     public HubApi() : this(HubApiOptions.FromEnvironment()) { }
 

@@ -14,7 +14,6 @@ public sealed class HubRetryOptions
     private TimeSpan _maxDelay = TimeSpan.FromSeconds(8);
     private TimeSpan _maxRetryAfter = TimeSpan.FromMinutes(5);
     private bool _useJitter = true;
-    private int _maxStalledResumes = 5;
     private TimeSpan _connectFailureTimeout = TimeSpan.FromSeconds(3);
     private bool _frozen;
 
@@ -45,10 +44,6 @@ public sealed class HubRetryOptions
     /// backoff schedule. <see cref="TimeSpan.Zero"/> gives up at the first such failure.
     /// </summary>
     public TimeSpan ConnectFailureTimeout { get => _connectFailureTimeout; set => Set(ref _connectFailureTimeout, value); }
-
-    /// <summary>Not used any more: mid-download resumes draw from <see cref="MaxRetries"/>, the one budget of a request.</summary>
-    [Obsolete("Resumes after a broken connection now count against MaxRetries, the one retry budget of a request.")]
-    public int MaxStalledResumes { get => _maxStalledResumes; set => Set(ref _maxStalledResumes, value); }
 
     internal HubRetryOptions Freeze()
     {

@@ -82,12 +82,23 @@ internal sealed class HubHttp
             {
                 using HttpRequestMessage request = state.createRequest();
                 state.self.Prepare(request);
+                Uri? sent = request.RequestUri;
+                ctx.Properties.Set(HubResiliencePipeline.RequestKey, (request.Method.Method, sent?.GetLeftPart(UriPartial.Path) ?? ""));
                 using var attempt = CancellationTokenSource.CreateLinkedTokenSource(ctx.CancellationToken);
                 attempt.CancelAfter(state.timeout);
                 long started = Stopwatch.GetTimestamp();
                 try
                 {
                     HttpResponseMessage response = await state.self._client.SendAsync(request, state.completion, attempt.Token).ConfigureAwait(false);
+                    if (request.RequestUri != sent)
+                    {
+                        // The handler followed a redirect itself (it rewrites the request's URI): the hub's answer was lost.
+                        response.Dispose();
+                        throw new InvalidOperationException(
+                            $"The HttpClient's handler followed a redirect from {sent?.GetLeftPart(UriPartial.Path)} to {request.RequestUri?.GetLeftPart(UriPartial.Path)}. " +
+                            "HubApi reads the hub's redirects itself: give it a handler with AllowAutoRedirect = false and no automatic " +
+                            "decompression (services.AddHubApi() configures one), or use new HubApi(options).");
+                    }
                     if (state.self.Logger.IsEnabled(LogLevel.Debug))
                     {
                         HubLog.Response(state.self.Logger, request.Method.Method, request.RequestUri?.GetLeftPart(UriPartial.Path) ?? "",

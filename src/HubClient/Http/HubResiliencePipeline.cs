@@ -15,6 +15,9 @@ internal static class HubResiliencePipeline
     /// <summary>The key under which <see cref="HubHttp"/> passes the request's budget to the pipeline.</summary>
     public static readonly ResiliencePropertyKey<RetryBudget> BudgetKey = new("HubClient.RetryBudget");
 
+    /// <summary>The attempt's method and URL (without query), for logging a retry after an exception (no response to read them from).</summary>
+    public static readonly ResiliencePropertyKey<(string Method, string Url)> RequestKey = new("HubClient.Request");
+
     public static ResiliencePipeline<HttpResponseMessage> Create(HubRetryOptions retry, TimeProvider time, ILogger logger)
     {
         var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time };
@@ -32,11 +35,12 @@ internal static class HubResiliencePipeline
             OnRetry = args =>
             {
                 HubTelemetry.Retries.Add(1);
-                HttpRequestMessage? request = args.Outcome.Result?.RequestMessage;
                 string reason = args.Outcome.Result is { } r ? ((int)r.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture)
                     : args.Outcome.Exception?.Message ?? "failure";
-                HubLog.Retrying(logger, request?.Method.Method ?? "request", request?.RequestUri?.GetLeftPart(UriPartial.Path) ?? "",
-                    args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, reason);
+                (string method, string url) = args.Outcome.Result?.RequestMessage is { } request
+                    ? (request.Method.Method, request.RequestUri?.GetLeftPart(UriPartial.Path) ?? "")
+                    : args.Context.Properties.TryGetValue(RequestKey, out (string Method, string Url) sent) ? sent : ("request", "");
+                HubLog.Retrying(logger, method, url, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, reason);
                 return ValueTask.CompletedTask;
             },
         }).Build();

@@ -39,6 +39,27 @@ public sealed class LoggingAndMetricsTests
         Assert.Equal(1, metrics.Sum("hubclient.download.resumes"));
     }
 
+    [Fact]
+    public async Task A_retry_after_a_connection_failure_names_the_request_it_repeats()
+    {
+        using var logs = new CapturingLoggerProvider();
+        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
+        using var temp = new TempDirectory();
+        // Nothing listens on port 1: every attempt throws before any response exists to read the request from.
+        using var api = new HubApi(new HubApiOptions
+        {
+            Endpoint = "http://127.0.0.1:1",
+            CacheDirectory = temp.Path,
+            Token = null,
+            LoggerFactory = loggerFactory,
+            TimeProvider = new RecordingTimeProvider(),
+        });
+
+        await Assert.ThrowsAsync<LocalEntryNotFoundException>(() => api.DownloadFileAsync("acme/logs", "w.bin"));
+
+        Assert.Contains(logs.Messages, m => m.StartsWith("Retrying HEAD http://127.0.0.1:1/acme/logs/resolve/main/w.bin (attempt 1)", StringComparison.Ordinal));
+    }
+
     private sealed class CapturingLoggerProvider : ILoggerProvider
     {
         public ConcurrentQueue<string> Messages { get; } = new();

@@ -241,6 +241,35 @@ public sealed class FileDownloadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_download_cancelled_on_a_slow_link_keeps_the_bytes_received_and_the_next_call_resumes_after_them()
+    {
+        byte[] big = Bytes.Random(3_000_000, seed: 41);
+        _f.Hub.FindRepo(Repo)!.Commit(c => c.AddLfs("slow.bin", big));
+        // About 320 KB/s: the 1 MiB read buffer would take three seconds to fill.
+        _f.Hub.InjectFault(FakeFault.Drip(16_384, TimeSpan.FromMilliseconds(50)), RequestFilters.Download("slow.bin"), times: null);
+        using var cancel = new CancellationTokenSource();
+        long firstReport = 0;
+        var progress = new SynchronousProgress<DownloadProgress>(p =>
+        {
+            if (p.BytesDownloaded == 0 || firstReport > 0) return;
+            firstReport = p.BytesDownloaded;
+            cancel.Cancel();
+        });
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => _f.Api.DownloadFileAsync(Repo, "slow.bin", new DownloadFileOptions { Progress = progress }, cancel.Token));
+
+        Assert.InRange(firstReport, 1, 1024 * 1024 - 1); // Progress moved before a whole buffer arrived,
+        long kept = new FileInfo(Directory.GetFiles(Path.Combine(RepoDir, "blobs"), "*.incomplete").Single()).Length;
+        Assert.True(kept >= firstReport, $"{kept} bytes kept, {firstReport} reported"); // and what arrived stayed on disk.
+        _f.Hub.ClearFaults();
+        _f.Hub.ClearRequests();
+        string path = await _f.Api.DownloadFileAsync(Repo, "slow.bin");
+        Assert.Equal(big, await File.ReadAllBytesAsync(path));
+        Assert.Equal([$"bytes={kept}- 206"], _f.Hub.Requests.Where(r => r.Method == "GET").Select(r => $"{r.Range} {r.StatusCode}"));
+    }
+
+    [Fact]
     public async Task Renamed_repo_relative_redirect_is_followed_keeping_its_query_string()
     {
         _f.Hub.RenameRepo("acme/old-name", Repo);

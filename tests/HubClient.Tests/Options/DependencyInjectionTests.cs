@@ -38,6 +38,21 @@ public sealed class DependencyInjectionTests
             return base.SendAsync(request, cancellationToken);
         }
     }
+
+    [Fact]
+    public async Task An_HttpClient_that_follows_redirects_itself_is_named_as_the_cause()
+    {
+        await using var hub = FakeHub.Start();
+        hub.AddRepo("acme/di").Commit(c => c.AddLfs("w.bin", Bytes.Random(1000)));
+        using var temp = new TempDirectory();
+        using var client = new HttpClient(); // Its handler follows the hub's 302 to the CDN, hiding X-Repo-Commit and X-Linked-Etag.
+        using var api = new HubApi(client, hub.CreateOptions(temp.Path));
+
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => api.DownloadFileAsync("acme/di", "w.bin"));
+
+        Assert.Contains("AllowAutoRedirect = false", e.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFiles(temp.Path, "*", SearchOption.AllDirectories));
+    }
 }
 
 public sealed class ResiliencePipelineOptionTests

@@ -76,5 +76,11 @@ internal sealed class DownloadResolver
 
     /// <summary>Why nothing held could answer, for <see cref="LocalEntryNotFoundException"/> messages.</summary>
     public static string WhyOffline(Exception? cause) =>
-        cause is null ? "the network is off (offline mode or LocalFilesOnly)" : $"the hub could not be reached: {cause.Message}";
+        cause switch
+        {
+            null => "the network is off (offline mode or LocalFilesOnly)",
+            // An HTTP error (429 after the retries, 5xx, 401 with a cached copy): the hub answered, just not usably.
+            HubException { StatusCode: not null } => $"the hub answered with an error: {cause.Message}",
+            _ => $"the hub could not be reached: {cause.Message}",
+        };
 }

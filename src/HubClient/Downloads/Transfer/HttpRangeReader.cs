@@ -189,14 +189,18 @@ internal sealed class HttpRangeReader
     {
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         TimeSpan timeout = _http.Options.DownloadTimeout;
+        TimeProvider clock = _http.Options.TimeProvider;
         bool strict = request.Mode == RangeMode.Strict;
         while (!strict || sink.Position < request.End)
         {
             int want = strict ? (int)Math.Min(buffer.Length, request.End - sink.Position) : buffer.Length;
             int filled = 0;
+            long started = clock.GetTimestamp();
             try
             {
-                while (filled < want)
+                // A full buffer makes one large write; a slow link's bytes are written (and reported) at least every
+                // FlushInterval, so that progress moves and an interruption loses little.
+                while (filled < want && (filled == 0 || clock.GetElapsedTime(started) < FlushInterval))
                 {
                     idle.CancelAfter(timeout);
                     int read;
@@ -208,20 +212,26 @@ internal sealed class HttpRangeReader
                     {
                         throw new TimeoutException($"No bytes of '{request.RepoPath}' for {timeout.TotalSeconds:0.#} s.");
                     }
-                    if (read == 0) break;
+                    if (read == 0)
+                    {
+                        if (filled > 0) await WriteAsync(sink, buffer, filled, cancellationToken).ConfigureAwait(false);
+                        return; // The body ended.
+                    }
                     filled += read;
                 }
             }
-            catch (Exception e) when (filled > 0 && e is IOException or HttpRequestException or TimeoutException)
+            catch (Exception e) when (filled > 0 && e is IOException or HttpRequestException or TimeoutException or OperationCanceledException)
             {
-                await WriteAsync(sink, buffer, filled, cancellationToken).ConfigureAwait(false);
+                // Bytes received before a failure or a cancellation are kept for the resume (a local write: not cancelled).
+                await WriteAsync(sink, buffer, filled, CancellationToken.None).ConfigureAwait(false);
                 throw;
             }
-            if (filled == 0) return;
             await WriteAsync(sink, buffer, filled, cancellationToken).ConfigureAwait(false);
-            if (filled < want) return; // The body ended.
         }
     }
+
+    /// <summary>The longest bytes received wait in the buffer before they are written: a slow link's progress still moves.</summary>
+    private static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(250);
 
     private static async ValueTask WriteAsync(IRangeSink sink, byte[] buffer, int count, CancellationToken cancellationToken)
     {
@@ -232,8 +242,10 @@ internal sealed class HttpRangeReader
     private static void Spend(RetryBudget budget, RangeReadRequest request, Exception? last)
     {
         if (budget.TryConsume()) return;
-        throw new HubException(string.Create(CultureInfo.InvariantCulture,
-            $"Downloading '{request.RepoPath}' failed {budget.Failures + 1} times in a row without progress; the partial file is kept for the next attempt."), last);
+        string what = budget.Failures == 0
+            ? "failed, and HubRetryOptions.MaxRetries allows no retry"
+            : string.Create(CultureInfo.InvariantCulture, $"failed {budget.Failures + 1} times in a row without progress");
+        throw new HubException($"Downloading '{request.RepoPath}' {what}{(last is null ? "" : $" ({last.Message})")}; a large file's partial download keeps the verified bytes for the next attempt.", last);
     }
 
     private static HubFileChangedException Changed(RangeReadRequest request, string why, Uri uri) =>
