@@ -35,7 +35,7 @@ internal static class HubErrors
         switch (errorCode)
         {
             case "RepoNotFound":
-                return new RepositoryNotFoundException(message, status, errorCode, requestId, uri);
+                return new RepositoryNotFoundException(message.TrimEnd('.') + RepoNotFoundHint, status, errorCode, requestId, uri);
             case "GatedRepo":
                 return new GatedRepositoryException(message, status, errorCode, requestId, uri);
             case "RevisionNotFound":
@@ -50,10 +50,14 @@ internal static class HubErrors
         if (status == HttpStatusCode.Unauthorized && !serverMessage.Contains("Invalid credentials", StringComparison.OrdinalIgnoreCase))
         {
             // The hub answers 401 for a repo that does not exist or is private, so as not to reveal which.
-            return new RepositoryNotFoundException(message, status, errorCode, requestId, uri);
+            return new RepositoryNotFoundException(message.TrimEnd('.') + RepoNotFoundHint, status, errorCode, requestId, uri);
         }
         return new HubException(message, status, errorCode, requestId, uri);
     }
+
+    /// <summary>What to check, as huggingface_hub says it: the hub does not tell a missing repository from a private one.</summary>
+    private const string RepoNotFoundHint =
+        ". Check the repository id and its type (a dataset or a space needs RepoType), and for a private or gated repository, a token (HubApiOptions.Token or HF_TOKEN).";
 
     private static string Describe(HttpStatusCode status, string serverMessage, string? requestId, Uri? uri)
     {

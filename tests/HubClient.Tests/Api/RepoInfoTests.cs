@@ -99,6 +99,7 @@ public sealed class RepoInfoTests : IAsyncLifetime
         await Assert.ThrowsAsync<RevisionNotFoundException>(() => _f.Api.GetRepoInfoAsync(Repo, revision: "v9"));
         Assert.Equal(HttpStatusCode.Unauthorized, hidden.StatusCode);
         Assert.IsNotType<GatedRepositoryException>(hidden);
+        Assert.Contains("its type (a dataset or a space needs RepoType), and for a private or gated repository, a token", hidden.Message, StringComparison.Ordinal);
     }
 
     [Fact]
