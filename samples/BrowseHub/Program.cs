@@ -50,7 +50,7 @@ Console.WriteLine($"Resumed from the token: {rest} more models");
 Console.WriteLine($"Files of {hub.RepoId}:");
 await foreach (RepoTreeEntry entry in api.ListRepoTreeAsync(hub.RepoId, recursive: true))
 {
-    Console.WriteLine(entry is RepoFile file ? $"  {file.Path} ({file.Size} bytes{(file.Lfs is null ? "" : ", LFS")})" : $"  {entry.Path}/");
+    Console.WriteLine(entry is RepoFile file ? $"  {file.Path} ({file.Size} bytes{(file.XetHash is not null ? ", Xet" : file.Lfs is not null ? ", LFS" : "")})" : $"  {entry.Path}/");
 }
 
 // 4. Branches, tags and history.

@@ -11,61 +11,78 @@ using Spectre.Console;
 
 if (args.Contains("--serve")) return await ServeAsync(args);
 
+// Redirected, Spectre assumes 80 columns and wraps longer lines, paths included; a file or pipe has no width to fit.
+if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 4096;
+
 await using SampleHub hub = SampleHub.Start(args);
-using var cache = new TempCache();
-HubApiOptions options = hub.CreateOptions(cache.Path);
-using var api = new HubApi(options);
-
-// Against a real hub, keep the tour small: configs, tokenizers and docs (pass --all for every file).
-string[]? allow = hub.IsEmbedded || args.Contains("--all") ? null : ["*.json", "*.txt", "*.md"];
-
-AnsiConsole.MarkupLine($"[bold]HubClient quick start[/] — {(hub.IsEmbedded ? "embedded demo hub (offline)" : Markup.Escape(hub.Endpoint))}");
-AnsiConsole.MarkupLine($"Repository [cyan]{Markup.Escape(hub.RepoId)}[/], cache [grey]{Markup.Escape(cache.Path)}[/]");
-AnsiConsole.WriteLine();
-
-// 1. Snapshot download with a progress bar (plain lines when the output is redirected).
-var first = Stopwatch.StartNew();
-string snapshot = await DownloadWithProgressAsync(api, hub.RepoId, allow);
-first.Stop();
-AnsiConsole.MarkupLine($"[green]1. Downloaded[/] to {Markup.Escape(snapshot)} in {first.ElapsedMilliseconds} ms");
-
-// 2. Verify every blob against its SHA-256 / git SHA-1 name.
-CacheVerifyReport report = await HubCache.VerifyAsync(cache.Path, new CacheVerifyOptions { RepoId = hub.RepoId });
-AnsiConsole.MarkupLine(report.IsHealthy
-    ? $"[green]2. Verified[/] {report.BlobsVerified} blobs ({Size(report.BytesVerified)}): all match their hashes"
-    : $"[red]2. Verification found {report.Corrupt.Count} corrupt and {report.Missing.Count} missing blobs[/]");
-
-// 3. The repository's files, listed page by page from the hub.
-var tree = new Table().Border(TableBorder.Rounded).AddColumn("path").AddColumn(new TableColumn("size").RightAligned()).AddColumn("storage");
-await foreach (RepoTreeEntry entry in api.ListRepoTreeAsync(hub.RepoId, recursive: true))
+try
 {
-    if (entry is RepoFile file) tree.AddRow(Markup.Escape(file.Path), Size(file.Size), file.Lfs is null ? "git" : "LFS");
+    return await TourAsync(hub, args);
 }
-AnsiConsole.MarkupLine("[green]3. Files in the repository:[/]");
-AnsiConsole.Write(tree);
-
-// 4. What the cache holds now (the same picture as Python's `hf cache scan`).
-HubCacheInfo scan = HubCache.Scan(cache.Path);
-var summary = new Table().Border(TableBorder.Rounded).AddColumns("repo", "type", "revisions", "files", "size on disk", "refs");
-foreach (CachedRepo repo in scan.Repos)
+catch (HubException e)
 {
-    summary.AddRow(Markup.Escape(repo.RepoId), repo.RepoType.ToString(), repo.Revisions.Count.ToString(), repo.FileCount.ToString(),
-        Size(repo.SizeOnDisk), Markup.Escape(string.Join(", ", repo.Refs.Keys)));
+    // A hub that cannot be reached, a repository that is not there: one line saying what to check, not a stack trace.
+    Console.Error.WriteLine($"error: {Describe(e, hub)}");
+    return 1;
 }
-AnsiConsole.MarkupLine("[green]4. Cache summary:[/]");
-AnsiConsole.Write(summary);
 
-// 5. Run again: everything is already cached and verified, so nothing is downloaded.
-var second = Stopwatch.StartNew();
-await api.DownloadSnapshotAsync(hub.RepoId, new SnapshotDownloadOptions { AllowPatterns = allow });
-second.Stop();
-options.Offline = true;
-using var offline = new HubApi(options);
-var third = Stopwatch.StartNew();
-await offline.DownloadSnapshotAsync(hub.RepoId, new SnapshotDownloadOptions { AllowPatterns = allow });
-third.Stop();
-AnsiConsole.MarkupLine($"[green]5. Cache hit:[/] second run {second.ElapsedMilliseconds} ms online (metadata only), {third.ElapsedMilliseconds} ms offline (no request at all)");
-return report.IsHealthy ? 0 : 1; // a corrupt or missing blob fails the tour (and CI)
+static async Task<int> TourAsync(SampleHub hub, string[] args)
+{
+    using var cache = new TempCache();
+    HubApiOptions options = hub.CreateOptions(cache.Path);
+    using var api = new HubApi(options);
+
+    // Against a real hub, keep the tour small: configs, tokenizers and docs (pass --all for every file).
+    string[]? allow = hub.IsEmbedded || args.Contains("--all") ? null : ["*.json", "*.txt", "*.md"];
+
+    AnsiConsole.MarkupLine($"[bold]HubClient quick start[/] — {(hub.IsEmbedded ? "embedded demo hub (offline)" : Markup.Escape(hub.Endpoint))}");
+    AnsiConsole.MarkupLine($"Repository [cyan]{Markup.Escape(hub.RepoId)}[/], cache [grey]{Markup.Escape(cache.Path)}[/]");
+    AnsiConsole.WriteLine();
+
+    // 1. Snapshot download with a progress bar (plain lines when the output is redirected).
+    var first = Stopwatch.StartNew();
+    string snapshot = await DownloadWithProgressAsync(api, hub.RepoId, allow);
+    first.Stop();
+    AnsiConsole.MarkupLine($"[green]1. Downloaded[/] to {Markup.Escape(snapshot)} in {first.ElapsedMilliseconds} ms");
+
+    // 2. Verify every blob against its SHA-256 / git SHA-1 name.
+    CacheVerifyReport report = await HubCache.VerifyAsync(cache.Path, new CacheVerifyOptions { RepoId = hub.RepoId });
+    AnsiConsole.MarkupLine(report.IsHealthy
+        ? $"[green]2. Verified[/] {Plural.Of(report.BlobsVerified, "blob")} ({Size(report.BytesVerified)}): all match their hashes"
+        : $"[red]2. Verification found {report.Corrupt.Count} corrupt and {report.Missing.Count} missing {Plural.Noun(report.Corrupt.Count + report.Missing.Count, "blob")}[/]");
+
+    // 3. The repository's files, listed page by page from the hub.
+    var tree = new Table().Border(TableBorder.Rounded).AddColumn("path").AddColumn(new TableColumn("size").RightAligned()).AddColumn("storage");
+    await foreach (RepoTreeEntry entry in api.ListRepoTreeAsync(hub.RepoId, recursive: true))
+    {
+        if (entry is RepoFile file) tree.AddRow(Markup.Escape(file.Path), Size(file.Size), file.XetHash is not null ? "Xet" : file.Lfs is not null ? "LFS" : "git");
+    }
+    AnsiConsole.MarkupLine("[green]3. Files in the repository:[/]");
+    AnsiConsole.Write(tree);
+
+    // 4. What the cache holds now (the same picture as Python's `hf cache scan`).
+    HubCacheInfo scan = HubCache.Scan(cache.Path);
+    var summary = new Table().Border(TableBorder.Rounded).AddColumns("repo", "type", "revisions", "files", "size on disk", "refs");
+    foreach (CachedRepo repo in scan.Repos)
+    {
+        summary.AddRow(Markup.Escape(repo.RepoId), repo.RepoType.ToString(), repo.Revisions.Count.ToString(), repo.FileCount.ToString(),
+            Size(repo.SizeOnDisk), Markup.Escape(string.Join(", ", repo.Refs.Keys)));
+    }
+    AnsiConsole.MarkupLine("[green]4. Cache summary:[/]");
+    AnsiConsole.Write(summary);
+
+    // 5. Run again: everything is already cached and verified, so nothing is downloaded.
+    var second = Stopwatch.StartNew();
+    await api.DownloadSnapshotAsync(hub.RepoId, new SnapshotDownloadOptions { AllowPatterns = allow });
+    second.Stop();
+    options.Offline = true;
+    using var offline = new HubApi(options);
+    var third = Stopwatch.StartNew();
+    await offline.DownloadSnapshotAsync(hub.RepoId, new SnapshotDownloadOptions { AllowPatterns = allow });
+    third.Stop();
+    AnsiConsole.MarkupLine($"[green]5. Cache hit:[/] second run {second.ElapsedMilliseconds} ms online (metadata only), {third.ElapsedMilliseconds} ms offline (no request at all)");
+    return report.IsHealthy ? 0 : 1; // a corrupt or missing blob fails the tour (and CI)
+}
 
 static async Task<string> DownloadWithProgressAsync(HubApi api, string repoId, string[]? allow)
 {
@@ -77,7 +94,7 @@ static async Task<string> DownloadWithProgressAsync(HubApi api, string repoId, s
         {
             if (p.FilesCompleted == lastFiles) return;
             lastFiles = p.FilesCompleted;
-            Console.WriteLine($"   {p.FilesCompleted}/{p.TotalFiles} files, {Size(p.BytesDownloaded)} of {Size(p.TotalBytes)}");
+            Console.WriteLine($"   {p.FilesCompleted}/{p.TotalFiles} {Plural.Noun(p.TotalFiles, "file")}, {Size(p.BytesDownloaded)} of {Size(p.TotalBytes)}");
         });
         return await api.DownloadSnapshotAsync(repoId, new SnapshotDownloadOptions { AllowPatterns = allow, Progress = plain });
     }
@@ -92,7 +109,7 @@ static async Task<string> DownloadWithProgressAsync(HubApi api, string repoId, s
             var progress = new SynchronousProgress<SnapshotProgress>(p =>
             {
                 task.IsIndeterminate = false;
-                task.Description = $"snapshot ({p.FilesCompleted}/{p.TotalFiles} files)";
+                task.Description = $"snapshot ({p.FilesCompleted}/{p.TotalFiles} {Plural.Noun(p.TotalFiles, "file")})";
                 task.MaxValue = Math.Max(1, p.TotalBytes);
                 task.Value = p.BytesDownloaded;
             });
@@ -125,3 +142,18 @@ static async Task<int> ServeAsync(string[] args)
 }
 
 static string Size(long bytes) => ByteSize.Format(bytes);
+
+static string Describe(HubException e, SampleHub hub)
+{
+    string where = hub.IsEmbedded ? "the embedded demo hub" : hub.Endpoint;
+    return e switch
+    {
+        // Nothing cached and the hub did not answer: the inner exception says why (refused, unknown host, timeout).
+        LocalEntryNotFoundException => $"cannot download {hub.RepoId} from {where}: {OneLine(e.InnerException ?? e)}. Check --endpoint (or HF_ENDPOINT) and the network, or run without them to use the embedded demo hub.",
+        RepositoryNotFoundException => $"{hub.RepoId} was not found on {where}, or it is private or gated: check --repo, and set HF_TOKEN for a private repository.",
+        RateLimitedException => $"{where} is rate-limiting requests ({OneLine(e)}); try again later or set HF_TOKEN.",
+        _ => $"{OneLine(e)} (repository {hub.RepoId} on {where})",
+    };
+
+    static string OneLine(Exception e) => e.Message.ReplaceLineEndings(" ").TrimEnd('.');
+}

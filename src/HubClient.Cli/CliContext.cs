@@ -14,7 +14,11 @@ namespace HubClient.Cli;
 /// <param name="confirm">
 /// Answers yes/no questions in place of the terminal (tests); null asks on the terminal when there is one.
 /// </param>
-internal sealed class CliContext(TextWriter output, TextWriter error, Func<string, bool>? confirm = null)
+/// <param name="terminal">
+/// A terminal to draw live displays and tables on in place of the console's (tests); null uses the console's when neither
+/// stream is redirected.
+/// </param>
+internal sealed class CliContext(TextWriter output, TextWriter error, Func<string, bool>? confirm = null, IAnsiConsole? terminal = null)
 {
     /// <summary>Width given to tables when output is not a terminal: wide enough that rows never wrap.</summary>
     private const int RedirectedWidth = 4096;
@@ -46,11 +50,11 @@ internal sealed class CliContext(TextWriter output, TextWriter error, Func<strin
         }
     }
 
-    /// <summary>Live progress bars only on a real terminal; redirected output gets plain lines.</summary>
-    public bool IsInteractive => ReferenceEquals(Output, Console.Out) && !Console.IsOutputRedirected && !Console.IsErrorRedirected;
+    /// <summary>Live progress bars only on a real terminal (or one given); redirected output gets plain lines.</summary>
+    public bool IsInteractive => terminal is not null || (ReferenceEquals(Output, Console.Out) && !Console.IsOutputRedirected && !Console.IsErrorRedirected);
 
     /// <summary>The terminal, for live displays; only meaningful when <see cref="IsInteractive"/>.</summary>
-    public static IAnsiConsole Terminal => AnsiConsole.Console;
+    public IAnsiConsole Terminal => terminal ?? AnsiConsole.Console;
 
     /// <summary>
     /// Writes a Spectre widget (a table) to <see cref="Output"/>: styled on a terminal; as plain text when redirected, with

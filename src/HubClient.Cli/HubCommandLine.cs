@@ -1,6 +1,7 @@
 using System.CommandLine;
 using HubClient.Cli.Commands;
 using HubClient.Cli.Commands.Cache;
+using Spectre.Console;
 
 namespace HubClient.Cli;
 
@@ -30,9 +31,10 @@ internal static class HubCommandLine
     /// <param name="output">Results (paths, tables, JSON).</param>
     /// <param name="error">Progress lines, warnings and errors.</param>
     /// <param name="confirm">Answers confirmation questions instead of the terminal (for tests).</param>
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, Func<string, bool>? confirm = null)
+    /// <param name="terminal">Draws live displays in place of the console's terminal (for tests).</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, Func<string, bool>? confirm = null, IAnsiConsole? terminal = null)
     {
-        var context = new CliContext(output, error, confirm);
+        var context = new CliContext(output, error, confirm, terminal);
         RootCommand root = Build(context);
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -9,15 +9,15 @@ public static class DemoRepos
     public const string TinyModel = "demo/tiny-model";
 
     /// <summary>
-    /// Adds <see cref="TinyModel"/>: a config, a tokenizer, a README, an ONNX graph and an LFS weights file of
-    /// <paramref name="weightsBytes"/> bytes (deterministic content). Two commits: tag <c>v1.0</c>, then <c>main</c> with a
-    /// changed config.
+    /// Adds <see cref="TinyModel"/>: a config, a tokenizer, a README, an ONNX graph in LFS and a Xet-backed safetensors
+    /// checkpoint of exactly <paramref name="weightsBytes"/> bytes (a valid header and two F32 tensors, deterministic
+    /// content). Two commits: tag <c>v1.0</c>, then <c>main</c> with a changed config.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="weightsBytes"/> is under 1,000: too small for a checkpoint.</exception>
     public static FakeRepo AddTinyModel(this FakeHub hub, int weightsBytes = 4 * 1024 * 1024)
     {
         ArgumentNullException.ThrowIfNull(hub);
-        var weights = new byte[weightsBytes];
-        new Random(20240101).NextBytes(weights);
+        byte[] weights = DemoSafetensors.Create(weightsBytes);
         var onnx = new byte[64 * 1024];
         new Random(7).NextBytes(onnx);
         FakeRepo repo = hub.AddRepo(TinyModel);
@@ -30,7 +30,7 @@ public static class DemoRepos
             .Add("config.json", "{\n  \"model_type\": \"bert\",\n  \"hidden_size\": 32,\n  \"num_labels\": 2\n}\n")
             .Add("tokenizer.json", Encoding.UTF8.GetString(Tokenizer()))
             .AddLfs("onnx/model.onnx", onnx)
-            .AddLfs("model.safetensors", weights), title: "Upload tiny-model");
+            .AddXet("model.safetensors", weights), title: "Upload tiny-model");
         repo.SetTag("v1.0", commit.Sha);
         repo.Commit(c => c.Add("config.json", "{\n  \"model_type\": \"bert\",\n  \"hidden_size\": 32,\n  \"num_labels\": 3\n}\n"),
             title: "Three labels");

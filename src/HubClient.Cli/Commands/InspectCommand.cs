@@ -75,7 +75,7 @@ internal static class InspectCommand
     private static async Task WriteTextAsync(CliContext context, SafetensorsRepoMetadata checkpoint)
     {
         TextWriter o = context.Output;
-        await o.WriteLineAsync($"format:      safetensors{(checkpoint.IsSharded ? $" ({checkpoint.Files.Count} shards)" : "")}").ConfigureAwait(false);
+        await o.WriteLineAsync($"format:      safetensors{(checkpoint.IsSharded ? $" ({Plural.Of(checkpoint.Files.Count, "shard")})" : "")}").ConfigureAwait(false);
         await o.WriteLineAsync($"tensors:     {Tables.Count(checkpoint.Files.Values.Sum(f => f.Tensors.Count))}").ConfigureAwait(false);
         await o.WriteLineAsync($"parameters:  {Tables.Count(checkpoint.ParameterCount.Values.Sum())}").ConfigureAwait(false);
         foreach ((string dtype, long count) in checkpoint.ParameterCount) await o.WriteLineAsync($"  {dtype,-8} {Tables.Count(count)}").ConfigureAwait(false);
@@ -84,7 +84,7 @@ internal static class InspectCommand
             await o.WriteLineAsync("shards:").ConfigureAwait(false);
             foreach ((string path, SafetensorsFileMetadata file) in checkpoint.Files.OrderBy(f => f.Key, StringComparer.Ordinal))
             {
-                await o.WriteLineAsync($"  {path}  {file.Tensors.Count} tensors, {Tables.Count(file.ParameterCount.Values.Sum())} parameters").ConfigureAwait(false);
+                await o.WriteLineAsync($"  {path}  {Plural.Of(file.Tensors.Count, "tensor")}, {Tables.Count(file.ParameterCount.Values.Sum())} {Plural.Noun(file.ParameterCount.Values.Sum(), "parameter")}").ConfigureAwait(false);
             }
         }
     }

@@ -28,7 +28,7 @@ internal static class LsCommand
             {
                 string line = entry switch
                 {
-                    RepoFile file => $"{ByteSize.Format(file.Size),10}  {file.Path}{(file.Lfs is null ? "" : "  (lfs)")}",
+                    RepoFile file => $"{ByteSize.Format(file.Size),10}  {file.Path}{(file.XetHash is not null ? "  (xet)" : file.Lfs is not null ? "  (lfs)" : "")}",
                     _ => $"{"-",10}  {entry.Path}/",
                 };
                 await context.Output.WriteLineAsync(line).ConfigureAwait(false);

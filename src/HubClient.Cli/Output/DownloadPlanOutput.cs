@@ -38,7 +38,7 @@ internal static class DownloadPlanOutput
             return;
         }
         await context.Output.WriteLineAsync(
-            $"[dry-run] Will download {plan.FilesToDownload} files (out of {plan.Files.Count}) totalling {ByteSize.Format(plan.BytesToDownload)}.").ConfigureAwait(false);
+            $"[dry-run] Will download {Plural.Of(plan.FilesToDownload, "file")} (out of {plan.Files.Count}) totalling {ByteSize.Format(plan.BytesToDownload)}.").ConfigureAwait(false);
         var table = Tables.Create(context, "file", "size>");
         foreach (PlannedFile file in plan.Files) table.AddTextRow(file.Path, file.WillDownload ? ByteSize.Format(file.Size) : "-");
         await context.RenderAsync(table).ConfigureAwait(false);

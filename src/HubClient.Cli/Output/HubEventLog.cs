@@ -1,18 +1,21 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Spectre.Console;
 
 namespace HubClient.Cli.Output;
 
 /// <summary>
 /// Receives the library's log (category <c>HubClient</c>) and prints what a user of the command should see on the error
-/// stream: each retry, each file the cache answered because the hub could not be reached, each Xet-backed file that had to
-/// come over the plain-HTTP bridge, and with <see cref="Verbose"/> the transport each file came over. Counts the files
-/// actually downloaded, so that a run that fetched nothing can say so.
+/// stream (through the terminal, above the bars, while a live display runs): each retry, each file the cache answered
+/// because the hub could not be reached, each Xet-backed file that had to come over the plain-HTTP bridge, and with
+/// <see cref="Verbose"/> the transport each file came over. Counts the files actually downloaded, so that a run that
+/// fetched nothing can say so.
 /// </summary>
 internal sealed class HubEventLog(TextWriter error) : ILoggerProvider, ILogger
 {
     private int _downloaded;
     private int _servedFromCache;
+    private IAnsiConsole? _live;
 
     /// <summary>Whether to print the library's Debug events meant for users too (<c>--verbose</c>): the transport of each file.</summary>
     public bool Verbose { get; set; }
@@ -60,6 +63,22 @@ internal sealed class HubEventLog(TextWriter error) : ILoggerProvider, ILogger
     {
     }
 
+    /// <summary>
+    /// Until <see cref="EndLiveDisplay"/>, prints through <paramref name="terminal"/>, where a live display is running: Spectre
+    /// writes each line above the display's region. Written straight to the error stream, which is the same terminal, a
+    /// line would land inside the bars and the next redraw would overwrite it.
+    /// </summary>
+    public void BeginLiveDisplay(IAnsiConsole terminal)
+    {
+        lock (error) _live = terminal;
+    }
+
+    /// <summary>Prints to the error stream again (the live display has ended).</summary>
+    public void EndLiveDisplay()
+    {
+        lock (error) _live = null;
+    }
+
     /// <summary>The words for the engine's transport names (<c>xet</c>, <c>http-ranges</c>, <c>http</c>).</summary>
     private static string TransportName(string transport) => transport switch
     {
@@ -71,6 +90,12 @@ internal sealed class HubEventLog(TextWriter error) : ILoggerProvider, ILogger
 
     private void Write(string line)
     {
-        lock (error) error.WriteLine(line);
+        lock (error)
+        {
+            // One renderable, each row padded to the full width: Spectre moves the cursor back to the top of its bars without
+            // erasing them, so a row shorter than the bar drawn where it lands would leave the rest of that bar beside it.
+            if (_live is { } terminal) terminal.Write(new Padder(new Text(line), new Padding(0)) { Expand = true });
+            else error.WriteLine(line);
+        }
     }
 }

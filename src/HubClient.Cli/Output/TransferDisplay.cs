@@ -45,7 +45,7 @@ internal sealed class TransferDisplay
         }
         else
         {
-            await LiveProgress().StartAsync(async ctx =>
+            await RunLiveAsync(async ctx =>
             {
                 ProgressTask total = ctx.AddTask($"[bold]{Markup.Escape(title)}[/]", maxValue: 1);
                 total.IsIndeterminate = true;
@@ -91,7 +91,7 @@ internal sealed class TransferDisplay
 
         T value = default!;
         ReuseTally? liveReuse = null;
-        await LiveProgress().StartAsync(async ctx =>
+        await RunLiveAsync(async ctx =>
         {
             ProgressTask bar = ctx.AddTask(LiveSnapshotProgress.Label(title, 0, 0), maxValue: 1);
             bar.IsIndeterminate = true;
@@ -107,16 +107,37 @@ internal sealed class TransferDisplay
         }
         if (Snapshot!.Last is { } last && !Snapshot.Fetched && last.TotalFiles > 0)
         {
-            await _context.Error.WriteLineAsync($"all {last.TotalFiles} files were already cached; nothing was fetched").ConfigureAwait(false);
+            await _context.Error.WriteLineAsync($"{AlreadyCached(last.TotalFiles)}; nothing was fetched").ConfigureAwait(false);
         }
         return value;
     }
 
-    private static Spectre.Console.Progress LiveProgress() => CliContext.Terminal.Progress()
-        .AutoClear(false)
-        .HideCompleted(false)
-        .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ByteColumns.Downloaded(),
-            new ByteColumns.Speed(), new RemainingTimeColumn(), new SpinnerColumn());
+    /// <summary>"all 5 files were already cached", or with <paramref name="size"/> " (67 B)": "1 file (67 B) was already cached".</summary>
+    private static string AlreadyCached(int files, string size = "") =>
+        files == 1 ? $"1 file{size} was already cached" : $"all {files} files{size} were already cached";
+
+    /// <summary>Runs <paramref name="body"/> under live bars on the terminal, with the event log's lines printed above them.</summary>
+    private async Task RunLiveAsync(Func<ProgressContext, Task> body)
+    {
+        await _context.Terminal.Progress()
+            .AutoClear(false)
+            .HideCompleted(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ByteColumns.Downloaded(),
+                new ByteColumns.Speed(), new RemainingTimeColumn(), new SpinnerColumn())
+            .StartAsync(async ctx =>
+            {
+                // Ended inside the display: once it stops drawing, a line through the terminal would join its last bar.
+                _context.Events.BeginLiveDisplay(_context.Terminal);
+                try
+                {
+                    await body(ctx).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _context.Events.EndLiveDisplay();
+                }
+            }).ConfigureAwait(false);
+    }
 
     private sealed class LiveFileProgress(ProgressContext context, ProgressTask total) : IProgress<DownloadProgress>
     {
@@ -180,7 +201,7 @@ internal sealed class TransferDisplay
         private readonly Lock _lock = new();
 
         public static string Label(string title, int filesDone, int filesTotal) =>
-            $"[bold]{Markup.Escape(title)}[/] [grey]{filesDone}/{filesTotal} files[/]";
+            $"[bold]{Markup.Escape(title)}[/] [grey]{filesDone}/{filesTotal} {Plural.Noun(filesTotal, "file")}[/]";
 
         public void Report(SnapshotProgress value)
         {
@@ -225,7 +246,7 @@ internal sealed class TransferDisplay
             {
                 if (_last is null)
                 {
-                    writer.WriteLine($"{title}: {value.TotalFiles} files ({ByteSize.Format(value.TotalBytes)}) selected");
+                    writer.WriteLine($"{title}: {Plural.Of(value.TotalFiles, "file")} ({ByteSize.Format(value.TotalBytes)}) selected");
                 }
                 else if (value.FilesCompleted > _last.Value.FilesCompleted)
                 {
@@ -244,8 +265,8 @@ internal sealed class TransferDisplay
                 if (_last is not { TotalFiles: > 0 } last) return;
                 string reuse = reused > 0 ? $" ({ReuseTally.Summary(reused)})" : "";
                 writer.WriteLine(fetched
-                    ? string.Create(CultureInfo.InvariantCulture, $"done: {last.FilesCompleted} files, {ByteSize.Format(last.TotalBytes)} in {_clock.Elapsed.TotalSeconds:0.0}s{reuse}")
-                    : $"done: all {last.TotalFiles} files ({ByteSize.Format(last.TotalBytes)}) were already cached; nothing was fetched");
+                    ? string.Create(CultureInfo.InvariantCulture, $"done: {Plural.Of(last.FilesCompleted, "file")}, {ByteSize.Format(last.TotalBytes)} in {_clock.Elapsed.TotalSeconds:0.0}s{reuse}")
+                    : $"done: {AlreadyCached(last.TotalFiles, $" ({ByteSize.Format(last.TotalBytes)})")}; nothing was fetched");
             }
         }
     }

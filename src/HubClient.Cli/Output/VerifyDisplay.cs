@@ -15,7 +15,7 @@ internal sealed class VerifyDisplay(CliContext context, bool silent)
         if (!context.IsInteractive) return await work(new PlainVerifyProgress(context.Error)).ConfigureAwait(false);
 
         T value = default!;
-        await CliContext.Terminal.Progress()
+        await context.Terminal.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ByteColumns.Downloaded(),
                 new ByteColumns.Speed(), new RemainingTimeColumn(), new SpinnerColumn())
@@ -41,7 +41,7 @@ internal sealed class VerifyDisplay(CliContext context, bool silent)
                 bar.MaxValue = Math.Max(1, value.BytesTotal);
                 bar.IsIndeterminate = false;
                 bar.Value = value.BytesDone;
-                bar.Description = string.Create(CultureInfo.InvariantCulture, $"[bold]verifying[/] [grey]{value.BlobsDone}/{value.BlobsTotal} blobs[/]");
+                bar.Description = string.Create(CultureInfo.InvariantCulture, $"[bold]verifying[/] [grey]{value.BlobsDone}/{value.BlobsTotal} {Plural.Noun(value.BlobsTotal, "blob")}[/]");
             }
         }
 
@@ -59,7 +59,7 @@ internal sealed class VerifyDisplay(CliContext context, bool silent)
         {
             if (Interlocked.Exchange(ref _started, 1) == 0)
             {
-                writer.WriteLine($"verifying {value.BlobsTotal} blobs ({ByteSize.Format(value.BytesTotal)})");
+                writer.WriteLine($"verifying {Plural.Of(value.BlobsTotal, "blob")} ({ByteSize.Format(value.BytesTotal)})");
             }
         }
     }

@@ -1,4 +1,5 @@
 using HubClient.Cli;
+using Spectre.Console;
 
 namespace HubClient.Tests.Cli;
 
@@ -20,6 +21,28 @@ public static class CliRunner
         string[] full = args is ["cache", ..] ? args : [.. args, "--endpoint", fixture.Hub.Endpoint];
         int code = await HubCommandLine.RunAsync(full, output, error, confirm);
         return new CliResult(code, output.ToString(), error.ToString());
+    }
+
+    /// <summary>
+    /// Runs <c>hub</c> in process as on an interactive terminal: live displays and tables are drawn, with ANSI cursor
+    /// movements, on a terminal <paramref name="width"/> columns wide; returns what the two streams received and the lines
+    /// the terminal shows at the end.
+    /// </summary>
+    public static async Task<(CliResult Result, string[] Screen)> RunOnTerminalAsync(HubFixture fixture, string[] args, int width = 80)
+    {
+        var screen = new StringWriter();
+        IAnsiConsole terminal = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.Yes,
+            ColorSystem = ColorSystemSupport.Standard,
+            Interactive = InteractionSupport.Yes,
+            Out = new AnsiConsoleOutput(screen),
+        });
+        terminal.Profile.Width = width;
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = await HubCommandLine.RunAsync([.. args, "--endpoint", fixture.Hub.Endpoint], output, error, terminal: terminal);
+        return (new CliResult(code, output.ToString(), error.ToString()), TerminalScreen.Lines(screen.ToString(), width));
     }
 
     /// <summary>An error stream without a stack trace or .NET's parameter names (what every failure without --verbose must be).</summary>

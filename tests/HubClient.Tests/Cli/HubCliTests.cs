@@ -73,6 +73,11 @@ public sealed class HubCliTests : IAsyncLifetime
         Assert.Equal(0, code);
         Assert.Contains("onnx/", output, StringComparison.Ordinal);
         Assert.Contains("config.json", output, StringComparison.Ordinal);
+        Assert.Contains(output.Split('\n'), l => l.EndsWith("  model.safetensors  (xet)", StringComparison.Ordinal));
+        Assert.Contains(output.Split('\n'), l => l.EndsWith("  config.json", StringComparison.Ordinal));
+
+        (code, output, _) = await Run("ls", DemoRepos.TinyModel, "--recursive");
+        Assert.Contains(output.Split('\n'), l => l.EndsWith("  onnx/model.onnx  (lfs)", StringComparison.Ordinal));
 
         (code, output, _) = await Run("ls", DemoRepos.TinyModel, "--recursive", "--json");
         Assert.Equal(0, code);

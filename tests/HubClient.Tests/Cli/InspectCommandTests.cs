@@ -17,6 +17,7 @@ public sealed class InspectCommandTests : IAsyncLifetime
             .AddLfs("s1.safetensors", shard1)
             .AddLfs("s2.safetensors", shard2)
             .AddLfs("llama.gguf", GgufSamples.Llama(3, 20)));
+        _f.Hub.AddTinyModel(weightsBytes: 10_000);
         return Task.CompletedTask;
     }
 
@@ -34,7 +35,19 @@ public sealed class InspectCommandTests : IAsyncLifetime
         Assert.Contains(run.OutLines, l => l == "tensors:     3");
         Assert.Contains(run.OutLines, l => l == "parameters:  108");
         Assert.Contains(run.OutLines, l => l.StartsWith("BF16", StringComparison.Ordinal) && l.EndsWith(" 103", StringComparison.Ordinal));
-        Assert.Contains(run.OutLines, l => l.StartsWith("s2.safetensors", StringComparison.Ordinal));
+        Assert.Contains(run.OutLines, l => l == "s1.safetensors  2 tensors, 105 parameters");
+        Assert.Contains(run.OutLines, l => l == "s2.safetensors  1 tensor, 3 parameters");
+    }
+
+    [Fact]
+    public async Task The_demo_model_can_be_inspected()
+    {
+        CliResult run = await Run("inspect", DemoRepos.TinyModel);
+
+        Assert.Equal(0, run.Code);
+        Assert.Equal("format:      safetensors", run.OutLines[0]);
+        Assert.Contains(run.OutLines, l => l == "tensors:     2");
+        Assert.Contains(run.OutLines, l => l.StartsWith("F32", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -33,7 +33,7 @@ internal static class CacheScanCommand
             if (table.Rows.Count > 0) await context.RenderAsync(table).ConfigureAwait(false);
             TextWriter o = context.Output;
             await o.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"Done in {clock.Elapsed.TotalSeconds:0.0}s. Scanned {cache.Repos.Count} repo(s) for a total of {ByteSize.Format(cache.SizeOnDisk)}.")).ConfigureAwait(false);
+                $"Done in {clock.Elapsed.TotalSeconds:0.0}s. Scanned {Plural.Of(cache.Repos.Count, "repo")} for a total of {ByteSize.Format(cache.SizeOnDisk)}.")).ConfigureAwait(false);
             if (cache.SharedBlobStoreSize > 0)
             {
                 await o.WriteLineAsync(
@@ -41,11 +41,11 @@ internal static class CacheScanCommand
             }
             if (cache.IncompleteDownloads.Count > 0)
             {
-                await o.WriteLineAsync($"{cache.IncompleteDownloads.Count} partial download(s) ({ByteSize.Format(cache.IncompleteSizeOnDisk)}); 'hub cache prune' removes stale ones.").ConfigureAwait(false);
+                await o.WriteLineAsync($"{Plural.Of(cache.IncompleteDownloads.Count, "partial download")} ({ByteSize.Format(cache.IncompleteSizeOnDisk)}); 'hub cache prune' removes stale ones.").ConfigureAwait(false);
             }
             if (cache.Warnings.Count > 0)
             {
-                await context.Error.WriteLineAsync($"Got {cache.Warnings.Count} warning(s) while scanning:").ConfigureAwait(false);
+                await context.Error.WriteLineAsync($"Got {Plural.Of(cache.Warnings.Count, "warning")} while scanning:").ConfigureAwait(false);
                 foreach (CacheWarning warning in cache.Warnings)
                 {
                     await context.Error.WriteLineAsync($"  {warning.Kind}: {warning.Message}").ConfigureAwait(false);

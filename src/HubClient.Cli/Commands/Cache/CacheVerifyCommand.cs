@@ -60,7 +60,7 @@ internal static class CacheVerifyCommand
     private static async Task WriteReportAsync(TextWriter o, CacheVerifyReport report, TimeSpan elapsed, bool verbose)
     {
         await o.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"Verified {report.BlobsVerified} blob(s) ({ByteSize.Format(report.BytesVerified)}) in {elapsed.TotalSeconds:0.0}s.")).ConfigureAwait(false);
+            $"Verified {Plural.Of(report.BlobsVerified, "blob")} ({ByteSize.Format(report.BytesVerified)}) in {elapsed.TotalSeconds:0.0}s.")).ConfigureAwait(false);
         foreach (CorruptBlob blob in report.Corrupt)
         {
             string action = blob.MovedTo is { } movedTo ? $"; moved to {movedTo}" : blob.Deleted ? "; deleted" : "";
@@ -81,7 +81,7 @@ internal static class CacheVerifyCommand
         }
         else if (report.Unverifiable.Count > 0)
         {
-            await o.WriteLineAsync($"{report.Unverifiable.Count} file(s) have no hash to check against (copy mode or non-hash etags); --verbose lists them.").ConfigureAwait(false);
+            await o.WriteLineAsync($"{Plural.Of(report.Unverifiable.Count, "file")} {(report.Unverifiable.Count == 1 ? "has" : "have")} no hash to check against (copy mode or non-hash etags); --verbose lists them.").ConfigureAwait(false);
         }
 
         if (report.IsHealthy)
@@ -91,8 +91,10 @@ internal static class CacheVerifyCommand
         else
         {
             bool handled = report.Corrupt.All(c => c.MovedTo is not null || c.Deleted);
-            await o.WriteLineAsync($"Found {report.Corrupt.Count} corrupt and {report.Missing.Count} missing file(s)"
-                + (handled ? "; the next download fetches them again." : "; run again with --on-corrupt move-aside to have them downloaded again.")).ConfigureAwait(false);
+            int found = report.Corrupt.Count + report.Missing.Count;
+            string them = found == 1 ? "it" : "them";
+            await o.WriteLineAsync($"Found {report.Corrupt.Count} corrupt and {report.Missing.Count} missing {Plural.Noun(found, "file")}"
+                + (handled ? $"; the next download fetches {them} again." : $"; run again with --on-corrupt move-aside to have {them} downloaded again.")).ConfigureAwait(false);
         }
     }
 }

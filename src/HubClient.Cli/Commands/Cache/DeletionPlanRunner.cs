@@ -42,7 +42,7 @@ internal static class DeletionPlanRunner
         }
 
         CacheDeleteResult done = plan.Execute();
-        await o.WriteLineAsync($"Deleted {done.Deleted.Count} path(s), freed {ByteSize.Format(done.BytesFreed)}.").ConfigureAwait(false);
+        await o.WriteLineAsync($"Deleted {Plural.Of(done.Deleted.Count, "path")}, freed {ByteSize.Format(done.BytesFreed)}.").ConfigureAwait(false);
         foreach ((string path, string reason) in done.NotDeleted)
         {
             await context.Error.WriteLineAsync($"kept {path}: {reason}").ConfigureAwait(false);
@@ -73,7 +73,7 @@ internal static class DeletionPlanRunner
             }
             else
             {
-                await o.WriteLineAsync($"  {paths.Count} {kind} file(s)").ConfigureAwait(false);
+                await o.WriteLineAsync($"  {Plural.Of(paths.Count, kind + " file")}").ConfigureAwait(false);
             }
         }
     }
