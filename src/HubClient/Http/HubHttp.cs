@@ -90,9 +90,10 @@ internal sealed class HubHttp
                 try
                 {
                     HttpResponseMessage response = await state.self._client.SendAsync(request, state.completion, attempt.Token).ConfigureAwait(false);
-                    if (request.RequestUri != sent)
+                    if (request.RequestUri?.AbsolutePath != sent?.AbsolutePath)
                     {
                         // The handler followed a redirect itself (it rewrites the request's URI): the hub's answer was lost.
+                        // Only the path is compared: a handler may sign the query or point the host at a mirror.
                         response.Dispose();
                         throw new InvalidOperationException(
                             $"The HttpClient's handler followed a redirect from {sent?.GetLeftPart(UriPartial.Path)} to {request.RequestUri?.GetLeftPart(UriPartial.Path)}. " +

@@ -9,8 +9,8 @@ namespace HubClient;
 /// fetch): writers report each range they wrote (<see cref="Written(long, long)"/>), and one background pass reads back and
 /// hashes the file's contiguous written prefix as it grows — moments after it was written, so from the page cache. When
 /// the last range lands only the unhashed tail is left, instead of the whole file (<see cref="OrderedChunkHasher"/> does
-/// the same for fixed-size chunks). A range reported twice (a retried fetch, a refetched copy) may have changed bytes
-/// already hashed: <see cref="FinishAsync"/> then hashes the whole file again as it finally is.
+/// the same for fixed-size chunks). A range reported again below the contiguous prefix (a retried fetch, a refetched copy)
+/// may have changed bytes already hashed: <see cref="FinishAsync"/> then hashes the whole file again as it finally is.
 /// </summary>
 internal sealed class WrittenPrefixHasher : IDisposable
 {
@@ -55,22 +55,12 @@ internal sealed class WrittenPrefixHasher : IDisposable
         long end = offset + length;
         lock (_lock)
         {
-            if (offset < _frontier || _islands.Exists(r => offset < r.End && r.Start < end)) _rewritten = true;
+            // Below the frontier, bytes may be hashed already (or being read): the hash no longer describes the file.
+            // An island is only read once joined, from disk, so writing over one again (a retried fetch) needs nothing.
+            if (offset < _frontier) _rewritten = true;
             if (offset <= _frontier)
             {
                 _frontier = Math.Max(_frontier, end);
-                for (bool joined = true; joined;)
-                {
-                    joined = false;
-                    for (int i = 0; i < _islands.Count; i++)
-                    {
-                        if (_islands[i].Start > _frontier) continue;
-                        _frontier = Math.Max(_frontier, _islands[i].End);
-                        _islands.RemoveAt(i);
-                        joined = true;
-                        break;
-                    }
-                }
             }
             else
             {
@@ -78,10 +68,7 @@ internal sealed class WrittenPrefixHasher : IDisposable
                 if (i >= 0) _islands[i] = (_islands[i].Start, end);
                 else _islands.Add((offset, end));
             }
-            // After a rewrite the prefix is hashed again at the end anyway: no more passes until then.
-            if (_running || _finishing || _rewritten || _frontier <= _hashed) return;
-            _running = true;
-            _runner = Task.Run(RunAsync, CancellationToken.None);
+            AdvanceLocked();
         }
     }
 
@@ -98,20 +85,51 @@ internal sealed class WrittenPrefixHasher : IDisposable
         {
             lock (_lock)
             {
-                claimed = !_running && !_finishing && !_rewritten && offset == _hashed && _frontier == _hashed;
-                if (claimed) _running = true; // Holds off any background pass: the hash is this thread's until released.
+                // Not over an island either: its bytes may have landed after these, and only the disk knows.
+                claimed = !_running && !_finishing && !_rewritten && offset == _hashed && _frontier == _hashed
+                    && !_islands.Exists(r => r.Start < offset + length);
+                if (claimed)
+                {
+                    // Holds off any background pass (the hash is this thread's until released), and moves the frontier
+                    // now, so that a range written over this one meanwhile counts as a rewrite.
+                    _running = true;
+                    _frontier = offset + length;
+                }
             }
         }
-        if (claimed)
+        if (!claimed)
         {
-            _hash.Append(bytes);
-            lock (_lock)
+            Written(offset, length);
+            return;
+        }
+        _hash.Append(bytes);
+        lock (_lock)
+        {
+            Volatile.Write(ref _hashed, offset + length);
+            _running = false;
+            AdvanceLocked();
+        }
+    }
+
+    /// <summary>Joins the islands the frontier reached, and starts a background pass when there is a prefix to hash (under the lock).</summary>
+    private void AdvanceLocked()
+    {
+        for (bool joined = true; joined;)
+        {
+            joined = false;
+            for (int i = 0; i < _islands.Count; i++)
             {
-                Volatile.Write(ref _hashed, offset + length);
-                _running = false;
+                if (_islands[i].Start > _frontier) continue;
+                _frontier = Math.Max(_frontier, _islands[i].End);
+                _islands.RemoveAt(i);
+                joined = true;
+                break;
             }
         }
-        Written(offset, length);
+        // After a rewrite the prefix is hashed again at the end anyway: no more passes until then.
+        if (_running || _finishing || _rewritten || _frontier <= _hashed) return;
+        _running = true;
+        _runner = Task.Run(RunAsync, CancellationToken.None);
     }
 
     /// <summary>
@@ -143,7 +161,7 @@ internal sealed class WrittenPrefixHasher : IDisposable
         lock (_lock) return _runner;
     }
 
-    /// <summary>Whether a range was reported twice, so that <see cref="FinishAsync"/> hashes the whole file again.</summary>
+    /// <summary>Whether a range was reported again below the prefix, so that <see cref="FinishAsync"/> hashes the whole file again.</summary>
     public bool Rewritten
     {
         get

@@ -53,6 +53,39 @@ public sealed class DependencyInjectionTests
         Assert.Contains("AllowAutoRedirect = false", e.Message, StringComparison.Ordinal);
         Assert.Empty(Directory.EnumerateFiles(temp.Path, "*", SearchOption.AllDirectories));
     }
+
+    [Fact]
+    public async Task A_handler_that_signs_the_query_without_redirecting_is_no_redirect()
+    {
+        await using var hub = FakeHub.Start();
+        byte[] weights = Bytes.Random(1000);
+        hub.AddRepo("acme/di").Commit(c => c.AddLfs("w.bin", weights));
+        using var temp = new TempDirectory();
+        var services = new ServiceCollection();
+        services.AddHubApi(o =>
+        {
+            o.Endpoint = hub.Endpoint;
+            o.CacheDirectory = temp.Path;
+        }).AddHttpMessageHandler(() => new QuerySigningHandler());
+        await using ServiceProvider provider = services.BuildServiceProvider();
+
+        string path = await provider.GetRequiredService<HubApi>().DownloadFileAsync("acme/di", "w.bin");
+
+        Assert.Equal(weights, await File.ReadAllBytesAsync(path));
+        Assert.All(hub.Requests, r => Assert.Contains("sig=abc", r.Query, StringComparison.Ordinal));
+    }
+
+    /// <summary>Rewrites the URI it sends (as a signing proxy or a mirror would) without following any redirect.</summary>
+    private sealed class QuerySigningHandler : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var uri = new UriBuilder(request.RequestUri!);
+            uri.Query = string.IsNullOrEmpty(uri.Query) ? "sig=abc" : uri.Query.TrimStart('?') + "&sig=abc";
+            request.RequestUri = uri.Uri;
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
 }
 
 public sealed class ResiliencePipelineOptionTests

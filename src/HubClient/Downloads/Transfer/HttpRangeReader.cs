@@ -195,6 +195,7 @@ internal sealed class HttpRangeReader
         {
             int want = strict ? (int)Math.Min(buffer.Length, request.End - sink.Position) : buffer.Length;
             int filled = 0;
+            bool ended = false;
             long started = clock.GetTimestamp();
             try
             {
@@ -214,28 +215,40 @@ internal sealed class HttpRangeReader
                     }
                     if (read == 0)
                     {
-                        if (filled > 0) await WriteAsync(sink, buffer, filled, cancellationToken).ConfigureAwait(false);
-                        return; // The body ended.
+                        ended = true;
+                        break;
                     }
                     filled += read;
                 }
             }
             catch (Exception e) when (filled > 0 && e is IOException or HttpRequestException or TimeoutException or OperationCanceledException)
             {
-                // Bytes received before a failure or a cancellation are kept for the resume (a local write: not cancelled).
-                await WriteAsync(sink, buffer, filled, CancellationToken.None).ConfigureAwait(false);
+                // Bytes received before a failure or a cancellation are kept for the resume.
+                try
+                {
+                    await WriteAsync(sink, buffer, filled).ConfigureAwait(false);
+                }
+                catch (Exception) when (e is OperationCanceledException)
+                {
+                    // The caller cancelled: that is the answer, whatever keeping the bytes ran into.
+                }
                 throw;
             }
-            await WriteAsync(sink, buffer, filled, cancellationToken).ConfigureAwait(false);
+            if (filled > 0) await WriteAsync(sink, buffer, filled).ConfigureAwait(false);
+            if (ended) return;
         }
     }
 
     /// <summary>The longest bytes received wait in the buffer before they are written: a slow link's progress still moves.</summary>
     private static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(250);
 
-    private static async ValueTask WriteAsync(IRangeSink sink, byte[] buffer, int count, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes received bytes to the sink. Not cancellable: a local write of bytes already paid for, which a cancellation
+    /// arriving just then must not throw away (the next read sees the cancellation).
+    /// </summary>
+    private static async ValueTask WriteAsync(IRangeSink sink, byte[] buffer, int count)
     {
-        await sink.WriteAsync(buffer.AsMemory(0, count), cancellationToken).ConfigureAwait(false);
+        await sink.WriteAsync(buffer.AsMemory(0, count), CancellationToken.None).ConfigureAwait(false);
         HubTelemetry.BytesDownloaded.Add(count);
     }
 
