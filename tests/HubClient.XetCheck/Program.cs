@@ -52,10 +52,12 @@ if (args.Length == 4 && args[0] == "download")
     var watch = System.Diagnostics.Stopwatch.StartNew();
     try
     {
-        using Microsoft.Win32.SafeHandles.SafeFileHandle file = File.OpenHandle(target, FileMode.CreateNew, FileAccess.ReadWrite);
-        RandomAccess.SetLength(file, size);
-        await new XetFileDownloader(http).DownloadAsync(new XetFileRequest(RepoType.Model, repoId, commit, path, xetHash, size), file, null, null, CancellationToken.None);
-        await XetVerification.VerifyEtagAsync(file, size, path, sha256, CancellationToken.None);
+        using (Microsoft.Win32.SafeHandles.SafeFileHandle file = File.OpenHandle(target, FileMode.CreateNew, FileAccess.ReadWrite))
+        {
+            RandomAccess.SetLength(file, size);
+            await new XetFileDownloader(http).DownloadAsync(new XetFileRequest(RepoType.Model, repoId, commit, path, xetHash, size), file, null, null, CancellationToken.None);
+        }
+        XetVerification.CheckEtag(await BlobVerifier.HashFileAsync(target, sha256, CancellationToken.None) ?? "", path, sha256);
     }
     finally
     {

@@ -7,7 +7,7 @@ namespace HubClient.Xet;
 /// flight, chunks decoded as they stream in and written at their file offsets (memory per fetch is bounded whatever the
 /// file's size), each term's <c>unpacked_length</c> checked, finished terms recorded in a <see cref="XetTermLedger"/>,
 /// and the Xet file hash recomputed from the chunk hashes and compared with the expected one before returning.
-/// The caller checks the SHA-256 (<see cref="XetVerification.VerifyEtagAsync"/>) and publishes.
+/// The caller checks the etag's hash (<see cref="WrittenPrefixHasher"/>, <see cref="XetVerification.CheckEtag"/>) and publishes.
 /// </summary>
 /// <remarks>
 /// Failures that mean "fetch the file over the plain-HTTP bridge instead" are <see cref="XetUnavailableException"/>; a

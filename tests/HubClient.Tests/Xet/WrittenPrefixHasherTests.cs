@@ -16,7 +16,7 @@ public sealed class WrittenPrefixHasherTests : IDisposable
         long[] cuts = [0, 100_000, 100_001, 1_200_000, 1_900_000, 2_999_999, 3_000_000];
         using SafeFileHandle file = File.OpenHandle(_temp.Combine("partial"), FileMode.CreateNew, FileAccess.ReadWrite);
         RandomAccess.SetLength(file, content.Length);
-        using var hasher = new WrittenPrefixHasher(file, content.Length, Sha256(content), CancellationToken.None);
+        using var hasher = HasherOf(file, content);
 
         await Parallel.ForEachAsync(Enumerable.Range(0, cuts.Length - 1).Reverse(), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, token) =>
         {
@@ -37,7 +37,7 @@ public sealed class WrittenPrefixHasherTests : IDisposable
     {
         byte[] content = Bytes.Random(500_000, seed: 12);
         using SafeFileHandle file = OnDisk(content);
-        using var hasher = new WrittenPrefixHasher(file, content.Length, Sha256(content), CancellationToken.None);
+        using var hasher = HasherOf(file, content);
 
         hasher.Written(200_000, 100_000); // An island: nothing before it yet.
         await hasher.DrainAsync();
@@ -56,7 +56,7 @@ public sealed class WrittenPrefixHasherTests : IDisposable
     {
         byte[] content = Bytes.Random(2_000_000, seed: 13);
         using SafeFileHandle file = OnDisk(content);
-        using var hasher = new WrittenPrefixHasher(file, content.Length, Sha256(content), CancellationToken.None);
+        using var hasher = HasherOf(file, content);
 
         // The first range is handed over with bytes that differ from the disk's: only a hash from memory would see them.
         byte[] inMemory = (byte[])content[..500_000].Clone();
@@ -76,7 +76,7 @@ public sealed class WrittenPrefixHasherTests : IDisposable
     {
         byte[] first = Bytes.Random(1_000_000, seed: 14);
         using SafeFileHandle file = OnDisk(first);
-        using var hasher = new WrittenPrefixHasher(file, first.Length, Sha256(first), CancellationToken.None);
+        using var hasher = HasherOf(file, first);
         hasher.Written(0, 600_000);
         await hasher.DrainAsync();
         Assert.Equal(600_000, hasher.Hashed);
@@ -98,7 +98,7 @@ public sealed class WrittenPrefixHasherTests : IDisposable
     {
         byte[] content = Bytes.Random(300_000, seed: 15);
         using SafeFileHandle file = OnDisk(content);
-        using var hasher = new WrittenPrefixHasher(file, content.Length, Sha256(content), CancellationToken.None);
+        using var hasher = HasherOf(file, content);
 
         // A retried fetch: its first attempt reported an island, the retry reports it (and more) again.
         hasher.Written(200_000, 50_000);
@@ -128,6 +128,9 @@ public sealed class WrittenPrefixHasherTests : IDisposable
 
         Assert.Throws<ArgumentException>(() => new WrittenPrefixHasher(file, content.Length, "not-a-hash", CancellationToken.None));
     }
+
+    /// <summary>A hasher of <paramref name="file"/>, expecting the SHA-256 of <paramref name="content"/>.</summary>
+    private static WrittenPrefixHasher HasherOf(SafeFileHandle file, byte[] content) => new(file, content.Length, Sha256(content), CancellationToken.None);
 
     private static string Sha256(byte[] content) => Convert.ToHexStringLower(SHA256.HashData(content));
 
