@@ -96,37 +96,56 @@ public sealed class ParallelDownloadTests : IAsyncLifetime
         Assert.Equal((5L * Chunk) + 10_000, RangeStart(retry));
     }
 
-    /// <summary>Starts the download and cancels it once half the bytes are in; returns the chunks the sidecar says are complete.</summary>
-    private async Task<int[]> CancelHalfwayAsync()
+    /// <summary>
+    /// Starts the download and cancels it once half the bytes and one chunk's worth more are in (a quarter of a chunk for
+    /// each of the four connections on the second half); returns what the sidecar then says: the complete chunks and the
+    /// first bytes of those in flight.
+    /// </summary>
+    private async Task<ChunkState> CancelHalfwayAsync()
     {
         using var cts = new CancellationTokenSource();
         var progress = new SynchronousProgress<DownloadProgress>(p =>
         {
-            if (p.BytesDownloaded >= Weights.Length / 2) cts.Cancel();
+            if (p.BytesDownloaded >= (Weights.Length / 2) + Chunk) cts.Cancel();
         });
         // Slow the second half down so the cancellation lands while it is in flight.
         _f.Hub.InjectFault(FakeFault.Drip(4096, TimeSpan.FromMilliseconds(5)), r => r.IsCdn && RangeStart(r) >= Weights.Length / 2, times: null);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
             _f.Api.DownloadFileAsync(Repo, File1, new DownloadFileOptions { Progress = progress }, cts.Token));
         _f.Hub.ClearFaults();
-        return Enumerable.Range(0, Chunks).Where(ReadState().IsComplete).ToArray();
+        ChunkState state = ReadState();
+        Assert.NotEmpty(CompleteChunks(state));
+        Assert.True(CompleteChunks(state).Length < Chunks, "the cancellation came too late to test anything");
+        return state;
     }
 
-    [Fact]
-    public async Task Cancelled_mid_download_then_called_again_fetches_only_the_missing_chunks()
-    {
-        int[] done = await CancelHalfwayAsync();
+    private static int[] CompleteChunks(ChunkState state) => Enumerable.Range(0, Chunks).Where(state.IsComplete).ToArray();
 
-        Assert.NotEmpty(done);
-        Assert.True(done.Length < Chunks, "the cancellation came too late to test anything");
+    /// <summary>The ranges a resume must ask for: the rest of each partial chunk, every other missing chunk whole.</summary>
+    private static IEnumerable<string> RestOf(ChunkState state) =>
+        Enumerable.Range(0, Chunks).Where(i => !state.IsComplete(i)).Select(i => string.Create(CultureInfo.InvariantCulture,
+            $"bytes={((long)i * Chunk) + (state.Partial(i)?.Length ?? 0)}-{((long)(i + 1) * Chunk) - 1}"));
+
+    [Fact]
+    public async Task Cancelled_mid_download_then_called_again_fetches_only_the_bytes_not_yet_written()
+    {
+        ChunkState state = await CancelHalfwayAsync();
+
+        // The chunks in flight kept what they had written: every connection was part-way through a dripping range.
+        int[] partial = Enumerable.Range(0, Chunks).Where(i => state.Partial(i) is not null).ToArray();
+        Assert.NotEmpty(partial);
+        foreach (int i in partial)
+        {
+            PartialChunk p = state.Partial(i)!.Value;
+            Assert.Equal(XxHash3.HashToUInt64(Weights.AsSpan(i * Chunk, (int)p.Length)), p.Checksum);
+        }
         Assert.False(File.Exists(Path.Combine(Blobs, Sha)));
         _f.Hub.ClearRequests();
 
         string path = await _f.Api.DownloadFileAsync(Repo, File1);
 
         Assert.Equal(Weights, await File.ReadAllBytesAsync(path));
-        string?[] expected = Enumerable.Range(0, Chunks).Except(done).Select(RangeOf).Order().ToArray();
-        Assert.Equal(expected, CdnGets.Select(r => r.Range).Order());
+        Assert.Equal(RestOf(state).Order(), CdnGets.Select(r => r.Range).Order());
         Assert.False(File.Exists(DataPath));
         Assert.False(File.Exists(StatePath));
     }
@@ -134,8 +153,8 @@ public sealed class ParallelDownloadTests : IAsyncLifetime
     [Fact]
     public async Task Chunk_of_a_cancelled_run_damaged_on_disk_is_fetched_again_with_the_missing_ones()
     {
-        int[] done = await CancelHalfwayAsync();
-        int damaged = done[0];
+        ChunkState state = await CancelHalfwayAsync();
+        int damaged = CompleteChunks(state)[0];
         using (FileStream partial = File.OpenWrite(DataPath))
         {
             partial.Position = ((long)damaged * Chunk) + 123;
@@ -146,8 +165,26 @@ public sealed class ParallelDownloadTests : IAsyncLifetime
         string path = await _f.Api.DownloadFileAsync(Repo, File1);
 
         Assert.Equal(Weights, await File.ReadAllBytesAsync(path));
-        string?[] expected = Enumerable.Range(0, Chunks).Except(done).Append(damaged).Select(RangeOf).Order().ToArray();
-        Assert.Equal(expected, CdnGets.Select(r => r.Range).Order());
+        Assert.Equal(RestOf(state).Append(RangeOf(damaged)).Order(), CdnGets.Select(r => r.Range).Order());
+    }
+
+    [Fact]
+    public async Task Partial_chunk_whose_first_bytes_were_damaged_on_disk_is_fetched_whole()
+    {
+        ChunkState state = await CancelHalfwayAsync();
+        int damaged = Enumerable.Range(0, Chunks).First(i => state.Partial(i) is not null);
+        using (FileStream partial = File.OpenWrite(DataPath))
+        {
+            partial.Position = (long)damaged * Chunk;
+            partial.WriteByte((byte)(Weights[damaged * Chunk] ^ 0x01));
+        }
+        _f.Hub.ClearRequests();
+
+        string path = await _f.Api.DownloadFileAsync(Repo, File1);
+
+        Assert.Equal(Weights, await File.ReadAllBytesAsync(path));
+        string[] expected = [.. RestOf(state).Where(r => !r.EndsWith(string.Create(CultureInfo.InvariantCulture, $"-{((long)(damaged + 1) * Chunk) - 1}"), StringComparison.Ordinal)), RangeOf(damaged)];
+        Assert.Equal(expected.Order(), CdnGets.Select(r => r.Range).Order());
     }
 
     [Fact]
@@ -346,6 +383,34 @@ public sealed class ParallelDownloadTests : IAsyncLifetime
         Assert.Null(ChunkState.Deserialize(json.AsSpan(0, json.Length / 2), Sha, plan));
     }
 
+    [Fact]
+    public void Sidecar_keeps_the_first_bytes_of_unfinished_chunks_and_rejects_impossible_ones()
+    {
+        var plan = new ChunkPlan(Weights.Length, Chunk);
+        var state = new ChunkState(Sha, plan);
+        state.MarkComplete(0, 1);
+        state.MarkPartial(3, 1000, 0xABCDEF);
+        state.MarkPartial(4, Chunk, 7); // all of it: complete
+        state.MarkPartial(5, 10, 9);
+        state.MarkPartial(5, 0, 0);     // none of it: forgotten
+
+        ChunkState back = ChunkState.Deserialize(state.Serialize().Json, Sha, plan)!;
+        Assert.Equal([0, 4], Enumerable.Range(0, Chunks).Where(back.IsComplete));
+        Assert.Equal(new PartialChunk(1000, 0xABCDEF), back.Partial(3));
+        Assert.Equal([3], Enumerable.Range(0, Chunks).Where(i => back.Partial(i) is not null));
+        back.MarkMissing(3);
+        Assert.Null(back.Partial(3));
+
+        string Sidecar(string partial) =>
+            $"{{\"format\":\"{ChunkState.Format}\",\"etag\":\"{Sha}\",\"size\":{Weights.Length},\"chunkSize\":{Chunk},\"validator\":null,\"chunks\":[[0,\"01\"]],\"partial\":[{partial}]}}";
+        Assert.NotNull(ChunkState.Deserialize(System.Text.Encoding.UTF8.GetBytes(Sidecar("[2,5,\"0a\"]")), Sha, plan));
+        Assert.Null(ChunkState.Deserialize(System.Text.Encoding.UTF8.GetBytes(Sidecar($"[2,{Chunk},\"0a\"]")), Sha, plan)); // as long as the chunk
+        Assert.Null(ChunkState.Deserialize(System.Text.Encoding.UTF8.GetBytes(Sidecar("[2,0,\"0a\"]")), Sha, plan));
+        Assert.Null(ChunkState.Deserialize(System.Text.Encoding.UTF8.GetBytes(Sidecar("[2,-5,\"0a\"]")), Sha, plan));
+        Assert.Null(ChunkState.Deserialize(System.Text.Encoding.UTF8.GetBytes(Sidecar($"[{Chunks},5,\"0a\"]")), Sha, plan));
+        Assert.Null(ChunkState.Deserialize(System.Text.Encoding.UTF8.GetBytes(Sidecar("[0,5,\"0a\"]")), Sha, plan)); // chunk 0 is complete
+    }
+
     /// <summary>
     /// The sidecar format as a checked-in file (<c>Transfers/TestData/sample.chunks.incomplete</c>), not as whatever the library
     /// writes today: it reads with these literal values, and a state holding them is written byte for byte as the sample.
@@ -369,6 +434,27 @@ public sealed class ParallelDownloadTests : IAsyncLifetime
         written.MarkComplete(3, 1);
         written.MarkComplete(0, 0x0123456789ABCDEFUL);
         written.MarkComplete(2, ulong.MaxValue);
+        Assert.Equal(System.Text.Encoding.UTF8.GetString(sample), System.Text.Encoding.UTF8.GetString(written.Serialize().Json));
+    }
+
+    /// <summary>The same for a sidecar that also records the first bytes of unfinished chunks (<c>sample-partial.chunks.incomplete</c>).</summary>
+    [Fact]
+    public void Sidecar_with_partial_chunks_matches_the_checked_in_sample()
+    {
+        const string Etag = "6a9ccd3dbdc5e8e7b4c8a2d2f0e1b3a4c5d6e7f8091a2b3c4d5e6f708192a3b4";
+        byte[] sample = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Transfers", "TestData", "sample-partial.chunks.incomplete"));
+        var plan = new ChunkPlan(1_000_000, 262_144);
+
+        ChunkState read = ChunkState.Deserialize(sample, Etag, plan) ?? throw new InvalidOperationException("The sample did not load.");
+        Assert.Equal([0], Enumerable.Range(0, 4).Where(read.IsComplete));
+        Assert.Equal(new PartialChunk(100_000, 0xFF), read.Partial(1));
+        Assert.Null(read.Partial(2));
+        Assert.Equal(new PartialChunk(1, 0x8000000000000000UL), read.Partial(3));
+
+        var written = new ChunkState(Etag, plan) { Validator = "\"v1-strong\"" };
+        written.MarkPartial(3, 1, 0x8000000000000000UL);
+        written.MarkComplete(0, 0x0123456789ABCDEFUL);
+        written.MarkPartial(1, 100_000, 0xFF);
         Assert.Equal(System.Text.Encoding.UTF8.GetString(sample), System.Text.Encoding.UTF8.GetString(written.Serialize().Json));
     }
 

@@ -5,15 +5,19 @@ using System.Text.Json;
 namespace HubClient;
 
 /// <summary>
-/// What a parallel download has finished: the chunks whose bytes are on disk, each with the XxHash3 of those bytes, and the
-/// server's validator (<c>ETag</c>) they came with. Thread-safe. Serialised as the sidecar JSON
-/// <c>{"format":"hubclient-chunks/1","etag":…,"size":…,"chunkSize":…,"validator":…,"chunks":[[index,"xxh3 hex"],…]}</c>.
+/// What a parallel download has finished: the chunks whose bytes are on disk, each with the XxHash3 of those bytes, the
+/// chunks a stopped download left part-way (their first bytes and the XxHash3 of those), and the server's validator
+/// (<c>ETag</c>) they came with. Thread-safe. Serialised as the sidecar JSON
+/// <c>{"format":"hubclient-chunks/1","etag":…,"size":…,"chunkSize":…,"validator":…,"chunks":[[index,"xxh3 hex"],…],
+/// "partial":[[index,length,"xxh3 hex"],…]}</c> (<c>partial</c> is absent when empty; readers that do not know it skip it
+/// and fetch those chunks whole).
 /// </summary>
 internal sealed class ChunkState
 {
     public const string Format = "hubclient-chunks/1";
 
     private readonly ulong?[] _checksums;
+    private readonly PartialChunk?[] _partials;
     private readonly Lock _lock = new();
     private string? _validator;
     private long _version;
@@ -23,6 +27,7 @@ internal sealed class ChunkState
         Etag = etag;
         Plan = plan;
         _checksums = new ulong?[plan.Count];
+        _partials = new PartialChunk?[plan.Count];
     }
 
     public string Etag { get; }
@@ -71,11 +76,40 @@ internal sealed class ChunkState
         }
     }
 
+    /// <summary>The first bytes of an unfinished chunk that are on disk, or null.</summary>
+    public PartialChunk? Partial(int index)
+    {
+        lock (_lock) return _partials[index];
+    }
+
     public void MarkComplete(int index, ulong checksum)
     {
         lock (_lock)
         {
             _checksums[index] = checksum;
+            _partials[index] = null;
+            _version++;
+        }
+    }
+
+    /// <summary>
+    /// Records that the first <paramref name="length"/> bytes of an unfinished chunk are on disk with the XxHash3
+    /// <paramref name="checksum"/>; a length of zero forgets them, the whole chunk's length completes it.
+    /// </summary>
+    public void MarkPartial(int index, long length, ulong checksum)
+    {
+        long chunkLength = Plan[index].Length;
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, chunkLength);
+        if (length == chunkLength)
+        {
+            MarkComplete(index, checksum);
+            return;
+        }
+        lock (_lock)
+        {
+            if (_checksums[index] is not null) return;
+            _partials[index] = length == 0 ? null : new PartialChunk(length, checksum);
             _version++;
         }
     }
@@ -84,9 +118,19 @@ internal sealed class ChunkState
     {
         lock (_lock)
         {
-            if (_checksums[index] is null) return;
+            if (_checksums[index] is null && _partials[index] is null) return;
             _checksums[index] = null;
+            _partials[index] = null;
             _version++;
+        }
+    }
+
+    /// <summary>Whether any bytes at all are recorded: complete chunks or the start of one.</summary>
+    public bool HasAnyBytes
+    {
+        get
+        {
+            lock (_lock) return _checksums.Any(c => c.HasValue) || _partials.Any(p => p.HasValue);
         }
     }
 
@@ -96,6 +140,7 @@ internal sealed class ChunkState
         lock (_lock)
         {
             Array.Clear(_checksums);
+            Array.Clear(_partials);
             _validator = null;
             _version++;
         }
@@ -128,6 +173,20 @@ internal sealed class ChunkState
                     w.WriteEndArray();
                 }
                 w.WriteEndArray();
+                if (_partials.Any(p => p.HasValue))
+                {
+                    w.WriteStartArray("partial");
+                    for (int i = 0; i < _partials.Length; i++)
+                    {
+                        if (_partials[i] is not { } partial) continue;
+                        w.WriteStartArray();
+                        w.WriteNumberValue(i);
+                        w.WriteNumberValue(partial.Length);
+                        w.WriteStringValue(partial.Checksum.ToString("x16", CultureInfo.InvariantCulture));
+                        w.WriteEndArray();
+                    }
+                    w.WriteEndArray();
+                }
                 w.WriteEndObject();
             }
         }
@@ -147,6 +206,7 @@ internal sealed class ChunkState
             string? format = null, fileEtag = null, validator = null;
             long size = -1, chunkSize = -1;
             var chunks = new List<(int Index, ulong Sum)>();
+            var partials = new List<(int Index, long Length, ulong Sum)>();
             while (Next(ref reader) != JsonTokenType.EndObject)
             {
                 if (reader.TokenType != JsonTokenType.PropertyName) return null;
@@ -172,6 +232,21 @@ internal sealed class ChunkState
                             chunks.Add((index, sum));
                         }
                         break;
+                    case "partial":
+                        if (reader.TokenType != JsonTokenType.StartArray) return null;
+                        while (Next(ref reader) != JsonTokenType.EndArray)
+                        {
+                            if (reader.TokenType != JsonTokenType.StartArray) return null;
+                            Next(ref reader);
+                            int index = reader.GetInt32();
+                            Next(ref reader);
+                            long length = reader.GetInt64();
+                            Next(ref reader);
+                            ulong sum = ulong.Parse(reader.GetString()!, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
+                            Expect(ref reader, JsonTokenType.EndArray);
+                            partials.Add((index, length, sum));
+                        }
+                        break;
                     default:
                         reader.Skip();
                         break;
@@ -183,6 +258,11 @@ internal sealed class ChunkState
             {
                 if (index < 0 || index >= plan.Count) return null;
                 state.MarkComplete(index, sum);
+            }
+            foreach ((int index, long length, ulong sum) in partials)
+            {
+                if (index < 0 || index >= plan.Count || length <= 0 || length >= plan[index].Length || state.IsComplete(index)) return null;
+                state.MarkPartial(index, length, sum);
             }
             return state;
         }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Hashing;
 using System.Runtime.ExceptionServices;
 using Microsoft.Win32.SafeHandles;
 
@@ -12,8 +13,9 @@ namespace HubClient;
 /// <see cref="TransferOptions.MaxConnections"/> connections. A first request goes alone: its answer shows whether the
 /// server serves ranges (otherwise <see cref="RangeNotSupportedException"/>: the caller uses one stream) and gives the
 /// validator every other range then carries as <c>If-Match</c>.</item>
-/// <item>Each completed chunk is recorded with its XxHash3 in the sidecar (<see cref="ChunkStateFile"/>). A later run
-/// re-checksums the recorded chunks and fetches only the missing or damaged ones.</item>
+/// <item>Each completed chunk is recorded with its XxHash3 in the sidecar (<see cref="ChunkStateFile"/>), and so are the
+/// first bytes of the chunks in flight when the download stops (cancelled, or failed). A later run re-checksums what is
+/// recorded and fetches only what is missing or damaged.</item>
 /// <item>The SHA-256 (or git SHA-1) of the whole file is computed in file order while chunks land
 /// (<see cref="OrderedChunkHasher"/>) and checked before returning; on a mismatch <see cref="HubIntegrityException"/>
 /// (after one fresh retry when chunks came from an earlier run).</item>
@@ -65,7 +67,7 @@ internal sealed class ParallelRangeSource
         }
         using (file)
         {
-            bool resumed = state is not null && state.CompletedCount > 0;
+            bool resumed = state is not null && state.HasAnyBytes;
             state ??= new ChunkState(request.Etag, plan);
             try
             {
@@ -112,20 +114,21 @@ internal sealed class ParallelRangeSource
         TransferOptions options = _http.Options.Transfer;
         ChunkPlan plan = state.Plan;
 
-        if (resumed && await ResumedChunkValidator.ValidateAsync(file, state, hasher, options.BufferSize, cancellationToken).ConfigureAwait(false) > 0)
+        var partialChecksums = new Dictionary<int, XxHash3>();
+        if (resumed && await ResumedChunkValidator.ValidateAsync(file, state, hasher, options.BufferSize, partialChecksums, cancellationToken).ConfigureAwait(false) > 0)
         {
             if (stateFile is not null) await stateFile.SaveAsync(state, cancellationToken).ConfigureAwait(false);
         }
 
         int[] pending = Enumerable.Range(0, plan.Count).Where(i => !state.IsComplete(i)).ToArray();
         var progress = new ByteProgress(request.RepoPath, request.Size, request.Progress);
-        progress.Reset(request.Size - pending.Sum(i => (long)plan[i].Length));
+        progress.Reset(request.Size - pending.Sum(i => plan[i].Length - (state.Partial(i)?.Length ?? 0)));
 
         if (pending.Length > 0)
         {
             using var location = new SharedLocation(request.Location, request.RefreshLocation);
             var fetcher = new ChunkFetcher(_reader, request, file, location, new RangeValidator(state), progress);
-            var run = new WorkerRun(pending, plan, fetcher, hasher, state, stateFile, options, stop);
+            var run = new WorkerRun(pending, plan, fetcher, hasher, state, stateFile, partialChecksums, options, stop);
             await run.ExecuteAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -147,6 +150,7 @@ internal sealed class ParallelRangeSource
         private readonly OrderedChunkHasher _hasher;
         private readonly ChunkState _state;
         private readonly ChunkStateFile? _stateFile;
+        private readonly Dictionary<int, XxHash3> _partialChecksums;
         private readonly TransferOptions _options;
         private readonly CancellationTokenSource _stop;
         private readonly int _window;
@@ -154,8 +158,9 @@ internal sealed class ParallelRangeSource
         private Exception? _failure;
 
         public WorkerRun(int[] pending, ChunkPlan plan, ChunkFetcher fetcher, OrderedChunkHasher hasher, ChunkState state,
-            ChunkStateFile? stateFile, TransferOptions options, CancellationTokenSource stop)
+            ChunkStateFile? stateFile, Dictionary<int, XxHash3> partialChecksums, TransferOptions options, CancellationTokenSource stop)
         {
+            _partialChecksums = partialChecksums;
             _pending = pending;
             _plan = plan;
             _fetcher = fetcher;
@@ -201,7 +206,18 @@ internal sealed class ParallelRangeSource
                 {
                     FileChunk chunk = _plan[_pending[slot]];
                     await _hasher.WaitForWindowAsync(chunk.Index, _window, token).ConfigureAwait(false);
-                    ulong checksum = await _fetcher.FetchAsync(chunk, buffer, token).ConfigureAwait(false);
+                    ChunkSink sink = _fetcher.CreateSink(chunk, _partialChecksums.TryGetValue(chunk.Index, out XxHash3? resumed)
+                        ? (resumed, _state.Partial(chunk.Index)!.Value.Length) : null);
+                    try
+                    {
+                        await _fetcher.FetchAsync(sink, chunk, buffer, token).ConfigureAwait(false);
+                    }
+                    catch (Exception) when (sink.Position > sink.Start && _stateFile is not null)
+                    {
+                        await RememberPartialAsync(chunk, sink).ConfigureAwait(false);
+                        throw;
+                    }
+                    ulong checksum = sink.Checksum;
                     _state.MarkComplete(chunk.Index, checksum);
                     _hasher.MarkComplete(chunk.Index);
                     // Not cancellable: a chunk that landed is worth remembering even when the download is being stopped.
@@ -217,6 +233,22 @@ internal sealed class ParallelRangeSource
             finally
             {
                 ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+
+        /// <summary>
+        /// Records the bytes a stopped chunk wrote (every one of them is in the file: writes are never cancelled), so that the
+        /// next run fetches only the rest. Best effort: a sidecar that cannot be written costs that chunk's bytes, nothing else.
+        /// </summary>
+        private async Task RememberPartialAsync(FileChunk chunk, ChunkSink sink)
+        {
+            _state.MarkPartial(chunk.Index, sink.Position - chunk.Offset, sink.Checksum);
+            try
+            {
+                await _stateFile!.SaveAsync(_state, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (LocalWriteException)
+            {
             }
         }
     }
@@ -245,14 +277,16 @@ internal sealed class ParallelRangeSource
         /// <summary>Completes when the first 206 answer arrived: the server serves ranges, and the validator is known.</summary>
         public Task RangesServed => _rangesServed.Task;
 
-        /// <summary>Downloads <paramref name="chunk"/> into the file; returns the XxHash3 of its bytes.</summary>
-        public async Task<ulong> FetchAsync(FileChunk chunk, byte[] buffer, CancellationToken cancellationToken)
+        /// <summary>The sink of <paramref name="chunk"/>, continuing after its first bytes when <paramref name="resumed"/> says some are on disk.</summary>
+        public ChunkSink CreateSink(FileChunk chunk, (XxHash3 Checksum, long Length)? resumed) =>
+            new(_file, chunk, _request.RepoPath, _progress, resumed);
+
+        /// <summary>Downloads the rest of <paramref name="chunk"/> into the file through <paramref name="sink"/>.</summary>
+        public Task FetchAsync(ChunkSink sink, FileChunk chunk, byte[] buffer, CancellationToken cancellationToken)
         {
-            var sink = new ChunkSink(_file, chunk, _request.RepoPath, _progress);
             var read = new RangeReadRequest(_request.RepoPath, _request.Size, chunk.End, _location, RangeMode.Strict, _validator,
                 () => _rangesServed.TrySetResult());
-            await _reader.ReadAsync(read, sink, buffer, cancellationToken).ConfigureAwait(false);
-            return sink.Checksum;
+            return _reader.ReadAsync(read, sink, buffer, cancellationToken);
         }
     }
 }
