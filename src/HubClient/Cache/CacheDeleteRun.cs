@@ -56,7 +56,7 @@ internal sealed class CacheDeleteRun
     {
         foreach (IGrouping<string, PlannedDeletion> repo in items.GroupBy(i => Path.GetDirectoryName(Path.GetDirectoryName(i.Path))!, StringComparer.Ordinal))
         {
-            HashSet<string> linked = LinkedBlobs(Path.Combine(repo.Key, "snapshots"));
+            HashSet<string> linked = LinkedBlobs(Path.Combine(repo.Key, "snapshots"), Path.Combine(repo.Key, "blobs"));
             foreach (PlannedDeletion blob in repo)
             {
                 if (linked.Contains(Path.GetFullPath(blob.Path))) _notDeleted[blob.Path] = "A snapshot links to this blob again (downloaded since the plan was made).";
@@ -183,8 +183,11 @@ internal sealed class CacheDeleteRun
         }
     }
 
-    /// <summary>The blobs that symlinks under <paramref name="snapshots"/> point at (full paths, not resolved further).</summary>
-    internal static HashSet<string> LinkedBlobs(string snapshots)
+    /// <summary>
+    /// The blobs that symlinks under <paramref name="snapshots"/> point at: full paths, named as entries of
+    /// <paramref name="blobs"/> when they physically are (<see cref="PathContainment.AsDirectChild"/>), else as written.
+    /// </summary>
+    internal static HashSet<string> LinkedBlobs(string snapshots, string blobs)
     {
         var linked = new HashSet<string>(StringComparer.Ordinal);
         if (!Directory.Exists(snapshots)) return linked;
@@ -206,7 +209,9 @@ internal sealed class CacheDeleteRun
             {
                 if (entry.LinkTarget is { } target)
                 {
-                    if (!Directory.Exists(entry.FullName)) linked.Add(Path.GetFullPath(Path.IsPathRooted(target) ? target : Path.Combine(folder, target)));
+                    if (Directory.Exists(entry.FullName)) continue;
+                    string full = Path.GetFullPath(Path.IsPathRooted(target) ? target : Path.Combine(folder, target));
+                    linked.Add(PathContainment.AsDirectChild(full, blobs) ?? full);
                 }
                 else if (entry is DirectoryInfo)
                 {

@@ -224,7 +224,11 @@ internal static class CacheScanner
                 blobPath = firstHop;
                 sharedPath = payload;
             }
-            else if (isLink && !PathContainment.IsDirectChild(blob.FullName, blobsPath))
+            else if (isLink && PathContainment.AsDirectChild(blob.FullName, blobsPath) is { } inBlobs)
+            {
+                blobPath = inBlobs;
+            }
+            else if (isLink)
             {
                 warnings.Add(new CacheWarning(CacheWarningKind.LinkOutsideBlobs, entry.FullName, $"Snapshot entry links outside its repo's blobs folder: {entry.FullName} -> {blob.FullName}"));
             }

@@ -38,6 +38,18 @@ internal static class PathContainment
         Path.GetDirectoryName(Path.GetFullPath(path)) is { } parent
         && Path.TrimEndingDirectorySeparator(parent).Equals(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)), Comparison);
 
+    /// <summary>
+    /// <paramref name="path"/> named as an entry of <paramref name="folder"/> when it is one: directly inside it as written,
+    /// or physically (both resolved, as huggingface_hub's scan resolves blob paths) — an absolute link through another
+    /// name of the cache then names the same blob as a relative one; null when it is not directly inside.
+    /// </summary>
+    public static string? AsDirectChild(string path, string folder)
+    {
+        if (IsDirectChild(path, folder)) return Path.GetFullPath(path);
+        string real = RealPath(path);
+        return IsDirectChild(real, RealPath(folder)) ? Path.Combine(Path.GetFullPath(folder), Path.GetFileName(real)) : null;
+    }
+
     /// <summary>The path with every symlink on the way resolved (missing components are kept as written).</summary>
     public static string RealPath(string path) => RealPath(path, 0);
 

@@ -75,6 +75,15 @@ internal sealed partial class SharedBlobStore
     }
 
     /// <summary>
+    /// <see cref="RelativeBlobPath"/> for a repo blob that may link into the store: one whose folder is physically inside the
+    /// cache. A repo folder symlinked from another disk is not (the link <c>../../blobs/…</c> would resolve next to its real
+    /// location, where there is no store, and moving its payload into the store would undo the move): its blobs stay regular
+    /// files. Null when the blob may not be shared.
+    /// </summary>
+    private string? SharableBlobPath(string blobPath) =>
+        RelativeBlobPath(blobPath) is { } relative && PathContainment.IsEntryInside(blobPath, CacheRoot) ? relative : null;
+
+    /// <summary>
     /// The store entry a repo blob links to, read lexically (the link text, not the file system): null when the blob is
     /// not a symlink, or links anywhere but to <c>blobs/{prefix}/{xet_hash}</c> of this store.
     /// </summary>
@@ -158,7 +167,7 @@ internal sealed partial class SharedBlobStore
     {
         if (!IsXetHash(xetHash) || !Exists) return false;
         string entry = EntryPath(xetHash);
-        string? relative = RelativeBlobPath(blobPath);
+        string? relative = SharableBlobPath(blobPath);
         if (relative is null) return false;
 
         string? tempLink = null;
@@ -192,7 +201,7 @@ internal sealed partial class SharedBlobStore
     public async Task<bool> PublishAsync(string blobPath, string xetHash, long size, bool replaceExisting, TimeSpan lockTimeout, CancellationToken cancellationToken)
     {
         if (!IsXetHash(xetHash)) return false;
-        string? relative = RelativeBlobPath(blobPath);
+        string? relative = SharableBlobPath(blobPath);
         string? prefix = relative is null ? null : EnsurePrefixFolder(xetHash);
         if (relative is null || prefix is null) return false;
 

@@ -64,7 +64,8 @@ internal sealed class RemoteFileStream : Stream
             _position += count;
             return count;
         }
-        _buffer ??= new byte[_readAhead];
+        // Never larger than the file: a generous read-ahead must not cost its full size for a small file.
+        _buffer ??= new byte[(int)Math.Min(_readAhead, _reader.Length)];
         _bufferCount = 0;
         int fill = (int)Math.Min(_readAhead, remaining);
         await _reader.ReadAsync(_position, _buffer.AsMemory(0, fill), cancellationToken).ConfigureAwait(false);

@@ -224,4 +224,63 @@ public sealed class HubCacheDeleteTests : IDisposable
 
     private string[] AllFiles() =>
         Directory.EnumerateFileSystemEntries(_cache.CacheDirectory, "*", SearchOption.AllDirectories).Where(p => !Directory.Exists(p) || new FileInfo(p).LinkTarget is not null).ToArray();
+
+    /// <summary>
+    /// The cache folder reached through a symlink (<c>~/.cache/huggingface → /data/hf</c>), and a kept revision whose entry
+    /// links to the shared blob by its absolute real path (huggingface_hub's fallback where a relative path fails, or
+    /// another tool). huggingface_hub's scan resolves blob paths, so both revisions name one blob and deleting the old
+    /// revision keeps it; so must HubClient.
+    /// </summary>
+    [Fact]
+    public void Deleting_a_revision_through_a_symlinked_cache_folder_keeps_a_blob_another_revision_links_to_absolutely()
+    {
+        if (OperatingSystem.IsWindows()) return; // Folder symlinks need privileges there.
+        string real = _temp.Combine("real-hub");
+        string linkRoot = _temp.Combine("hub-link");
+        Directory.CreateDirectory(real);
+        Directory.CreateSymbolicLink(linkRoot, real);
+        var builder = new PythonCacheBuilder(real);
+        byte[] content = PythonCacheBuilder.Content(5000, 1);
+        string old = PythonCacheBuilder.Commit("old");
+        string kept = PythonCacheBuilder.Commit("kept");
+        string blob = builder.AddFile(Folder, old, "model.bin", content);
+        builder.AddFile(Folder, kept, "other.txt", PythonCacheBuilder.Content(10, 2));
+        string keptEntry = Path.Combine(real, Folder, "snapshots", kept, "model.bin");
+        File.CreateSymbolicLink(keptEntry, blob);
+        builder.SetRef(Folder, "main", kept);
+
+        HubCacheInfo info = HubCache.Scan(linkRoot);
+        CacheDeletePlan plan = info.DeleteRevisions(old);
+        plan.Execute();
+
+        Assert.Empty(info.Warnings);
+        Assert.Empty(plan.Blobs);
+        Assert.Equal(content, File.ReadAllBytes(keptEntry));
+        Assert.Equal(5010, info.Repos.Single().SizeOnDisk); // one blob, counted once
+    }
+
+    [Fact]
+    public void Deleting_a_revision_through_a_symlinked_cache_folder_frees_its_own_blob()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        string real = _temp.Combine("real-hub");
+        string linkRoot = _temp.Combine("hub-link");
+        Directory.CreateDirectory(real);
+        Directory.CreateSymbolicLink(linkRoot, real);
+        var builder = new PythonCacheBuilder(real);
+        string old = PythonCacheBuilder.Commit("old");
+        string kept = PythonCacheBuilder.Commit("kept");
+        string blob = builder.AddFile(Folder, old, "model.bin", PythonCacheBuilder.Content(5000, 1));
+        builder.AddFile(Folder, kept, "other.txt", PythonCacheBuilder.Content(10, 2));
+        builder.SetRef(Folder, "main", kept);
+
+        HubCacheInfo info = HubCache.Scan(linkRoot);
+        CacheDeletePlan plan = info.DeleteRevisions(old);
+        CacheDeleteResult result = plan.Execute();
+
+        Assert.Empty(info.Warnings);
+        Assert.Single(plan.Blobs);
+        Assert.False(File.Exists(blob));
+        Assert.Equal(5000, result.BytesFreed);
+    }
 }

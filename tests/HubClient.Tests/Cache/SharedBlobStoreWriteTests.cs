@@ -283,4 +283,29 @@ public sealed class SharedBlobStoreWriteTests : IAsyncLifetime
         Assert.Equal(Weights, File.ReadAllBytes(RepoBlob("models--acme--two")));
         Assert.Empty(HubCache.Scan(Root).Warnings);
     }
+
+    /// <summary>
+    /// A repo folder moved to another disk and symlinked back into the cache (a common way to make room): a link
+    /// <c>../../blobs/{2 hex}/{hash}</c> would resolve next to the folder's real location, where there is no store, and
+    /// moving the payload into the store would undo the move. Its blobs stay regular files, readable, and a second
+    /// download finds them.
+    /// </summary>
+    [Fact]
+    public async Task A_repo_folder_symlinked_from_another_disk_keeps_regular_blobs_that_read()
+    {
+        if (OperatingSystem.IsWindows()) return; // Folder symlinks need privileges there.
+        Directory.CreateDirectory(Root);
+        string elsewhere = _f.Temp.Combine("other-disk", "models--acme--one");
+        Directory.CreateDirectory(elsewhere);
+        Directory.CreateSymbolicLink(Path.Combine(Root, "models--acme--one"), elsewhere);
+
+        string path = await _f.Api.DownloadFileAsync("acme/one", "model.bin");
+
+        Assert.Equal(Weights, await File.ReadAllBytesAsync(path));
+        Assert.Null(new FileInfo(RepoBlob("models--acme--one")).LinkTarget);
+        Assert.False(File.Exists(Entry));
+        _f.Hub.ClearRequests();
+        Assert.Equal(Weights, await File.ReadAllBytesAsync(await _f.Api.DownloadFileAsync("acme/one", "model.bin")));
+        Assert.Equal(0, PayloadBytesOnTheWire(_f.Hub));
+    }
 }

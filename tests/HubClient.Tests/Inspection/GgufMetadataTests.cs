@@ -180,4 +180,22 @@ public sealed class GgufMetadataTests : IAsyncLifetime
 
         await Assert.ThrowsAsync<EntryNotFoundException>(() => _f.Api.GetGgufMetadataAsync(Repo, "model.gguf"));
     }
+
+    [Fact]
+    public async Task Tensor_shape_whose_element_count_overflows_is_a_format_error_not_a_wrapped_count()
+    {
+        byte[] file = new GgufWriter().Tensor("t", [1UL << 32, 1UL << 32], GgmlType.F32).Build();
+
+        HubFileFormatException e = await Assert.ThrowsAsync<HubFileFormatException>(() => ReadAsync(file));
+
+        Assert.Contains("64-bit", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Tensors_whose_total_element_count_overflows_are_a_format_error()
+    {
+        byte[] file = new GgufWriter().Tensor("a", [1UL << 63], GgmlType.F32).Tensor("b", [1UL << 63], GgmlType.F32).Build();
+
+        await Assert.ThrowsAsync<HubFileFormatException>(() => ReadAsync(file));
+    }
 }

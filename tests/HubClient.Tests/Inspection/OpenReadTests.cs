@@ -211,4 +211,14 @@ public sealed class OpenReadTests : IAsyncLifetime
         Assert.All(_f.Hub.Requests.Where(r => r.IsCdn), r => Assert.Null(r.Authorization));
         Assert.Contains(_f.Hub.Requests, r => !r.IsCdn && r.Authorization is not null);
     }
+
+    [Fact]
+    public async Task A_read_ahead_larger_than_the_file_costs_only_the_file()
+    {
+        await using Stream stream = await _f.Api.OpenReadAsync(Repo, "config.json", new OpenReadOptions { ReadAheadSize = int.MaxValue });
+        byte[] one = new byte[1];
+
+        Assert.Equal(1, await stream.ReadAsync(one));
+        Assert.Equal((byte)'{', one[0]);
+    }
 }

@@ -173,4 +173,34 @@ public sealed class SafetensorsMetadataTests : IAsyncLifetime
         Assert.Equal(9, meta.ParameterCount["F32"]);
         Assert.Equal("HEAD", Assert.Single(_f.Hub.Requests).Method);
     }
+
+    [Fact]
+    public async Task Header_whose_parameter_counts_overflow_together_is_a_format_error()
+    {
+        // Each tensor's element count fits a long (2^62) and its data offsets lie in the file; their sum does not.
+        const string Json = "{\"a\":{\"dtype\":\"F32\",\"shape\":[4611686018427387904],\"data_offsets\":[0,0]},"
+                          + "\"b\":{\"dtype\":\"F32\",\"shape\":[4611686018427387904],\"data_offsets\":[0,0]}}";
+        _f.Hub.AddRepo(Repo).Commit(c => c.AddLfs("model.safetensors", SafetensorsWriter.Raw((ulong)Encoding.UTF8.GetByteCount(Json), Json)));
+
+        HubFileFormatException e = await Assert.ThrowsAsync<HubFileFormatException>(() => _f.Api.GetSafetensorsFileMetadataAsync(Repo, "model.safetensors"));
+
+        Assert.Equal("model.safetensors", e.Path);
+        Assert.Contains("64-bit", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Shards_whose_parameter_counts_overflow_together_are_a_format_error()
+    {
+        static byte[] Shard(string name)
+        {
+            string json = $"{{\"{name}\":{{\"dtype\":\"F32\",\"shape\":[6917529027641081856],\"data_offsets\":[0,0]}}}}";
+            return SafetensorsWriter.Raw((ulong)Encoding.UTF8.GetByteCount(json), json);
+        }
+        const string Index = "{\"weight_map\":{\"a\":\"m-1.safetensors\",\"b\":\"m-2.safetensors\"}}";
+        _f.Hub.AddRepo(Repo).Commit(c => c.Add("model.safetensors.index.json", Index).AddLfs("m-1.safetensors", Shard("a")).AddLfs("m-2.safetensors", Shard("b")));
+
+        HubFileFormatException e = await Assert.ThrowsAsync<HubFileFormatException>(() => _f.Api.GetSafetensorsMetadataAsync(Repo));
+
+        Assert.Equal("model.safetensors.index.json", e.Path);
+    }
 }

@@ -77,13 +77,22 @@ internal static class GgufReader
         }
 
         var tensors = new List<GgufTensorInfo>((int)Math.Min(tensorCount, 1 << 16));
+        ulong parameters = 0;
         for (ulong i = 0; i < tensorCount; i++)
         {
             string name = cursor.String();
             uint dimensions = cursor.UInt32();
             if (dimensions > MaxDimensions) throw cursor.Error($"tensor '{name}' has {dimensions} dimensions (at most {MaxDimensions})");
             var shape = new ulong[dimensions];
-            for (int d = 0; d < shape.Length; d++) shape[d] = cursor.UInt64();
+            ulong elements = 1;
+            for (int d = 0; d < shape.Length; d++)
+            {
+                shape[d] = cursor.UInt64();
+                if (shape[d] != 0 && elements > ulong.MaxValue / shape[d]) throw cursor.Error($"tensor '{name}' has more elements than a 64-bit count");
+                elements *= shape[d];
+            }
+            if (elements > ulong.MaxValue - parameters) throw cursor.Error("the tensors hold more elements than a 64-bit count");
+            parameters += elements;
             var type = (GgmlType)cursor.UInt32();
             ulong offset = cursor.UInt64();
             tensors.Add(new GgufTensorInfo(name, shape, type, offset));

@@ -7,12 +7,12 @@ namespace HubClient;
 /// </summary>
 public sealed class SafetensorsFileMetadata
 {
-    internal SafetensorsFileMetadata(IReadOnlyDictionary<string, string> metadata, IReadOnlyDictionary<string, SafetensorsTensorInfo> tensors, long headerSize)
+    internal SafetensorsFileMetadata(IReadOnlyDictionary<string, string> metadata, IReadOnlyDictionary<string, SafetensorsTensorInfo> tensors, long headerSize, string path)
     {
         Metadata = metadata;
         Tensors = tensors;
         HeaderSize = headerSize;
-        ParameterCount = SafetensorsParameterCounts.ByDtype(tensors.Values);
+        ParameterCount = SafetensorsParameterCounts.ByDtype(tensors.Values, path);
     }
 
     /// <summary>The <c>__metadata__</c> entries (empty when absent), e.g. <c>{"format": "pt"}</c>.</summary>

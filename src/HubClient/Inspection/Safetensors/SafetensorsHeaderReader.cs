@@ -80,7 +80,7 @@ internal static class SafetensorsHeaderReader
                 }
                 if (!tensors.TryAdd(property.Name, Tensor(property, dataSize, path))) throw Error(path, $"tensor '{property.Name}' appears twice.");
             }
-            return new SafetensorsFileMetadata(metadata, tensors, headerSize);
+            return new SafetensorsFileMetadata(metadata, tensors, headerSize, path);
         }
     }
 

@@ -26,7 +26,7 @@ internal sealed class SafetensorsMetadataReader
             SafetensorsFileMetadata file;
             using (single) file = await SafetensorsHeaderReader.ReadAsync(single, SingleFile, cancellationToken).ConfigureAwait(false);
             var weightMap = file.Tensors.Keys.ToDictionary(name => name, _ => SingleFile, StringComparer.Ordinal);
-            return new SafetensorsRepoMetadata(null, isSharded: false, weightMap, new Dictionary<string, SafetensorsFileMetadata> { [SingleFile] = file });
+            return new SafetensorsRepoMetadata(null, isSharded: false, weightMap, new Dictionary<string, SafetensorsFileMetadata> { [SingleFile] = file }, SingleFile);
         }
 
         IRangeReader index = await TryOpenAsync(repoType, repoId, revision, IndexFile, cancellationToken).ConfigureAwait(false)
@@ -45,7 +45,7 @@ internal sealed class SafetensorsMetadataReader
             }).ConfigureAwait(false);
         var byPath = new Dictionary<string, SafetensorsFileMetadata>(StringComparer.Ordinal);
         for (int i = 0; i < shards.Length; i++) byPath[shards[i]] = files[i];
-        return new SafetensorsRepoMetadata(metadata, isSharded: true, map, byPath);
+        return new SafetensorsRepoMetadata(metadata, isSharded: true, map, byPath, IndexFile);
     }
 
     private async Task<IRangeReader?> TryOpenAsync(RepoType repoType, string repoId, string revision, string path, CancellationToken cancellationToken)

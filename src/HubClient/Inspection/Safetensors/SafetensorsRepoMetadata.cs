@@ -8,13 +8,13 @@ public sealed class SafetensorsRepoMetadata
 {
     internal SafetensorsRepoMetadata(
         IReadOnlyDictionary<string, string>? metadata, bool isSharded, IReadOnlyDictionary<string, string> weightMap,
-        IReadOnlyDictionary<string, SafetensorsFileMetadata> files)
+        IReadOnlyDictionary<string, SafetensorsFileMetadata> files, string path)
     {
         Metadata = metadata;
         IsSharded = isSharded;
         WeightMap = weightMap;
         Files = files;
-        ParameterCount = SafetensorsParameterCounts.ByDtype(files.Values.SelectMany(f => f.Tensors.Values));
+        ParameterCount = SafetensorsParameterCounts.ByDtype(files.Values.SelectMany(f => f.Tensors.Values), path);
     }
 
     /// <summary>The index's <c>metadata</c> object (e.g. <c>total_size</c>), values as JSON text for non-strings; null for a single file.</summary>
