@@ -40,6 +40,7 @@ internal sealed class BlobLock : IDisposable
             try
             {
                 var stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
+                MakeGroupWritable(stream);
                 if (LocksAreEffective(lockPath)) return new BlobLock(stream);
                 stream.Dispose();
                 return new BlobLock(null);
@@ -106,6 +107,28 @@ internal sealed class BlobLock : IDisposable
             return new BlobLock(null);
         }
     }
+
+    /// <summary>
+    /// <c>0664</c> on the lock file, whatever the umask, as huggingface_hub's lock (<c>WeakFileLock</c>: filelock with
+    /// <c>mode=0o664</c>, which <c>fchmod</c>s): on a cache shared by a group, another user must be able to open the lock
+    /// to wait on it — Python fails with <c>PermissionError</c> on a <c>0644</c> lock file it does not own. Best effort: only
+    /// the owner may change the mode.
+    /// </summary>
+    private static void MakeGroupWritable(FileStream stream)
+    {
+        if (OperatingSystem.IsWindows()) return;
+        try
+        {
+            File.SetUnixFileMode(stream.SafeFileHandle, LockFileMode);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Another user's lock file: it keeps the mode its creator gave it.
+        }
+    }
+
+    private const UnixFileMode LockFileMode =
+        UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead;
 
     public void Dispose() => _stream?.Dispose();
 }

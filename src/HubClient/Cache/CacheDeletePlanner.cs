@@ -43,7 +43,8 @@ internal static class CacheDeletePlanner
         DateTimeOffset cutoff = options.TimeProvider.GetUtcNow() - options.OlderThan;
         var items = new List<PlannedDeletion>();
 
-        var staleIncomplete = info.IncompleteDownloads.Where(i => i.LastModified < cutoff).ToList();
+        // A partial whose blob has been published since (by another process or client) is never resumed: stale at any age.
+        var staleIncomplete = info.IncompleteDownloads.Where(i => i.LastModified < cutoff || IsPublished(i)).ToList();
         if (options.DetachedRevisions)
         {
             foreach (CachedRepo repo in info.Repos)
@@ -158,4 +159,7 @@ internal static class CacheDeletePlanner
     }
 
     private static long SizeOf(string path) => SafeDelete.SizeOf(path);
+
+    private static bool IsPublished(CachedIncompleteDownload partial) =>
+        SafeDelete.Exists(Path.Combine(partial.RepoPath, "blobs", partial.Etag));
 }

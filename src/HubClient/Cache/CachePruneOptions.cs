@@ -5,8 +5,9 @@ public sealed class CachePruneOptions
 {
     /// <summary>
     /// Partial downloads (with their sidecars) and set-aside corrupt blobs are removed once nothing has written to them for
-    /// this long. A running download writes continuously, and <see cref="CacheDeletePlan.Execute"/> also skips partials
-    /// whose blob lock is held. Default one day.
+    /// this long; a partial whose blob has been published since (by another process or client) at any age. A running
+    /// download writes continuously, and <see cref="CacheDeletePlan.Execute"/> also skips partials whose blob lock is held.
+    /// Default one day.
     /// </summary>
     public TimeSpan OlderThan { get; set; } = TimeSpan.FromDays(1);
 

@@ -39,8 +39,8 @@ internal sealed class SnapshotDownloader
         string commit = listing.Commit;
 
         // The branch is remembered in the cache's refs/ whatever the destination (as huggingface_hub does): offline runs resolve it there.
-        new CacheDestination(layout, _http.Options.DisableSymlinks).RecordRef(revision, commit, bestEffort: true);
-        TreeFile[] selected = listing.Files.Where(f => filter.IsSelected(f.Path)).ToArray();
+        new CacheDestination(layout, _http.Options.DisableSymlinks).RecordRef(revision, commit, bestEffort: true, snapshotFolder: destination is CacheDestination);
+        TreeFile[] selected = listing.RequireFiles(repoId, destination.ListingFolder).Where(f => filter.IsSelected(f.Path)).ToArray();
         activity?.SetTag("hub.files", selected.Length);
         var progress = new SnapshotProgressTracker(selected, options.Progress, options.FileProgress);
         progress.Start();
@@ -79,10 +79,19 @@ internal sealed class SnapshotDownloader
     /// <summary>
     /// The snapshot as held, when every selected file of the held listing is present; otherwise
     /// <see cref="LocalEntryNotFoundException"/> naming what is missing (or the hub's own error when the repository is
-    /// missing or private).
+    /// missing or private). Without a held listing the snapshot folder is returned as it is when it holds anything, as
+    /// huggingface_hub does (it cannot be checked); an empty or absent one is <see cref="LocalEntryNotFoundException"/>.
     /// </summary>
     private string FromHeld(IDownloadDestination destination, RepoCacheLayout layout, string repoId, string revision, RepoPathFilter filter, SnapshotListing held)
     {
+        if (held.Files is null)
+        {
+            string folder = destination.SnapshotFolder(held.Commit);
+            if (!HoldsAnything(folder)) throw SnapshotListingResolver.ListingNotCached(repoId, held.Commit, destination.ListingFolder, held.Cause);
+            HubLog.SnapshotUnchecked(_http.Logger, repoId, held.Commit, folder);
+            if (held.Cause is not null) _pipeline.Resolver.LogServedFromCache(repoId, "snapshot", held.Cause);
+            return folder;
+        }
         string[] missing = held.Files
             .Where(f => filter.IsSelected(f.Path) && !EntryPresence.IsPresent(destination.EntryPath(held.Commit, f.Path), f.ContentSize))
             .Select(f => f.Path).ToArray();
@@ -97,6 +106,18 @@ internal sealed class SnapshotDownloader
         if (held.Cause is not null) _pipeline.Resolver.LogServedFromCache(repoId, "snapshot", held.Cause);
         HubTelemetry.CacheHits.Add(held.Files.Count(f => filter.IsSelected(f.Path)));
         return destination.SnapshotFolder(held.Commit);
+    }
+
+    private static bool HoldsAnything(string folder)
+    {
+        try
+        {
+            return Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     private static string EnsureDirectory(string path)

@@ -29,7 +29,7 @@ internal sealed class SnapshotPlanner
             options.RepoType, repoId, revision, layout, destination.ListingFolder, options.LocalFilesOnly, options.ForceDownload, cacheListing: false, cancellationToken).ConfigureAwait(false);
 
         var planned = new List<PlannedFile>();
-        foreach (TreeFile file in listing.Files.Where(f => filter.IsSelected(f.Path)).OrderBy(f => f.Path, StringComparer.Ordinal))
+        foreach (TreeFile file in listing.RequireFiles(repoId, destination.ListingFolder).Where(f => filter.IsSelected(f.Path)).OrderBy(f => f.Path, StringComparer.Ordinal))
         {
             HubFileMetadata metadata = file.MetadataAt(listing.Commit, _http.ResolveUri(options.RepoType, repoId, listing.Commit, file.Path));
             bool inPlace = await destination.IsPresentAsync(file.Path, metadata, recordCommit: false, cancellationToken).ConfigureAwait(false);

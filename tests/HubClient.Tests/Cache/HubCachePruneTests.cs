@@ -47,6 +47,25 @@ public sealed class HubCachePruneTests : IDisposable
     }
 
     [Fact]
+    public void Fresh_partials_of_a_blob_published_since_go_at_any_age()
+    {
+        // The blob of main's config.json is complete: whoever left a partial of it (a run killed before another process or
+        // client published the blob) will never resume it.
+        string etag = Path.GetFileName(new FileInfo(Path.Combine(_cache.RepoDir(Folder), "snapshots", _main, "config.json")).LinkTarget!);
+        string partial = Partial(etag + ".chunked.incomplete", 700, hoursAgo: 0);
+        string sidecar = Partial(etag + ".chunks.incomplete", 30, hoursAgo: 0);
+        string other = Partial(new string('e', 64) + ".incomplete", 40, hoursAgo: 0);
+
+        CacheDeletePlan plan = HubCache.Scan(_cache.CacheDirectory).Prune(Options(detached: false));
+
+        Assert.Equal(new[] { partial, sidecar }.Order(), plan.IncompleteFiles.Order());
+        plan.Execute();
+        Assert.False(File.Exists(partial) || File.Exists(sidecar));
+        Assert.True(File.Exists(other));
+        Assert.True(File.Exists(Path.Combine(_blobs, etag)));
+    }
+
+    [Fact]
     public void Detached_revisions_go_with_the_blobs_only_they_use()
     {
         CacheDeletePlan plan = HubCache.Scan(_cache.CacheDirectory).Prune(Options());

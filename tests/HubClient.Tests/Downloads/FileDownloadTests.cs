@@ -487,4 +487,66 @@ public sealed class FileDownloadTests : IAsyncLifetime
         Assert.False(regular.IsLfs);
         Assert.Equal(_commit.Files["config.json"].GitSha1, regular.Etag);
     }
+
+    /// <summary>
+    /// huggingface_hub makes the snapshot folder before it downloads; a ref to a commit without one makes its scan drop the
+    /// whole repo ("Reference(s) refer to missing commit hashes"), complete revisions included, while a download runs or
+    /// after it was stopped.
+    /// </summary>
+    [Fact]
+    public async Task A_stopped_first_download_leaves_the_ref_with_its_snapshot_folder()
+    {
+        using var cancel = new CancellationTokenSource();
+        _f.Hub.InjectFault(FakeFault.Drip(16_384, TimeSpan.FromMilliseconds(20)), RequestFilters.Download("model.safetensors"), times: null);
+        var progress = new SynchronousProgress<DownloadProgress>(p =>
+        {
+            if (p.BytesDownloaded > 0) cancel.Cancel();
+        });
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => _f.Api.DownloadFileAsync(Repo, "model.safetensors", new DownloadFileOptions { Progress = progress }, cancel.Token));
+
+        Assert.Equal(_commit.Sha, File.ReadAllText(Path.Combine(RepoDir, "refs", "main")));
+        Assert.True(Directory.Exists(Path.Combine(RepoDir, "snapshots", _commit.Sha)));
+        HubCacheInfo scan = HubCache.Scan(_f.CacheDirectory);
+        Assert.DoesNotContain(scan.Warnings, w => w.Kind == CacheWarningKind.RefToMissingSnapshot);
+        Assert.Equal([_commit.Sha], scan.Repos.Single().Revisions.Select(r => r.CommitHash));
+    }
+
+    [Fact]
+    public async Task Lock_files_are_group_writable_whatever_the_umask_as_huggingface_hub_makes_them()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        byte[] big = Bytes.Random(1_500_000, seed: 43); // above the lock-free size
+        FakeFile file = _f.Hub.FindRepo(Repo)!.Commit(c => c.AddLfs("big.bin", big)).Files["big.bin"];
+
+        await _f.Api.DownloadFileAsync(Repo, "big.bin");
+
+        string lockPath = Path.Combine(_f.CacheDirectory, ".locks", "models--acme--tiny-model", file.Etag + ".lock");
+        UnixFileMode mode = File.GetUnixFileMode(lockPath);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead, mode);
+    }
+
+    /// <summary>
+    /// A cleanup that removes every <c>*.incomplete</c> (<c>hf cache prune</c> does, without looking at locks) while a download
+    /// is finishing: a clear error, nothing published, and the next call downloads the file.
+    /// </summary>
+    [Fact]
+    public async Task A_partial_deleted_by_another_process_before_publishing_is_a_clear_error_and_nothing_is_published()
+    {
+        string blobs = Path.Combine(RepoDir, "blobs");
+        var progress = new SynchronousProgress<DownloadProgress>(p =>
+        {
+            if (p.BytesDownloaded != p.TotalBytes) return;
+            foreach (string partial in Directory.GetFiles(blobs, "*.incomplete")) File.Delete(partial);
+        });
+
+        IOException e = await Assert.ThrowsAsync<IOException>(
+            () => _f.Api.DownloadFileAsync(Repo, "model.safetensors", new DownloadFileOptions { Progress = progress }));
+
+        Assert.Contains("deleted", e.Message, StringComparison.Ordinal);
+        Assert.Contains("model.safetensors", e.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(blobs, Bytes.Sha256(Weights))));
+        Assert.Equal(Weights, await File.ReadAllBytesAsync(await _f.Api.DownloadFileAsync(Repo, "model.safetensors")));
+    }
 }

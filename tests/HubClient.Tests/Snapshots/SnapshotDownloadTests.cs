@@ -300,4 +300,42 @@ public sealed class SnapshotDownloadTests : IAsyncLifetime
             Assert.Equal(_commit.Files[path].Content, File.ReadAllBytes(file));
         }
     }
+
+    /// <summary>
+    /// A cache filled file by file (transformers' <c>hf_hub_download</c> calls, older clients) holds no
+    /// <c>trees/{commit}.json</c>: offline, huggingface_hub returns the snapshot folder as it is (it cannot check it), and so
+    /// does HubClient.
+    /// </summary>
+    [Fact]
+    public async Task Offline_snapshot_without_a_cached_file_list_is_returned_as_it_is()
+    {
+        await _f.Api.DownloadFileAsync(Repo, "config.json");
+        await _f.Api.DownloadFileAsync(Repo, "onnx/model.onnx");
+        Assert.False(Directory.Exists(Path.Combine(RepoDir, "trees")));
+        _f.Hub.ClearRequests();
+        using HubApi offline = _f.NewClient(o => o.Offline = true);
+
+        string folder = await offline.DownloadSnapshotAsync(Repo);
+
+        Assert.Equal(SnapshotDir, folder);
+        AssertFiles(folder, ["config.json", "onnx/model.onnx"]);
+        Assert.Empty(_f.Hub.Requests);
+        // A plan needs the file list: it cannot be made offline from the folder alone.
+        var e = await Assert.ThrowsAsync<LocalEntryNotFoundException>(() => offline.PlanSnapshotDownloadAsync(Repo));
+        Assert.Contains("not cached", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Offline_snapshot_without_a_cached_file_list_and_no_files_is_not_found()
+    {
+        Directory.CreateDirectory(SnapshotDir); // what an interrupted first download leaves
+        Directory.CreateDirectory(Path.Combine(RepoDir, "refs"));
+        File.WriteAllText(Path.Combine(RepoDir, "refs", "main"), _commit.Sha);
+
+        var e = await Assert.ThrowsAsync<LocalEntryNotFoundException>(() =>
+            _f.Api.DownloadSnapshotAsync(Repo, new SnapshotDownloadOptions { LocalFilesOnly = true }));
+
+        Assert.Contains("not cached", e.Message, StringComparison.Ordinal);
+        Assert.Empty(_f.Hub.Requests);
+    }
 }

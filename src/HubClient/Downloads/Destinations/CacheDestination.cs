@@ -94,12 +94,20 @@ internal sealed class CacheDestination : IDownloadDestination
         return Layout.SnapshotPath(metadata.CommitHash, repoPath);
     }
 
-    public void RecordRef(string revision, string commit, bool bestEffort)
+    public void RecordRef(string revision, string commit, bool bestEffort) => RecordRef(revision, commit, bestEffort, snapshotFolder: true);
+
+    /// <summary>
+    /// As <see cref="RecordRef(string, string, bool)"/>; <paramref name="snapshotFolder"/>: also make the commit's snapshot
+    /// folder first, as huggingface_hub does before it downloads into the cache (a ref to a commit without one makes its
+    /// scan drop the whole repo, complete revisions too, while a download runs or after one stopped). A download into a
+    /// local folder records the ref alone, as <c>snapshot_download(local_dir=…)</c> does.
+    /// </summary>
+    public void RecordRef(string revision, string commit, bool bestEffort, bool snapshotFolder)
     {
-        if (revision == commit) return;
         try
         {
-            AtomicFile.WriteTextIfChanged(Layout.RefPath(revision), commit);
+            if (snapshotFolder) Directory.CreateDirectory(Layout.SnapshotDirectory(commit));
+            if (revision != commit) AtomicFile.WriteTextIfChanged(Layout.RefPath(revision), commit);
         }
         catch (Exception e) when (bestEffort && e is IOException or UnauthorizedAccessException)
         {

@@ -53,7 +53,10 @@ internal interface IDownloadDestination
     /// <summary>Makes the published content visible at its entry and returns the entry (<paramref name="newlyPublished"/>: this call published it).</summary>
     string Place(string repoPath, HubFileMetadata metadata, bool newlyPublished);
 
-    /// <summary>Remembers that <paramref name="revision"/> resolved to <paramref name="commit"/> (the cache's <c>refs/</c>).</summary>
+    /// <summary>
+    /// Remembers that <paramref name="revision"/> resolved to <paramref name="commit"/> (the cache's <c>refs/</c>, after the
+    /// commit's snapshot folder, before anything is downloaded).
+    /// </summary>
     void RecordRef(string revision, string commit, bool bestEffort);
 
     /// <summary>Remembers that the hub said <paramref name="repoPath"/> does not exist at <paramref name="commit"/> (the cache's <c>.no_exist/</c>).</summary>

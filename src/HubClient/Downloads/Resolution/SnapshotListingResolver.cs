@@ -1,7 +1,16 @@
 namespace HubClient;
 
-/// <summary>A snapshot's commit and the files listed at it, and whether the cache answered (with the hub's error, if any).</summary>
-internal sealed record SnapshotListing(string Commit, IReadOnlyList<TreeFile> Files, bool FromCache, Exception? Cause);
+/// <summary>
+/// A snapshot's commit and the files listed at it, and whether the cache answered (with the hub's error, if any).
+/// <see cref="Files"/> is null only when the cache answered and holds the revision's commit but not its listing (a cache
+/// filled file by file, or by an older client): the snapshot folder then cannot be checked for completeness.
+/// </summary>
+internal sealed record SnapshotListing(string Commit, IReadOnlyList<TreeFile>? Files, bool FromCache, Exception? Cause)
+{
+    /// <summary>The listing, or <see cref="LocalEntryNotFoundException"/> when the cache holds none.</summary>
+    public IReadOnlyList<TreeFile> RequireFiles(string repoId, string treeFolder) =>
+        Files ?? throw SnapshotListingResolver.ListingNotCached(repoId, Commit, treeFolder, Cause);
+}
 
 /// <summary>
 /// Resolves what a snapshot is — the revision's commit and that commit's file listing — the one way both
@@ -55,14 +64,21 @@ internal sealed class SnapshotListingResolver(RepoApiClient repoApi, DownloadRes
     {
         string why = DownloadResolver.WhyOffline(cause);
         string? commit = mayUseHeld ? CacheLookup.ResolveCommit(layout, revision) : null;
-        IReadOnlyList<TreeFile>? files = commit is null ? null : TreeCache.Read(treeFolder, commit);
-        if (files is not null) return new SnapshotListing(commit!, files, FromCache: true, cause);
+        if (commit is not null) return new SnapshotListing(commit, TreeCache.Read(treeFolder, commit), FromCache: true, cause);
 
         DownloadResolver.ThrowIfAccessError(cause);
         throw new LocalEntryNotFoundException(
             !mayUseHeld ? $"{repoId}@{revision} must be downloaded again (ForceDownload), and {why}."
-            : commit is null ? $"Revision '{revision}' of {repoId} is not in the cache at {layout.RepoDirectory}, and {why}."
-            : $"The file list of {repoId}@{commit} is not cached ({TreeCache.PathFor(treeFolder, commit)}), so the snapshot cannot be checked for completeness, and {why}.",
+            : $"Revision '{revision}' of {repoId} is not in the cache at {layout.RepoDirectory}, and {why}.",
+            [], cause);
+    }
+
+    /// <summary>The error for a held revision whose file list the cache does not hold (and whose snapshot folder is no answer either).</summary>
+    internal static LocalEntryNotFoundException ListingNotCached(string repoId, string commit, string treeFolder, Exception? cause)
+    {
+        DownloadResolver.ThrowIfAccessError(cause);
+        return new LocalEntryNotFoundException(
+            $"The file list of {repoId}@{commit} is not cached ({TreeCache.PathFor(treeFolder, commit)}) and no files of that snapshot are, and {DownloadResolver.WhyOffline(cause)}.",
             [], cause);
     }
 }

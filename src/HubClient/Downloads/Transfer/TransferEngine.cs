@@ -48,7 +48,13 @@ internal sealed class TransferEngine
 
         using BlobLock blobLock = await BlobLock.AcquireAsync(
             target.LockPath, _http.Options.LockTimeout, () => !force && target.IsPublished(), cancellationToken).ConfigureAwait(false);
-        if (!force && target.IsPublished()) return false; // Another process published it while we waited.
+        if (!force && target.IsPublished())
+        {
+            // Another process published it (while we waited, or after an earlier run of ours stopped): our partials of it
+            // will never be resumed, and nobody else writes them while we hold the lock.
+            if (blobLock.IsHeld) DiscardPartials(target);
+            return false;
+        }
 
         if (xet && await TryXetAsync(target, request, blobLock.IsHeld, force, cancellationToken).ConfigureAwait(false))
         {
@@ -74,7 +80,7 @@ internal sealed class TransferEngine
                 if (force) file.SetLength(0);
                 await _singleStream.DownloadAsync(request, file, cancellationToken).ConfigureAwait(false);
             }
-            Publish(tempPath, target);
+            Publish(tempPath, target, request.RepoPath);
             HubLog.Transport(_http.Logger, request.RepoPath, "http");
             published = true;
         }
@@ -121,7 +127,7 @@ internal sealed class TransferEngine
                 throw;
             }
         }
-        Publish(dataPath, target);
+        Publish(dataPath, target, request.RepoPath);
         if (ledgerPath is not null)
         {
             AtomicFile.TryDelete(ledgerPath);
@@ -167,7 +173,7 @@ internal sealed class TransferEngine
                 throw;
             }
         }
-        Publish(dataPath, target);
+        Publish(dataPath, target, request.RepoPath);
         if (ledgerPath is not null) AtomicFile.TryDelete(ledgerPath);
         if (target.XetRecordPath is { } recordPath && result.Terms.Count > 0)
         {
@@ -177,10 +183,28 @@ internal sealed class TransferEngine
     }
 
     /// <summary>The one way a verified file becomes visible: an atomic rename onto the final path.</summary>
-    private static void Publish(string verifiedPath, TransferTarget target)
+    /// <exception cref="IOException">The verified file is gone: another process deleted it (a cache cleanup) before the rename.</exception>
+    private static void Publish(string verifiedPath, TransferTarget target, string repoPath)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(target.FinalPath)!);
-        File.Move(verifiedPath, target.FinalPath, overwrite: true);
+        try
+        {
+            File.Move(verifiedPath, target.FinalPath, overwrite: true);
+        }
+        catch (FileNotFoundException e) when (!File.Exists(verifiedPath))
+        {
+            throw new IOException(
+                $"The download of '{repoPath}' was complete and verified, but another process deleted it ({verifiedPath}) before it could be published " +
+                "(a cache cleanup such as `hf cache prune`, which removes every *.incomplete file?). Nothing was published; download it again.", e);
+        }
+    }
+
+    private static void DiscardPartials(TransferTarget target)
+    {
+        foreach (string partial in new[] { target.ResumablePartialPath, target.ChunkedPartialPath, target.LedgerPath, target.XetPartialPath, target.XetLedgerPath })
+        {
+            AtomicFile.TryDelete(partial);
+        }
     }
 
     private static void Discard(string dataPath, string? ledgerPath)
