@@ -57,6 +57,29 @@ try
         Expect("HubClient offline snapshot finds python's snapshot, no request", folder == pythonFolder && hub.Requests.Count == 0, $"{folder} vs {pythonFolder}");
     }
 
+    // 2b. A HubClient download stopped part-way: huggingface_hub's scan still lists the repo (the snapshot folder comes before
+    //     the ref), and Python then completes the file.
+    string stopped = Path.Combine(root, "stopped-by-dotnet");
+    using (var api = new HubApi(hub.CreateOptions(stopped)))
+    {
+        hub.InjectFault(FakeFault.Drip(32 * 1024, TimeSpan.FromMilliseconds(50)), r => r.IsCdn && r.Method == "GET", times: 1);
+        using var cancel = new CancellationTokenSource();
+        try
+        {
+            await api.DownloadFileAsync(Repo, "model.safetensors",
+                new DownloadFileOptions { Progress = new InlineProgress(p => { if (p.BytesDownloaded > 0) cancel.Cancel(); }) }, cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        hub.ClearFaults();
+        string scan = Python("scan", stopped, offline: true);
+        Expect("python scan_cache_dir lists a repo whose HubClient download was stopped, with no warnings",
+            scan.Contains($"repo\tmodel\t{Repo}", StringComparison.Ordinal) && scan.Contains("warnings\t0", StringComparison.Ordinal), scan);
+        string completed = Python("online", stopped, offline: false, only: ["model.safetensors"]).Split('\t')[0];
+        Expect("python completes the file HubClient stopped", Sha256(completed.Trim()) == Sha256Bytes(weights), completed);
+    }
+
     // 3. Python writes, HubClient reads offline and online.
     string pythonCache = Path.Combine(root, "written-by-python");
     string pythonOut = Python("online", pythonCache, offline: false);
@@ -72,6 +95,11 @@ try
             Expect($"HubClient offline finds python's {files[i]}", path == pythonPaths[i] && File.Exists(path), $"{path} vs {pythonPaths[i]}");
         }
         Expect("HubClient offline made no request", hub.Requests.Count == 0, string.Join("; ", hub.Requests));
+        // Python downloaded file by file, so it cached no trees/{commit}.json: as Python does, the snapshot folder is returned as it is.
+        string folder = await offline.DownloadSnapshotAsync(Repo);
+        string expectedFolder = Path.GetDirectoryName(pythonPaths[0])!;
+        Expect("HubClient offline snapshot of python's file-by-file cache (no file list) returns its folder, no request",
+            folder == expectedFolder && hub.Requests.Count == 0, $"{folder} vs {expectedFolder}");
     }
     using (var online = new HubApi(hub.CreateOptions(pythonCache)))
     {
