@@ -109,17 +109,18 @@ internal sealed class BlobLock : IDisposable
     }
 
     /// <summary>
-    /// <c>0664</c> on the lock file, whatever the umask, as huggingface_hub's lock (<c>WeakFileLock</c>: filelock with
-    /// <c>mode=0o664</c>, which <c>fchmod</c>s): on a cache shared by a group, another user must be able to open the lock
-    /// to wait on it — Python fails with <c>PermissionError</c> on a <c>0644</c> lock file it does not own. Best effort: only
-    /// the owner may change the mode.
+    /// At least <c>0664</c> on the lock file, whatever the umask, as huggingface_hub's lock (<c>WeakFileLock</c>: filelock
+    /// with <c>mode=0o664</c>, which <c>fchmod</c>s): on a cache shared by a group, another user must be able to open the
+    /// lock to wait on it — Python fails with <c>PermissionError</c> on a <c>0644</c> lock file it does not own. Bits are
+    /// only added (a shared-store entry's lock is <c>0666</c>). Best effort: only the owner may change the mode.
     /// </summary>
     private static void MakeGroupWritable(FileStream stream)
     {
         if (OperatingSystem.IsWindows()) return;
         try
         {
-            File.SetUnixFileMode(stream.SafeFileHandle, LockFileMode);
+            UnixFileMode mode = File.GetUnixFileMode(stream.SafeFileHandle);
+            if ((mode & LockFileMode) != LockFileMode) File.SetUnixFileMode(stream.SafeFileHandle, mode | LockFileMode);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
