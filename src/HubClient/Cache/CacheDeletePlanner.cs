@@ -44,7 +44,7 @@ internal static class CacheDeletePlanner
         var items = new List<PlannedDeletion>();
 
         // A partial whose blob has been published since (by another process or client) is never resumed: stale at any age.
-        var staleIncomplete = info.IncompleteDownloads.Where(i => i.LastModified < cutoff || IsPublished(i)).ToList();
+        var staleIncomplete = info.IncompleteDownloads.Where(i => i.LastModified < cutoff || SupersededPartial.Check(i.FilePath)).ToList();
         if (options.DetachedRevisions)
         {
             foreach (CachedRepo repo in info.Repos)
@@ -159,7 +159,4 @@ internal static class CacheDeletePlanner
     }
 
     private static long SizeOf(string path) => SafeDelete.SizeOf(path);
-
-    private static bool IsPublished(CachedIncompleteDownload partial) =>
-        SafeDelete.Exists(Path.Combine(partial.RepoPath, "blobs", partial.Etag));
 }

@@ -138,8 +138,7 @@ internal sealed class CacheDeleteRun
     private string? WhyBusy(string partial, PlannedDeletion[] files)
     {
         // A partial of a blob published since is never written again (a forced download would hold the lock, checked below).
-        bool published = SafeDelete.Exists(Path.Combine(Path.GetDirectoryName(partial)!, RepoCacheLayout.EtagOf(Path.GetFileName(partial))));
-        if (_incompleteCutoff is { } cutoff && !published)
+        if (_incompleteCutoff is { } cutoff && !SupersededPartial.Check(partial))
         {
             foreach (PlannedDeletion file in files)
             {

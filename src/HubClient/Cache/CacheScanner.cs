@@ -218,8 +218,8 @@ internal static class CacheScanner
             // A repo blob that links into the shared blob store is the file's blob (the first hop); its bytes are the payload's.
             string blobPath = blob.FullName;
             string? sharedPath = null;
-            if (isLink && store is not null && LexicalTarget(entry) is { } firstHop && PathContainment.IsDirectChild(firstHop, blobsPath)
-                && store.TargetOf(firstHop) is { } payload && string.Equals(Path.GetFullPath(payload), blob.FullName, StringComparison.Ordinal))
+            string? firstHop = isLink && store is not null && LexicalTarget(entry) is { } hop ? PathContainment.AsDirectChild(hop, blobsPath) : null;
+            if (firstHop is not null && store!.TargetOf(firstHop) is { } payload && SameFile(payload, blob.FullName))
             {
                 blobPath = firstHop;
                 sharedPath = payload;
@@ -260,6 +260,11 @@ internal static class CacheScanner
         }
         return found;
     }
+
+    /// <summary>Whether two paths name one file: the same text, or the same once every link on the way is resolved.</summary>
+    private static bool SameFile(string a, string b) =>
+        string.Equals(Path.GetFullPath(a), Path.GetFullPath(b), StringComparison.Ordinal)
+        || string.Equals(PathContainment.RealPath(a), PathContainment.RealPath(b), StringComparison.Ordinal);
 
     private static FileInfo? ResolveFinalTarget(FileSystemInfo link)
     {

@@ -39,15 +39,19 @@ internal static class PathContainment
         && Path.TrimEndingDirectorySeparator(parent).Equals(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)), Comparison);
 
     /// <summary>
-    /// <paramref name="path"/> named as an entry of <paramref name="folder"/> when it is one: directly inside it as written,
-    /// or physically (both resolved, as huggingface_hub's scan resolves blob paths) — an absolute link through another
-    /// name of the cache then names the same blob as a relative one; null when it is not directly inside.
+    /// The entry <paramref name="path"/> (itself possibly a symlink, which is not followed: a repo blob may link into the
+    /// shared store) named as an entry of <paramref name="folder"/> when it is one: directly inside it as written, or
+    /// physically (the folders resolved) — an absolute link through another name of the cache then names the same blob as
+    /// a relative one; null when it is not directly inside.
     /// </summary>
     public static string? AsDirectChild(string path, string folder)
     {
-        if (IsDirectChild(path, folder)) return Path.GetFullPath(path);
-        string real = RealPath(path);
-        return IsDirectChild(real, RealPath(folder)) ? Path.Combine(Path.GetFullPath(folder), Path.GetFileName(real)) : null;
+        string full = Path.GetFullPath(path);
+        if (IsDirectChild(full, folder)) return full;
+        string? parent = Path.GetDirectoryName(full);
+        return parent is not null && string.Equals(RealPath(parent), RealPath(folder), Comparison)
+            ? Path.Combine(Path.GetFullPath(folder), Path.GetFileName(full))
+            : null;
     }
 
     /// <summary>The path with every symlink on the way resolved (missing components are kept as written).</summary>

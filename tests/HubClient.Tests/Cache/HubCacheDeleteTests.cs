@@ -283,4 +283,44 @@ public sealed class HubCacheDeleteTests : IDisposable
         Assert.False(File.Exists(blob));
         Assert.Equal(5000, result.BytesFreed);
     }
+
+    /// <summary>
+    /// The same through a symlinked cache folder, for a file in the shared blob store (huggingface_hub's layout for Xet
+    /// files): the repo blob is itself a link into the store, so it must be named as the repo blob, not followed to the
+    /// store entry — or the plan deletes the repo blob the kept revision uses and the sweep collects the entry.
+    /// </summary>
+    [Fact]
+    public void Deleting_a_revision_through_a_symlinked_cache_folder_keeps_a_shared_store_blob_another_revision_links_to_absolutely()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        string real = _temp.Combine("real-hub");
+        string linkRoot = _temp.Combine("hub-link");
+        var store = new SharedStoreCacheBuilder(real);
+        Directory.CreateSymbolicLink(linkRoot, real);
+        store.Mark();
+        byte[] content = Bytes.Random(5000, 1);
+        string etag = PythonCacheBuilder.Sha256(content);
+        string xet = new('a', 64);
+        store.AddEntry(xet, content, $"{Folder}/blobs/{etag}");
+        string repoBlob = store.LinkBlob(Folder, etag, xet);
+        string old = PythonCacheBuilder.Commit("old");
+        string kept = PythonCacheBuilder.Commit("kept");
+        store.Snapshot(Folder, old, "model.bin", etag);
+        byte[] other = Bytes.Random(10, 2);
+        string otherEtag = PythonCacheBuilder.Sha256(other);
+        store.LocalBlob(Folder, otherEtag, other);
+        store.Snapshot(Folder, kept, "other.txt", otherEtag);
+        string keptEntry = Path.Combine(real, Folder, "snapshots", kept, "model.bin");
+        File.CreateSymbolicLink(keptEntry, repoBlob); // absolute, through the real name of the cache
+        store.Ref(Folder, "main", kept);
+
+        HubCacheInfo info = HubCache.Scan(linkRoot);
+        CacheDeletePlan plan = info.DeleteRevisions(old);
+        plan.Execute();
+
+        Assert.Empty(info.Warnings);
+        Assert.Empty(plan.Blobs);
+        Assert.Empty(plan.SharedBlobs);
+        Assert.Equal(content, File.ReadAllBytes(keptEntry));
+    }
 }

@@ -52,7 +52,7 @@ public sealed class HubCachePruneTests : IDisposable
         // The blob of main's config.json is complete: whoever left a partial of it (a run killed before another process or
         // client published the blob) will never resume it.
         string etag = Path.GetFileName(new FileInfo(Path.Combine(_cache.RepoDir(Folder), "snapshots", _main, "config.json")).LinkTarget!);
-        string partial = Partial(etag + ".chunked.incomplete", 700, hoursAgo: 0);
+        string partial = Partial(etag + ".chunked.incomplete", 10, hoursAgo: 0); // preallocated: the blob's size
         string sidecar = Partial(etag + ".chunks.incomplete", 30, hoursAgo: 0);
         string other = Partial(new string('e', 64) + ".incomplete", 40, hoursAgo: 0);
 
@@ -63,6 +63,24 @@ public sealed class HubCachePruneTests : IDisposable
         Assert.False(File.Exists(partial) || File.Exists(sidecar));
         Assert.True(File.Exists(other));
         Assert.True(File.Exists(Path.Combine(_blobs, etag)));
+    }
+
+    /// <summary>
+    /// A blob that does not read (a link into the shared store whose entry is gone) is not published: the download that
+    /// left the partial resumes it, so a fresh one stays.
+    /// </summary>
+    [Fact]
+    public void A_fresh_partial_whose_blob_is_only_a_dangling_link_stays()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        string etag = new('d', 64);
+        File.CreateSymbolicLink(Path.Combine(_blobs, etag), "../../blobs/bb/" + new string('b', 64));
+        Partial(etag + ".chunked.incomplete", 700, hoursAgo: 0);
+        Partial(etag + ".chunks.incomplete", 30, hoursAgo: 0);
+
+        CacheDeletePlan plan = HubCache.Scan(_cache.CacheDirectory).Prune(Options(detached: false));
+
+        Assert.Empty(plan.IncompleteFiles);
     }
 
     [Fact]

@@ -549,4 +549,17 @@ public sealed class FileDownloadTests : IAsyncLifetime
         Assert.False(File.Exists(Path.Combine(blobs, Bytes.Sha256(Weights))));
         Assert.Equal(Weights, await File.ReadAllBytesAsync(await _f.Api.DownloadFileAsync(Repo, "model.safetensors")));
     }
+
+    /// <summary>
+    /// As huggingface_hub on a 404 with a commit: the <c>.no_exist</c> marker and the ref, no snapshot folder (an empty one
+    /// would be returned by an offline snapshot without a cached file list).
+    /// </summary>
+    [Fact]
+    public async Task A_missing_file_leaves_its_marker_and_no_empty_snapshot_folder()
+    {
+        await Assert.ThrowsAsync<EntryNotFoundException>(() => _f.Api.DownloadFileAsync(Repo, "missing.txt"));
+
+        Assert.True(File.Exists(Path.Combine(RepoDir, ".no_exist", _commit.Sha, "missing.txt")));
+        Assert.False(Directory.Exists(Path.Combine(RepoDir, "snapshots", _commit.Sha)));
+    }
 }

@@ -198,4 +198,13 @@ public sealed class GgufMetadataTests : IAsyncLifetime
 
         await Assert.ThrowsAsync<HubFileFormatException>(() => ReadAsync(file));
     }
+
+    [Fact]
+    public async Task An_empty_tensor_with_huge_other_dimensions_counts_zero_elements()
+    {
+        GgufMetadata gguf = await ReadAsync(new GgufWriter().Tensor("empty", [1UL << 40, 1UL << 40, 0], GgmlType.F32).Build());
+
+        Assert.Equal(0UL, gguf.Tensors[0].ElementCount);
+        Assert.Equal(0UL, gguf.ParameterCount);
+    }
 }

@@ -494,4 +494,49 @@ public sealed class ParallelDownloadTests : IAsyncLifetime
 
     private static long RangeEnd(FakeHubRequest r) =>
         r.Range is { } range ? long.Parse(range[(range.IndexOf('-', StringComparison.Ordinal) + 1)..], CultureInfo.InvariantCulture) : -1;
+
+    private async Task CancelAfterAsync(long bytes)
+    {
+        using var cts = new CancellationTokenSource();
+        var progress = new SynchronousProgress<DownloadProgress>(p =>
+        {
+            if (p.BytesDownloaded >= bytes) cts.Cancel();
+        });
+        _f.Hub.InjectFault(FakeFault.Drip(4096, TimeSpan.FromMilliseconds(5)), r => r.IsCdn, times: null);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            _f.Api.DownloadFileAsync(Repo, File1, new DownloadFileOptions { Progress = progress }, cts.Token));
+        _f.Hub.ClearFaults();
+    }
+
+    private static long BytesHeld(ChunkState state) =>
+        Enumerable.Range(0, Chunks).Sum(i => state.IsComplete(i) ? Chunk : state.Partial(i)?.Length ?? 0);
+
+    private static void AssertChecksumsMatchTheContent(ChunkState state)
+    {
+        for (int i = 0; i < Chunks; i++)
+        {
+            if (state.Partial(i) is { } p) Assert.Equal(XxHash3.HashToUInt64(Weights.AsSpan(i * Chunk, (int)p.Length)), p.Checksum);
+            if (state.Checksum(i) is { } c) Assert.Equal(XxHash3.HashToUInt64(Weights.AsSpan(i * Chunk, Chunk)), c);
+        }
+    }
+
+    /// <summary>A chunk resumed part-way and stopped again records the checksum of all its bytes, old and new.</summary>
+    [Fact]
+    public async Task Stopped_twice_the_unfinished_chunks_keep_true_checksums_and_the_third_run_fetches_only_the_rest()
+    {
+        await CancelAfterAsync(100_000);
+        ChunkState first = ReadState();
+        Assert.Contains(Enumerable.Range(0, Chunks), i => first.Partial(i) is not null);
+        AssertChecksumsMatchTheContent(first);
+
+        await CancelAfterAsync(BytesHeld(first) + 60_000);
+        ChunkState second = ReadState();
+        AssertChecksumsMatchTheContent(second);
+        _f.Hub.ClearRequests();
+
+        string path = await _f.Api.DownloadFileAsync(Repo, File1);
+
+        Assert.Equal(Weights, await File.ReadAllBytesAsync(path));
+        Assert.Equal(Weights.Length - BytesHeld(second), CdnGets.Sum(r => RangeEnd(r) - RangeStart(r) + 1));
+    }
 }

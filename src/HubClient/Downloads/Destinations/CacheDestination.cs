@@ -122,7 +122,7 @@ internal sealed class CacheDestination : IDownloadDestination
             string marker = Layout.NoExistPath(commit, repoPath);
             Directory.CreateDirectory(Path.GetDirectoryName(marker)!);
             if (!File.Exists(marker)) File.WriteAllBytes(marker, []);
-            RecordRef(revision, commit, bestEffort: false);
+            RecordRef(revision, commit, bestEffort: false, snapshotFolder: false); // as huggingface_hub: the marker and the ref only
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -247,8 +247,9 @@ internal sealed class ParallelRangeSource
             {
                 await _stateFile!.SaveAsync(_state, CancellationToken.None).ConfigureAwait(false);
             }
-            catch (LocalWriteException)
+            catch (Exception e) when (e is LocalWriteException or IOException or UnauthorizedAccessException)
             {
+                // The stop's own reason is what the caller must see.
             }
         }
     }

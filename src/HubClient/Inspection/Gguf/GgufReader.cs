@@ -84,12 +84,13 @@ internal static class GgufReader
             uint dimensions = cursor.UInt32();
             if (dimensions > MaxDimensions) throw cursor.Error($"tensor '{name}' has {dimensions} dimensions (at most {MaxDimensions})");
             var shape = new ulong[dimensions];
-            ulong elements = 1;
-            for (int d = 0; d < shape.Length; d++)
+            for (int d = 0; d < shape.Length; d++) shape[d] = cursor.UInt64();
+            ulong elements = shape.Contains(0UL) ? 0UL : 1UL;
+            foreach (ulong dimension in shape)
             {
-                shape[d] = cursor.UInt64();
-                if (shape[d] != 0 && elements > ulong.MaxValue / shape[d]) throw cursor.Error($"tensor '{name}' has more elements than a 64-bit count");
-                elements *= shape[d];
+                if (elements == 0) break;
+                if (elements > ulong.MaxValue / dimension) throw cursor.Error($"tensor '{name}' has more elements than a 64-bit count");
+                elements *= dimension;
             }
             if (elements > ulong.MaxValue - parameters) throw cursor.Error("the tensors hold more elements than a 64-bit count");
             parameters += elements;
