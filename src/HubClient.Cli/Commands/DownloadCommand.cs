@@ -36,10 +36,7 @@ internal static class DownloadCommand
             HelpName = "count",
             DefaultValueFactory = _ => SnapshotDownloadOptions.DefaultMaxConcurrency,
         };
-        maxWorkers.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 1) r.AddError("--max-workers must be at least 1.");
-        });
+        maxWorkers.CustomParser = CountParser.AtLeast("--max-workers", 1, "must be at least 1");
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only the final path" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print what would be downloaded (files, sizes, cached or not) without downloading" };
         var json = new Option<bool>("--json") { Description = "With --dry-run: print the plan as JSON" };

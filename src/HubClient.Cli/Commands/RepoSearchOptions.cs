@@ -58,10 +58,7 @@ internal sealed class RepoSearchOptions
 
     public RepoSearchOptions()
     {
-        _limit.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 0) r.AddError("--limit must not be negative.");
-        });
+        _limit.CustomParser = CountParser.AtLeast("--limit", 0, "must not be negative");
     }
 
     public void AddTo(Command command)

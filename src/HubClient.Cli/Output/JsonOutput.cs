@@ -39,12 +39,20 @@ internal static class JsonOutput
     {
         await output.WriteAsync('[').ConfigureAwait(false);
         bool first = true;
-        await foreach (T item in items.WithCancellation(cancellationToken).ConfigureAwait(false))
+        try
         {
-            await output.WriteAsync(first ? "\n  " : ",\n  ").ConfigureAwait(false);
-            await output.WriteAsync(serialize(item)).ConfigureAwait(false);
-            first = false;
+            await foreach (T item in items.WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                await output.WriteAsync(first ? "\n  " : ",\n  ").ConfigureAwait(false);
+                await output.WriteAsync(serialize(item)).ConfigureAwait(false);
+                first = false;
+            }
         }
-        await output.WriteLineAsync(first ? "]" : "\n]").ConfigureAwait(false);
+        finally
+        {
+            // Closed on a failure too: a script reading stdout gets valid JSON (what arrived), and the exit code and stderr
+            // say the listing did not finish.
+            await output.WriteLineAsync(first ? "]" : "\n]").ConfigureAwait(false);
+        }
     }
 }

@@ -27,6 +27,7 @@ internal sealed class RepoApiClient
         return new LinkedPageable<T>(_json, firstPage, async (uri, ct) =>
         {
             (List<T> repos, Uri? next) = await _json.GetPageAsync(uri, typeInfo, ct).ConfigureAwait(false);
+            CheckNoNull(repos, uri);
             foreach (T repo in repos) CheckSiblings(repo, uri);
             return new LinkedPage<T>(repos, next);
         }, search.Limit, cancellationToken);
@@ -149,6 +150,8 @@ internal sealed class RepoApiClient
         return new LinkedPageable<CommitInfo>(_json, firstPage, async (uri, ct) =>
         {
             (List<CommitInfo> commits, Uri? next) = await _json.GetPageAsync(uri, HubJsonContext.Default.ListCommitInfo, ct).ConfigureAwait(false);
+            CheckNoNull(commits, uri);
+            foreach (CommitInfo commit in commits) CheckNoNull(commit.Authors, uri);
             return new LinkedPage<CommitInfo>(commits, next);
         }, limit: null, cancellationToken);
     }
@@ -160,8 +163,21 @@ internal sealed class RepoApiClient
         return new LinkedPage<RepoTreeEntry>(entries, next);
     }
 
+    /// <summary>
+    /// Refuses a list with a null item: System.Text.Json checks nullable annotations on properties, not on list items, so
+    /// <c>[null]</c> would otherwise reach the caller (or a check that dereferences it).
+    /// </summary>
+    private static void CheckNoNull<T>(IReadOnlyList<T> items, Uri uri)
+    {
+        for (int i = 0; i < items.Count; i++)
+        {
+            if (items[i] is null) throw new HubProtocolException($"The answer to {uri.GetLeftPart(UriPartial.Path)} has a null {typeof(T).Name} at index {i}.", uri);
+        }
+    }
+
     private static void CheckSiblings(RepoInfo info, Uri uri)
     {
+        CheckNoNull(info.Siblings, uri);
         foreach (RepoSibling sibling in info.Siblings)
         {
             CheckPath(sibling.Path, uri);
@@ -172,6 +188,7 @@ internal sealed class RepoApiClient
 
     private static void CheckEntries(List<RepoTreeEntry> entries, Uri uri)
     {
+        CheckNoNull(entries, uri);
         foreach (RepoTreeEntry entry in entries)
         {
             CheckPath(entry.Path, uri);

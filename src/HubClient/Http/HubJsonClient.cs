@@ -90,8 +90,9 @@ internal sealed class HubJsonClient
                 value = await JsonSerializer.DeserializeAsync(body, typeInfo, cancellationToken).ConfigureAwait(false);
             }
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or NotSupportedException)
         {
+            // NotSupportedException: a polymorphic item without its type discriminator (a tree entry with no "type").
             throw new HubProtocolException(
                 $"The answer to {uri.GetLeftPart(UriPartial.Path)} is not the JSON expected ({typeInfo.Type.Name}): {e.Message}", uri, e);
         }

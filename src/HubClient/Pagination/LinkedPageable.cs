@@ -43,8 +43,11 @@ internal sealed class LinkedPageable<T> : HubPageable<T>
 
         int remaining = _limit ?? int.MaxValue;
         Uri? next = remaining > 0 ? start : null;
+        var visited = new HashSet<Uri>();
         while (next is not null)
         {
+            // A next link back to any page already read (not only the page itself) would repeat the listing forever.
+            if (!visited.Add(next)) throw new HubProtocolException($"The next-page links loop back to {next.GetLeftPart(UriPartial.Path)}: the listing would never end.", next);
             LinkedPage<T> page = await _fetchPage(next, token).ConfigureAwait(false);
             IReadOnlyList<T> values = page.Values;
             next = page.Next;
