@@ -3,7 +3,7 @@ namespace HubClient;
 /// <summary>
 /// The entry point to a hub: file downloads into the shared huggingface_hub cache, metadata, listings. Thread-safe; create
 /// one and reuse it. Every public method is virtual so it can be mocked: give the mock <c>new HubApiOptions()</c> (for
-/// example <c>new Mock&lt;HubApi&gt;(new HubApiOptions())</c>), which reads no environment variable and makes no request.
+/// example <c>new Mock&lt;HubApi&gt;(new HubApiOptions())</c>), which makes no request and reads no <c>HF_*</c> setting but where the cache is.
 /// </summary>
 public partial class HubApi : IDisposable
 {

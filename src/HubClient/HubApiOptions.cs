@@ -40,7 +40,11 @@ public sealed class HubApiOptions
     /// </summary>
     public string? Token { get => _token; set => Set(ref _token, value); }
 
-    /// <summary>The hub cache folder (<c>HF_HUB_CACHE</c>). Default <c>~/.cache/huggingface/hub</c>.</summary>
+    /// <summary>
+    /// The hub cache folder. Default: huggingface_hub's, even without <see cref="FromEnvironment"/> — <c>HF_HUB_CACHE</c>,
+    /// else <c>$HF_HOME/hub</c>, else <c>$XDG_CACHE_HOME/huggingface/hub</c>, else <c>~/.cache/huggingface/hub</c> — so that
+    /// a client and Python share one cache without configuration. This is the only variable a new instance reads.
+    /// </summary>
     public string CacheDirectory { get => _cacheDirectory; set => Set(ref _cacheDirectory, value); }
 
     /// <summary>Never make a request; serve from the cache only (<c>HF_HUB_OFFLINE</c>).</summary>
@@ -108,8 +112,9 @@ public sealed class HubApiOptions
     /// <summary>
     /// Reads <c>HF_ENDPOINT</c>, <c>HF_TOKEN</c> (then the file at <c>HF_TOKEN_PATH</c> or <c>$HF_HOME/token</c>),
     /// <c>HF_HOME</c>, <c>HF_HUB_CACHE</c>, <c>XDG_CACHE_HOME</c>, <c>HF_HUB_OFFLINE</c>, <c>HF_HUB_DISABLE_SYMLINKS</c>,
-    /// <c>HF_HUB_ETAG_TIMEOUT</c>, <c>HF_HUB_DOWNLOAD_TIMEOUT</c>, <c>HF_HUB_DISABLE_XET</c>, <c>HF_HUB_DISABLE_SHARED_BLOBS</c> and <c>HF_HUB_DISABLE_IMPLICIT_TOKEN</c>. Values are
-    /// checked when a <see cref="HubApi"/> is built from them.
+    /// <c>HF_HUB_ETAG_TIMEOUT</c>, <c>HF_HUB_DOWNLOAD_TIMEOUT</c>, <c>HF_HUB_DISABLE_XET</c>, <c>HF_HUB_DISABLE_SHARED_BLOBS</c> and <c>HF_HUB_DISABLE_IMPLICIT_TOKEN</c>, with huggingface_hub's rules (an empty
+    /// value is unset; a timeout of 0 is the default). A timeout that is not a number of seconds is
+    /// <see cref="ArgumentException"/> here; the other values are checked when a <see cref="HubApi"/> is built from them.
     /// </summary>
     public static HubApiOptions FromEnvironment() => HubEnvironment.Read(Environment.GetEnvironmentVariable);
 

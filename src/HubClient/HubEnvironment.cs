@@ -13,7 +13,7 @@ internal static partial class HubEnvironment
         {
             Endpoint = NonEmpty(env("HF_ENDPOINT"))?.TrimEnd('/') ?? HubApiOptions.DefaultEndpoint,
             CacheDirectory = DefaultCacheDirectory(env),
-            Offline = IsTrue(env("HF_HUB_OFFLINE") ?? env("TRANSFORMERS_OFFLINE")),
+            Offline = IsTrue(NonEmpty(env("HF_HUB_OFFLINE")) ?? env("TRANSFORMERS_OFFLINE")),
             DisableSymlinks = IsTrue(env("HF_HUB_DISABLE_SYMLINKS")),
             DisableXet = IsTrue(env("HF_HUB_DISABLE_XET")),
             DisableSharedBlobs = IsTrue(env("HF_HUB_DISABLE_SHARED_BLOBS")),
@@ -23,7 +23,7 @@ internal static partial class HubEnvironment
         };
         if (!IsTrue(env("HF_HUB_DISABLE_IMPLICIT_TOKEN")))
         {
-            options.Token = CleanToken(env("HF_TOKEN") ?? env("HUGGING_FACE_HUB_TOKEN"))
+            options.Token = CleanToken(NonEmpty(env("HF_TOKEN")) ?? env("HUGGING_FACE_HUB_TOKEN"))
                 ?? ReadTokenFile(Expand(NonEmpty(env("HF_TOKEN_PATH")) ?? Path.Combine(hfHome, "token")));
         }
         return options;
@@ -42,14 +42,18 @@ internal static partial class HubEnvironment
     internal static bool IsTrue(string? value) =>
         value is not null && value.ToUpperInvariant() is "1" or "ON" or "YES" or "TRUE";
 
+    /// <summary>
+    /// A timeout in seconds; unset, empty or 0 mean the default, as huggingface_hub's <c>_as_int(…) or DEFAULT</c>.
+    /// </summary>
     private static TimeSpan? Seconds(string? value, string name)
     {
         if (NonEmpty(value) is not { } text) return null;
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) || seconds <= 0)
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) || !double.IsFinite(seconds) || seconds < 0
+            || seconds > OptionChecks.MaxTimeout.TotalSeconds)
         {
-            throw new ArgumentException($"{name} must be a positive number of seconds, got '{text}'.");
+            throw new ArgumentException($"{name} must be a number of seconds from 0 to {OptionChecks.MaxTimeout.TotalSeconds:0}, got '{text}'.");
         }
-        return TimeSpan.FromSeconds(seconds);
+        return seconds == 0 ? null : TimeSpan.FromSeconds(seconds);
     }
 
     private static string? ReadTokenFile(string path)

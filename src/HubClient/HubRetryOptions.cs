@@ -56,8 +56,8 @@ public sealed class HubRetryOptions
     internal void Validate(string prefix)
     {
         OptionChecks.NotNegative(MaxRetries, prefix + nameof(MaxRetries));
-        OptionChecks.NotNegative(BaseDelay, prefix + nameof(BaseDelay));
-        OptionChecks.NotNegative(MaxDelay, prefix + nameof(MaxDelay));
+        OptionChecks.RetryDelay(BaseDelay, prefix + nameof(BaseDelay));
+        OptionChecks.RetryDelay(MaxDelay, prefix + nameof(MaxDelay));
         OptionChecks.NotNegative(MaxRetryAfter, prefix + nameof(MaxRetryAfter));
         OptionChecks.NotNegative(ConnectFailureTimeout, prefix + nameof(ConnectFailureTimeout));
         if (MaxDelay < BaseDelay) throw new ArgumentException($"{prefix}{nameof(MaxDelay)} ({MaxDelay}) must not be shorter than {prefix}{nameof(BaseDelay)} ({BaseDelay}).", prefix + nameof(MaxDelay));

@@ -23,9 +23,22 @@ internal static class OptionChecks
         if (value < TimeSpan.Zero) throw new ArgumentException($"{name} must not be negative, got {value}.", name);
     }
 
-    /// <summary>A timeout: positive, or <see cref="Timeout.InfiniteTimeSpan"/>.</summary>
+    /// <summary>The longest finite timeout: what <c>CancelAfter</c> and <c>HttpClient.Timeout</c> accept (about 24.8 days).</summary>
+    public static readonly TimeSpan MaxTimeout = TimeSpan.FromMilliseconds(int.MaxValue);
+
+    /// <summary>A timeout: positive and at most <see cref="MaxTimeout"/>, or <see cref="Timeout.InfiniteTimeSpan"/>.</summary>
     public static void Positive(TimeSpan value, string name)
     {
-        if (value <= TimeSpan.Zero && value != Timeout.InfiniteTimeSpan) throw new ArgumentException($"{name} must be positive (or Timeout.InfiniteTimeSpan), got {value}.", name);
+        if (value == Timeout.InfiniteTimeSpan) return;
+        if (value <= TimeSpan.Zero || value > MaxTimeout)
+        {
+            throw new ArgumentException($"{name} must be positive and at most {MaxTimeout.TotalDays:0.#} days (or Timeout.InfiniteTimeSpan for none), got {value}.", name);
+        }
+    }
+
+    /// <summary>A delay the retry pipeline (Polly) accepts: from zero to one day.</summary>
+    public static void RetryDelay(TimeSpan value, string name)
+    {
+        if (value < TimeSpan.Zero || value > TimeSpan.FromDays(1)) throw new ArgumentException($"{name} must be between zero and one day, got {value}.", name);
     }
 }

@@ -1,4 +1,5 @@
 using HubClient;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -9,18 +10,18 @@ public static class HubApiServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="HubApi"/> as a typed client. Options start from the <c>HF_*</c> environment
-    /// (<see cref="HubApiOptions.FromEnvironment"/>) and then <paramref name="configure"/> runs. The primary handler is set
-    /// up as HubClient needs it (no automatic redirects, no automatic decompression). Returns the builder so handlers
-    /// (logging, resilience) can be chained.
+    /// (<see cref="HubApiOptions.FromEnvironment"/>, the instance the options pattern creates), then every configuration
+    /// runs in registration order — <c>services.Configure&lt;HubApiOptions&gt;</c> (e.g. bound from <c>IConfiguration</c>)
+    /// and each call's <paramref name="configure"/> — so calling this twice adds to the first call's settings. The primary
+    /// handler is set up as HubClient needs it (no automatic redirects, no automatic decompression). Returns the builder so
+    /// handlers (logging, resilience) can be chained.
     /// </summary>
     public static IHttpClientBuilder AddHubApi(this IServiceCollection services, Action<HubApiOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddOptions<HubApiOptions>().Configure(options =>
-        {
-            Copy(HubApiOptions.FromEnvironment(), options);
-            configure?.Invoke(options);
-        });
+        OptionsBuilder<HubApiOptions> options = services.AddOptions<HubApiOptions>();
+        services.Replace(ServiceDescriptor.Transient<IOptionsFactory<HubApiOptions>, HubApiOptionsFactory>());
+        if (configure is not null) options.Configure(configure);
         return services
             .AddHttpClient<HubApi>(client => client.Timeout = Timeout.InfiniteTimeSpan)
             .AddTypedClient((client, provider) =>
@@ -30,19 +31,5 @@ public static class HubApiServiceCollectionExtensions
                 return new HubApi(client, options);
             })
             .ConfigurePrimaryHttpMessageHandler(HubHttp.CreateHandler);
-    }
-
-    private static void Copy(HubApiOptions from, HubApiOptions to)
-    {
-        to.Endpoint = from.Endpoint;
-        to.Token = from.Token;
-        to.CacheDirectory = from.CacheDirectory;
-        to.Offline = from.Offline;
-        to.DisableSymlinks = from.DisableSymlinks;
-        to.DisableSharedBlobs = from.DisableSharedBlobs;
-        to.TrustSharedBlobs = from.TrustSharedBlobs;
-        to.UserAgent = from.UserAgent;
-        to.MetadataTimeout = from.MetadataTimeout;
-        to.DownloadTimeout = from.DownloadTimeout;
     }
 }
