@@ -2,20 +2,28 @@ namespace HubClient;
 
 /// <summary>
 /// Whether a partial download in a repo's <c>blobs/</c> is superseded: its blob <c>blobs/{etag}</c> has been published
-/// since (by another process or client), so nobody resumes it. The blob must read as a file (a link into the shared store
-/// whose entry is gone does not count) at least as long as the partial; otherwise the download that left the partial would
-/// still resume it, and it is not superseded.
+/// since (by another process or client), so nobody resumes it. Only a preallocated partial (<c>{etag}.chunked.incomplete</c>,
+/// <c>{etag}.xet.incomplete</c>) knows the file's size: it is superseded when the blob reads as a file of exactly that size
+/// (a link into the shared store whose entry is gone, or a truncated blob, does not count — the download would resume the
+/// partial). A prefix partial (<c>{etag}.incomplete</c>, Python's temp files) cannot tell a complete blob from a truncated
+/// one, so it is never superseded: it goes by age.
 /// </summary>
 internal static class SupersededPartial
 {
     public static bool Check(string partialPath)
     {
+        string name = Path.GetFileName(partialPath);
+        if (!name.EndsWith(RepoCacheLayout.ChunkedPartialSuffix, StringComparison.Ordinal)
+            && !name.EndsWith(RepoCacheLayout.XetPartialSuffix, StringComparison.Ordinal))
+        {
+            return false;
+        }
         try
         {
             var partial = new FileInfo(partialPath);
-            var blob = new FileInfo(Path.Combine(partial.DirectoryName!, RepoCacheLayout.EtagOf(partial.Name)));
+            var blob = new FileInfo(Path.Combine(partial.DirectoryName!, RepoCacheLayout.EtagOf(name)));
             FileInfo? content = blob.LinkTarget is null ? blob : blob.ResolveLinkTarget(returnFinalTarget: true) as FileInfo;
-            return partial.Exists && content is { Exists: true } && content.Length >= partial.Length;
+            return partial.Exists && content is { Exists: true } && content.Length == partial.Length;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -43,11 +43,19 @@ internal sealed class LinkedPageable<T> : HubPageable<T>
 
         int remaining = _limit ?? int.MaxValue;
         Uri? next = remaining > 0 ? start : null;
-        var visited = new HashSet<Uri>();
+        // Next links that lead back to a page already read would repeat the listing forever. Brent's cycle detection finds
+        // any loop within twice its length in pages, keeping one URL (a listing of millions of pages holds no history).
+        Uri? marker = null;
+        long power = 1, sinceMarker = 0;
         while (next is not null)
         {
-            // A next link back to any page already read (not only the page itself) would repeat the listing forever.
-            if (!visited.Add(next)) throw new HubProtocolException($"The next-page links loop back to {next.GetLeftPart(UriPartial.Path)}: the listing would never end.", next);
+            if (next == marker) throw new HubProtocolException($"The next-page links loop back to {next.GetLeftPart(UriPartial.Path)}: the listing would never end.", next);
+            if (++sinceMarker >= power)
+            {
+                marker = next;
+                power *= 2;
+                sinceMarker = 0;
+            }
             LinkedPage<T> page = await _fetchPage(next, token).ConfigureAwait(false);
             IReadOnlyList<T> values = page.Values;
             next = page.Next;
