@@ -208,7 +208,11 @@ public sealed class FakeHub : IDisposable, IAsyncDisposable
         {
             foreach (FaultRule rule in _faults)
             {
-                if (rule.TryApply(request)) return rule.Fault;
+                if (rule.TryApply(request))
+                {
+                    request.AppliedRule = rule;
+                    return rule.Fault;
+                }
             }
         }
         return null;

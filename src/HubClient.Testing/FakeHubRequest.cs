@@ -36,13 +36,19 @@ public sealed class FakeHubRequest
     /// <summary>The fault applied to this request, if any.</summary>
     public FakeFault? Fault { get; internal set; }
 
+    /// <summary>The rule whose fault was applied, so that a fault meant for bytes can be handed back when this request is redirected instead.</summary>
+    internal FaultRule? AppliedRule { get; set; }
+
     /// <summary>The <c>Range</c> header, if any.</summary>
     public string? Range => Headers.TryGetValue("Range", out string? value) ? value : null;
 
     /// <summary>The <c>Authorization</c> header, if any.</summary>
     public string? Authorization => Headers.TryGetValue("Authorization", out string? value) ? value : null;
 
-    /// <summary>Whether this request went to the CDN host rather than the hub.</summary>
+    /// <summary>
+    /// Whether this request asked the fake CDN for a file's bytes (an LFS or bridge download after the hub's redirect; its
+    /// path starts with <c>/cdn/</c>). Xet CAS and xorb requests are not: see <see cref="IsXorb"/>.
+    /// </summary>
     public bool IsCdn => Path.StartsWith("/cdn/", StringComparison.Ordinal);
 
     /// <summary>Whether this request went to the fake Xet CAS (reconstructions).</summary>

@@ -15,6 +15,10 @@ public sealed class FakeFault
 
     internal FaultKind Kind { get; }
 
+    /// <summary>Whether the fault acts on a file's bytes (so it waits for the request that carries them, not a redirect).</summary>
+    internal bool IsBodyFault => Kind is FaultKind.DropAfter or FaultKind.Stall or FaultKind.Drip or FaultKind.IgnoreRange
+        or FaultKind.WrongContentRange or FaultKind.CorruptByte or FaultKind.ReplaceContent or FaultKind.Gzip;
+
     internal int StatusCode { get; private init; }
 
     internal long Bytes { get; private init; }
@@ -70,7 +74,10 @@ public sealed class FakeFault
     /// <summary>Sends the headers and the first <paramref name="bytes"/> bytes of the body, then drops the connection.</summary>
     public static FakeFault DropAfter(long bytes) => new(FaultKind.DropAfter, $"drop after {bytes} bytes") { Bytes = bytes };
 
-    /// <summary>Sends the first <paramref name="bytes"/> bytes, then stops sending for <paramref name="duration"/> (or until the client gives up).</summary>
+    /// <summary>
+    /// Sends the first <paramref name="bytes"/> bytes, then stops sending for <paramref name="duration"/> (or until the client
+    /// gives up), then drops the connection.
+    /// </summary>
     public static FakeFault Stall(long bytes, TimeSpan duration) => new(FaultKind.Stall, $"stall after {bytes} bytes") { Bytes = bytes, Delay = duration };
 
     /// <summary>Sends the body in pieces of <paramref name="chunkBytes"/> with <paramref name="delay"/> between them.</summary>

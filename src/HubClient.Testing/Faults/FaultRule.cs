@@ -32,4 +32,11 @@ public sealed class FaultRule
         Interlocked.Increment(ref _hits);
         return true;
     }
+
+    /// <summary>Undoes one <see cref="TryApply"/>: the fault did not reach the request (it was redirected before any byte).</summary>
+    internal void Release()
+    {
+        Interlocked.Decrement(ref _hits);
+        Interlocked.Increment(ref _remaining);
+    }
 }

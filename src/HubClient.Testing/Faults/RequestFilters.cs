@@ -6,7 +6,11 @@ public static class RequestFilters
     /// <summary>Any request.</summary>
     public static bool Any(FakeHubRequest request) => true;
 
-    /// <summary>GETs of a file's bytes, whether from the hub's resolve URL or from the CDN.</summary>
+    /// <summary>
+    /// GETs of a file's bytes, whether from the hub's resolve URL or from the CDN. A fault on the bytes (drop, stall, drip,
+    /// corruption…) that matches a resolve GET answered with a redirect (LFS, Xet) is not spent there: it waits for the
+    /// GET that carries the bytes.
+    /// </summary>
     public static Func<FakeHubRequest, bool> Download(string path)
     {
         string suffix = "/" + string.Join('/', path.Split('/').Select(Uri.EscapeDataString));

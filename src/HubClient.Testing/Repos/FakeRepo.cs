@@ -26,7 +26,11 @@ public sealed class FakeRepo
     /// <summary>The repository type.</summary>
     public RepoType Type { get; }
 
-    /// <summary>Gated: every request without the hub's <see cref="FakeHub.ValidToken"/> gets 403 <c>GatedRepo</c>.</summary>
+    /// <summary>
+    /// Gated: every request without the hub's <see cref="FakeHub.ValidToken"/> gets 401 <c>GatedRepo</c>, as the real hub
+    /// answers an anonymous user (HubClient: <c>GatedRepositoryException</c>). There is one valid token, so the real hub's
+    /// 403 to a user who has not accepted the terms is not modelled.
+    /// </summary>
     public bool Gated { get; set; }
 
     /// <summary>Private: every request without the hub's <see cref="FakeHub.ValidToken"/> gets 401 <c>RepoNotFound</c>.</summary>

@@ -151,6 +151,13 @@ internal sealed class FakeHubRouter
             await WriteErrorAsync(context, 404, "EntryNotFound", $"{path} does not exist on \"{revision}\"").ConfigureAwait(false);
             return;
         }
+        if ((file.IsXet || file.IsLfs) && fault is { IsBodyFault: true })
+        {
+            // Redirected to where the bytes are: a fault on the bytes waits for that request (the CDN GET), as
+            // RequestFilters.Download promises — it would otherwise be spent on a 302 with no body.
+            log.AppliedRule?.Release();
+            log.Fault = null;
+        }
         if (file.IsXet)
         {
             await ServeXetResolveAsync(context, type, repoId, commit, file).ConfigureAwait(false);

@@ -338,4 +338,23 @@ public sealed class SnapshotDownloadTests : IAsyncLifetime
         Assert.Contains("not cached", e.Message, StringComparison.Ordinal);
         Assert.Empty(_f.Hub.Requests);
     }
+
+    /// <summary>
+    /// A snapshot asks the resolve URL with a GET and is redirected to the CDN: a fault on the bytes chosen with
+    /// <see cref="RequestFilters.Download"/> must reach the CDN GET, not be spent on the 302 (as in the README's example).
+    /// </summary>
+    [Fact]
+    public async Task A_fault_on_a_files_bytes_reaches_the_cdn_get_of_a_snapshot_not_its_redirect()
+    {
+        FaultRule drop = _f.Hub.InjectFault(FakeFault.DropAfter(70_000), RequestFilters.Download("model.safetensors"));
+
+        string folder = await _f.Api.DownloadSnapshotAsync(Repo);
+
+        Assert.Equal(Weights, await File.ReadAllBytesAsync(Path.Combine(folder, "model.safetensors")));
+        Assert.Equal(1, drop.Hits);
+        FakeHubRequest[] cdn = [.. _f.Hub.Requests.Where(r => r.IsCdn && r.Path.Contains(Bytes.Sha256(Weights), StringComparison.Ordinal))];
+        Assert.Equal(2, cdn.Length);
+        Assert.Same(drop.Fault, cdn[0].Fault);
+        Assert.StartsWith("bytes=", cdn[1].Range, StringComparison.Ordinal); // resumed after the drop
+    }
 }
