@@ -235,10 +235,7 @@ public sealed class HubCacheDeleteTests : IDisposable
     public void Deleting_a_revision_through_a_symlinked_cache_folder_keeps_a_blob_another_revision_links_to_absolutely()
     {
         if (OperatingSystem.IsWindows()) return; // Folder symlinks need privileges there.
-        string real = _temp.Combine("real-hub");
-        string linkRoot = _temp.Combine("hub-link");
-        Directory.CreateDirectory(real);
-        Directory.CreateSymbolicLink(linkRoot, real);
+        (string real, string linkRoot) = SymlinkedCacheFolder();
         var builder = new PythonCacheBuilder(real);
         byte[] content = PythonCacheBuilder.Content(5000, 1);
         string old = PythonCacheBuilder.Commit("old");
@@ -263,10 +260,7 @@ public sealed class HubCacheDeleteTests : IDisposable
     public void Deleting_a_revision_through_a_symlinked_cache_folder_frees_its_own_blob()
     {
         if (OperatingSystem.IsWindows()) return;
-        string real = _temp.Combine("real-hub");
-        string linkRoot = _temp.Combine("hub-link");
-        Directory.CreateDirectory(real);
-        Directory.CreateSymbolicLink(linkRoot, real);
+        (string real, string linkRoot) = SymlinkedCacheFolder();
         var builder = new PythonCacheBuilder(real);
         string old = PythonCacheBuilder.Commit("old");
         string kept = PythonCacheBuilder.Commit("kept");
@@ -293,10 +287,8 @@ public sealed class HubCacheDeleteTests : IDisposable
     public void Deleting_a_revision_through_a_symlinked_cache_folder_keeps_a_shared_store_blob_another_revision_links_to_absolutely()
     {
         if (OperatingSystem.IsWindows()) return;
-        string real = _temp.Combine("real-hub");
-        string linkRoot = _temp.Combine("hub-link");
+        (string real, string linkRoot) = SymlinkedCacheFolder();
         var store = new SharedStoreCacheBuilder(real);
-        Directory.CreateSymbolicLink(linkRoot, real);
         store.Mark();
         byte[] content = Bytes.Random(5000, 1);
         string etag = PythonCacheBuilder.Sha256(content);
@@ -322,5 +314,15 @@ public sealed class HubCacheDeleteTests : IDisposable
         Assert.Empty(plan.Blobs);
         Assert.Empty(plan.SharedBlobs);
         Assert.Equal(content, File.ReadAllBytes(keptEntry));
+    }
+
+    /// <summary>A cache folder and a symlink to it (<c>~/.cache/huggingface → /data/hf</c>).</summary>
+    private (string Real, string Link) SymlinkedCacheFolder()
+    {
+        string real = _temp.Combine("real-hub");
+        string link = _temp.Combine("hub-link");
+        Directory.CreateDirectory(real);
+        Directory.CreateSymbolicLink(link, real);
+        return (real, link);
     }
 }
