@@ -245,7 +245,7 @@ internal sealed class FakeHubRouter
         }
         if (repo.Gated && !authorized)
         {
-            await WriteErrorAsync(context, 401, "GatedRepo", $"Access to model {repoId} is restricted. You must have access to it and be authenticated to access it. Please log in.").ConfigureAwait(false);
+            await WriteErrorAsync(context, 401, "GatedRepo", $"Access to {(type switch { RepoType.Dataset => "dataset", RepoType.Space => "space", _ => "model" })} {repoId} is restricted. You must have access to it and be authenticated to access it. Please log in.").ConfigureAwait(false);
             return null;
         }
         return repo;

@@ -105,10 +105,10 @@ public sealed class OptionLimitsTests
         Assert.Equal("hf_legacy", Env(new() { ["HF_HOME"] = temp.Path, ["HF_TOKEN"] = "", ["HUGGING_FACE_HUB_TOKEN"] = "hf_legacy" }).Token);
     }
 
-    // ---- checks expected to pass ----
+    // ---- guards: the frozen copy, prompt cancellation, timeouts vs cancellation, odd Retry-After values ----
 
     [Fact]
-    public async Task Check_mutating_options_after_building_does_not_reach_the_client()
+    public async Task mutating_options_after_building_does_not_reach_the_client()
     {
         await using var f = new HubFixture();
         f.Hub.AddRepo("acme/fz").Commit(c => c.Add("a.txt", "a"));
@@ -125,7 +125,7 @@ public sealed class OptionLimitsTests
     }
 
     [Fact]
-    public async Task Check_cancellation_during_a_Retry_After_wait_is_prompt()
+    public async Task cancellation_during_a_Retry_After_wait_is_prompt()
     {
         await using var f = new HubFixture();
         f.Hub.AddRepo("acme/c").Commit(c => c.Add("a.txt", "a"));
@@ -138,7 +138,7 @@ public sealed class OptionLimitsTests
     }
 
     [Fact]
-    public async Task Check_a_timeout_is_a_TimeoutException_and_a_cancellation_is_not()
+    public async Task a_timeout_is_a_TimeoutException_and_a_cancellation_is_not()
     {
         await using var hub = FakeHub.Start();
         hub.AddRepo("acme/to").Commit(c => c.Add("a.txt", "a"));
@@ -161,7 +161,7 @@ public sealed class OptionLimitsTests
     [InlineData("-5")]
     [InlineData("99999999999999")]
     [InlineData("1.5")]
-    public async Task Check_odd_Retry_After_values_fall_back_to_the_backoff(string value)
+    public async Task odd_Retry_After_values_fall_back_to_the_backoff(string value)
     {
         var clock = new RecordingTimeProvider();
         await using var hub = FakeHub.Start();
