@@ -60,8 +60,15 @@ public sealed class FakeHub : IDisposable, IAsyncDisposable
     /// <summary>The WireMock server hosting the hub, for stubs of your own (paths the fake hub does not serve).</summary>
     public WireMockServer Server { get; }
 
-    /// <summary>The token that opens private and gated repos. Any other token gets 401 "Invalid credentials".</summary>
+    /// <summary>The token that opens private and gated repos. Any other token but <see cref="TokenWithoutAccess"/> gets 401 "Invalid credentials".</summary>
     public string ValidToken { get; set; } = "hf_fake_token";
+
+    /// <summary>
+    /// A token the hub accepts that has no access to gated or private repos, as a logged-in user who has not accepted a
+    /// gated repo's terms or cannot see a private repo: gated repos answer 403 <c>GatedRepo</c>, private ones 404
+    /// <c>RepoNotFound</c>; public repos are served.
+    /// </summary>
+    public string TokenWithoutAccess { get; set; } = "hf_fake_token_without_access";
 
     /// <summary>Entries per page of tree listings (the real hub uses about 1,000).</summary>
     public int TreePageSize { get; set; } = 1000;

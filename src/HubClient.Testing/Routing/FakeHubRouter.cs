@@ -228,9 +228,15 @@ internal sealed class FakeHubRouter
         FakeRepo? repo = _hub.FindRepo(type, repoId);
         string? auth = context.Request.Headers.Authorization;
         bool authorized = auth == "Bearer " + _hub.ValidToken;
-        if (auth is { Length: > 0 } && !authorized)
+        bool loggedInWithoutAccess = auth == "Bearer " + _hub.TokenWithoutAccess;
+        if (auth is { Length: > 0 } && !authorized && !loggedInWithoutAccess)
         {
             await WriteErrorAsync(context, 401, null, "Invalid credentials in Authorization header").ConfigureAwait(false);
+            return null;
+        }
+        if (loggedInWithoutAccess && (repo is null || repo.Private))
+        {
+            await WriteErrorAsync(context, 404, "RepoNotFound", "Repository not found").ConfigureAwait(false);
             return null;
         }
         if (repo is null || (repo.Private && !authorized))
@@ -241,6 +247,11 @@ internal sealed class FakeHubRouter
         if (repo.Disabled)
         {
             await WriteErrorAsync(context, 403, null, "Access to this resource is disabled.").ConfigureAwait(false);
+            return null;
+        }
+        if (repo.Gated && loggedInWithoutAccess)
+        {
+            await WriteErrorAsync(context, 403, "GatedRepo", $"Access to {(type switch { RepoType.Dataset => "dataset", RepoType.Space => "space", _ => "model" })} {repoId} is restricted and you are not in the authorized list. Visit the repository page to ask for access.").ConfigureAwait(false);
             return null;
         }
         if (repo.Gated && !authorized)

@@ -365,6 +365,29 @@ public sealed class FileDownloadTests : IAsyncLifetime
         Assert.Equal("secret", Bytes.Text(await withToken.DownloadFileAsync("acme/gated", "a.txt")));
     }
 
+    /// <summary>
+    /// A token the hub accepts without access (FakeHub.TokenWithoutAccess): as the real hub answers a logged-in user, a gated
+    /// repo is 403 GatedRepo and a private one 404 RepoNotFound, each the typed exception itself, not "not in the cache".
+    /// </summary>
+    [Fact]
+    public async Task A_token_without_access_gets_the_gated_and_private_errors_and_public_files()
+    {
+        FakeRepo gated = _f.Hub.AddRepo("acme/gated");
+        gated.Gated = true;
+        gated.Commit(c => c.Add("a.txt", "secret"));
+        FakeRepo hidden = _f.Hub.AddRepo("acme/hidden");
+        hidden.Private = true;
+        hidden.Commit(c => c.Add("a.txt", "secret"));
+        using HubApi api = _f.NewClient(o => o.Token = _f.Hub.TokenWithoutAccess);
+
+        var gatedError = await Assert.ThrowsAsync<GatedRepositoryException>(() => api.DownloadFileAsync("acme/gated", "a.txt"));
+        var hiddenError = await Assert.ThrowsAsync<RepositoryNotFoundException>(() => api.DownloadFileAsync("acme/hidden", "a.txt"));
+
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, gatedError.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, hiddenError.StatusCode);
+        Assert.Equal("{\"hidden_size\": 8}", Bytes.Text(await api.DownloadFileAsync(Repo, "config.json")));
+    }
+
     [Fact]
     public async Task Bad_token_message_never_contains_the_token()
     {
