@@ -5,7 +5,7 @@ namespace HubClient;
 /// since (by another process or client), so nobody resumes it. Only a preallocated partial (<c>{etag}.chunked.incomplete</c>,
 /// <c>{etag}.xet.incomplete</c>) knows the file's size: it is superseded when the blob reads as a file of exactly that size
 /// (a link into the shared store whose entry is gone, or a truncated blob, does not count — the download would resume the
-/// partial). A prefix partial (<c>{etag}.incomplete</c>, Python's temp files) cannot tell a complete blob from a truncated
+/// partial; <see cref="EntryPresence"/> is the downloader's own test). A prefix partial (<c>{etag}.incomplete</c>, Python's temp files) cannot tell a complete blob from a truncated
 /// one, so it is never superseded: it goes by age.
 /// </summary>
 internal static class SupersededPartial
@@ -18,16 +18,7 @@ internal static class SupersededPartial
         {
             return false;
         }
-        try
-        {
-            var partial = new FileInfo(partialPath);
-            var blob = new FileInfo(Path.Combine(partial.DirectoryName!, RepoCacheLayout.EtagOf(name)));
-            FileInfo? content = blob.LinkTarget is null ? blob : blob.ResolveLinkTarget(returnFinalTarget: true) as FileInfo;
-            return partial.Exists && content is { Exists: true } && content.Length == partial.Length;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
+        var partial = new FileInfo(partialPath);
+        return partial.Exists && EntryPresence.IsPresent(Path.Combine(partial.DirectoryName!, RepoCacheLayout.EtagOf(name)), partial.Length);
     }
 }

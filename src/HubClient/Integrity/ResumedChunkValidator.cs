@@ -23,15 +23,15 @@ internal static class ResumedChunkValidator
         ChunkPlan plan = state.Plan;
         int failed = 0;
         byte[] buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
-        var xxhash = new XxHash3();
         try
         {
             for (int i = 0; i < plan.Count; i++)
             {
+                FileChunk chunk = plan[i];
                 if (state.Partial(i) is { } partial)
                 {
                     var prefix = new XxHash3();
-                    if (await ChecksumAsync(file, plan[i].Offset, partial.Length, prefix, buffer, bufferSize, cancellationToken).ConfigureAwait(false)
+                    if (await ChecksumAsync(file, chunk.Offset, partial.Length, prefix, inline: null, buffer, bufferSize, cancellationToken).ConfigureAwait(false)
                         && prefix.GetCurrentHashAsUInt64() == partial.Checksum)
                     {
                         partialChecksums[i] = prefix;
@@ -44,34 +44,18 @@ internal static class ResumedChunkValidator
                     continue;
                 }
                 if (state.Checksum(i) is not { } expected) continue;
-                FileChunk chunk = plan[i];
-                bool inline = hasher.CanAppendInline(i);
-                xxhash.Reset();
-                long offset = chunk.Offset;
-                bool truncated = false;
-                while (offset < chunk.End)
+                OrderedChunkHasher? inline = hasher.CanAppendInline(i) ? hasher : null;
+                var xxhash = new XxHash3();
+                if (await ChecksumAsync(file, chunk.Offset, chunk.Length, xxhash, inline, buffer, bufferSize, cancellationToken).ConfigureAwait(false)
+                    && xxhash.GetCurrentHashAsUInt64() == expected)
                 {
-                    int want = (int)Math.Min(bufferSize, chunk.End - offset);
-                    int read = await RandomAccess.ReadAsync(file, buffer.AsMemory(0, want), offset, cancellationToken).ConfigureAwait(false);
-                    if (read == 0)
-                    {
-                        truncated = true;
-                        break;
-                    }
-                    xxhash.Append(buffer.AsSpan(0, read));
-                    if (inline) hasher.AppendInline(buffer.AsSpan(0, read));
-                    offset += read;
-                }
-
-                if (!truncated && xxhash.GetCurrentHashAsUInt64() == expected)
-                {
-                    if (inline) hasher.CommitInline(i);
+                    if (inline is not null) inline.CommitInline(i);
                     else hasher.MarkComplete(i);
                     continue;
                 }
                 failed++;
                 state.MarkMissing(i);
-                if (inline) hasher.ResetInline();
+                inline?.ResetInline();
             }
         }
         finally
@@ -81,9 +65,12 @@ internal static class ResumedChunkValidator
         return failed;
     }
 
-    /// <summary>Feeds bytes <c>[offset, offset + length)</c> of the file to <paramref name="checksum"/>; false when the file ends first.</summary>
-    private static async Task<bool> ChecksumAsync(SafeFileHandle file, long offset, long length, XxHash3 checksum, byte[] buffer, int bufferSize,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// Feeds bytes <c>[offset, offset + length)</c> of the file to <paramref name="checksum"/> (and to <paramref name="inline"/>,
+    /// the content hash, when the bytes extend its prefix); false when the file ends first.
+    /// </summary>
+    private static async Task<bool> ChecksumAsync(SafeFileHandle file, long offset, long length, XxHash3 checksum, OrderedChunkHasher? inline,
+        byte[] buffer, int bufferSize, CancellationToken cancellationToken)
     {
         long end = offset + length;
         while (offset < end)
@@ -91,6 +78,7 @@ internal static class ResumedChunkValidator
             int read = await RandomAccess.ReadAsync(file, buffer.AsMemory(0, (int)Math.Min(bufferSize, end - offset)), offset, cancellationToken).ConfigureAwait(false);
             if (read == 0) return false;
             checksum.Append(buffer.AsSpan(0, read));
+            inline?.AppendInline(buffer.AsSpan(0, read));
             offset += read;
         }
         return true;

@@ -205,7 +205,7 @@ internal sealed class ChunkState
             Expect(ref reader, JsonTokenType.StartObject);
             string? format = null, fileEtag = null, validator = null;
             long size = -1, chunkSize = -1;
-            var chunks = new List<(int Index, ulong Sum)>();
+            var chunks = new List<(int Index, long Length, ulong Sum)>();
             var partials = new List<(int Index, long Length, ulong Sum)>();
             while (Next(ref reader) != JsonTokenType.EndObject)
             {
@@ -220,32 +220,10 @@ internal sealed class ChunkState
                     case "chunkSize": chunkSize = reader.GetInt64(); break;
                     case "validator": validator = reader.TokenType == JsonTokenType.Null ? null : reader.GetString(); break;
                     case "chunks":
-                        if (reader.TokenType != JsonTokenType.StartArray) return null;
-                        while (Next(ref reader) != JsonTokenType.EndArray)
-                        {
-                            if (reader.TokenType != JsonTokenType.StartArray) return null;
-                            Next(ref reader);
-                            int index = reader.GetInt32();
-                            Next(ref reader);
-                            ulong sum = ulong.Parse(reader.GetString()!, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
-                            Expect(ref reader, JsonTokenType.EndArray);
-                            chunks.Add((index, sum));
-                        }
+                        if (!ReadEntries(ref reader, withLength: false, chunks)) return null;
                         break;
                     case "partial":
-                        if (reader.TokenType != JsonTokenType.StartArray) return null;
-                        while (Next(ref reader) != JsonTokenType.EndArray)
-                        {
-                            if (reader.TokenType != JsonTokenType.StartArray) return null;
-                            Next(ref reader);
-                            int index = reader.GetInt32();
-                            Next(ref reader);
-                            long length = reader.GetInt64();
-                            Next(ref reader);
-                            ulong sum = ulong.Parse(reader.GetString()!, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
-                            Expect(ref reader, JsonTokenType.EndArray);
-                            partials.Add((index, length, sum));
-                        }
+                        if (!ReadEntries(ref reader, withLength: true, partials)) return null;
                         break;
                     default:
                         reader.Skip();
@@ -254,7 +232,7 @@ internal sealed class ChunkState
             }
             if (format != Format || fileEtag != etag || size != plan.Size || chunkSize != plan.ChunkSize) return null;
             var state = new ChunkState(etag, plan) { Validator = validator };
-            foreach ((int index, ulong sum) in chunks)
+            foreach ((int index, _, ulong sum) in chunks)
             {
                 if (index < 0 || index >= plan.Count) return null;
                 state.MarkComplete(index, sum);
@@ -270,6 +248,32 @@ internal sealed class ChunkState
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// Reads an array of entries <c>[index, "xxh3 hex"]</c>, or <c>[index, length, "xxh3 hex"]</c> when
+    /// <paramref name="withLength"/>; false when it is not one.
+    /// </summary>
+    private static bool ReadEntries(ref Utf8JsonReader reader, bool withLength, List<(int Index, long Length, ulong Sum)> entries)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray) return false;
+        while (Next(ref reader) != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.StartArray) return false;
+            Next(ref reader);
+            int index = reader.GetInt32();
+            long length = -1;
+            if (withLength)
+            {
+                Next(ref reader);
+                length = reader.GetInt64();
+            }
+            Next(ref reader);
+            ulong sum = ulong.Parse(reader.GetString()!, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture);
+            Expect(ref reader, JsonTokenType.EndArray);
+            entries.Add((index, length, sum));
+        }
+        return true;
     }
 
     private static JsonTokenType Next(ref Utf8JsonReader reader)
