@@ -84,7 +84,9 @@ internal sealed class FakeCas
             context.Response.StatusCode = StatusCodes.Status416RangeNotSatisfiable;
             return;
         }
-        var terms = layout.Terms.Where(t => t.FileOffset + t.Length > range.Start && t.FileOffset <= range.End).ToList();
+        // As xet-core's simulation CAS: the terms covering the range, the first and last cut to the chunks holding its ends.
+        var terms = layout.Terms.Where(t => t.FileOffset + t.Length > range.Start && t.FileOffset <= range.End)
+            .Select(t => ShrinkTo(t, file.XetChunks!, range.Start, range.End)).ToList();
         long[] lengths = [.. terms.Select(t => t.Length)];
         if (fault?.Kind == FaultKind.WrongUnpackedLength && lengths.Length > 0)
         {
@@ -139,6 +141,31 @@ internal sealed class FakeCas
             }
             w.WriteEndObject();
         }).ConfigureAwait(false);
+    }
+
+    /// <summary><paramref name="term"/> without its chunks that end before <paramref name="first"/> or start after <paramref name="last"/>.</summary>
+    private static FakeXetTerm ShrinkTo(FakeXetTerm term, IReadOnlyList<(int Offset, int Length)> chunks, long first, long last)
+    {
+        int lo = 0, hi = chunks.Count - 1;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) / 2;
+            if (chunks[mid].Offset < term.FileOffset) lo = mid + 1;
+            else hi = mid;
+        }
+        int start = term.ChunkStart, end = term.ChunkEnd, head = lo, tail = lo + (term.ChunkEnd - term.ChunkStart) - 1;
+        while (chunks[head].Offset + chunks[head].Length <= first)
+        {
+            head++;
+            start++;
+        }
+        while (chunks[tail].Offset > last)
+        {
+            tail--;
+            end--;
+        }
+        long offset = chunks[head].Offset;
+        return new FakeXetTerm(term.Xorb, start, end, offset, chunks[tail].Offset + chunks[tail].Length - offset);
     }
 
     private string XorbUrl(FakeXorb xorb, IEnumerable<FakeXetTerm> signed) =>

@@ -23,17 +23,29 @@ internal sealed class XetCasClient
     public HubHttp Http => _http;
 
     /// <summary>The whole file's reconstruction, checked against its size.</summary>
-    public async Task<XetReconstructionPlan> GetReconstructionAsync(XetFileRequest file, CancellationToken cancellationToken)
+    public Task<XetReconstructionPlan> GetReconstructionAsync(XetFileRequest file, CancellationToken cancellationToken) =>
+        ReconstructAsync(file, range: null, v2 => XetReconstructionPlan.FromV2(v2, file.Size), v1 => XetReconstructionPlan.FromV1(v1, file.Size), cancellationToken);
+
+    /// <summary>
+    /// The signed xorb ranges of the reconstruction of file bytes [<paramref name="first"/>, <paramref name="last"/>] (a
+    /// <c>Range</c> request: the CAS cuts the first and last terms to the chunks holding the range's ends, so a term's
+    /// unfinished rest gets a narrower signed range than the whole term's).
+    /// </summary>
+    public Task<Dictionary<string, List<XetFetchRangeRef>>> GetFetchRangesAsync(XetFileRequest file, long first, long last, CancellationToken cancellationToken) =>
+        ReconstructAsync(file, FormattableString.Invariant($"bytes={first}-{last}"), XetReconstructionPlan.RangesOf, XetReconstructionPlan.RangesOf, cancellationToken);
+
+    private async Task<T> ReconstructAsync<T>(XetFileRequest file, string? range, Func<XetReconstructionV2, T> fromV2, Func<XetReconstructionV1, T> fromV1,
+        CancellationToken cancellationToken)
     {
-        using HttpResponseMessage v2 = await SendToCasAsync(file, "v2", cancellationToken).ConfigureAwait(false);
+        using HttpResponseMessage v2 = await SendToCasAsync(file, "v2", range, cancellationToken).ConfigureAwait(false);
         if (v2.IsSuccessStatusCode)
         {
-            return XetReconstructionPlan.FromV2(await ReadJsonAsync(v2, HubJsonContext.Default.XetReconstructionV2, cancellationToken).ConfigureAwait(false), file.Size);
+            return fromV2(await ReadJsonAsync(v2, HubJsonContext.Default.XetReconstructionV2, cancellationToken).ConfigureAwait(false));
         }
         if (v2.StatusCode is not (HttpStatusCode.NotFound or HttpStatusCode.NotImplemented)) throw Refused(v2);
-        using HttpResponseMessage v1 = await SendToCasAsync(file, "v1", cancellationToken).ConfigureAwait(false);
+        using HttpResponseMessage v1 = await SendToCasAsync(file, "v1", range, cancellationToken).ConfigureAwait(false);
         if (!v1.IsSuccessStatusCode) throw Refused(v1);
-        return XetReconstructionPlan.FromV1(await ReadJsonAsync(v1, HubJsonContext.Default.XetReconstructionV1, cancellationToken).ConfigureAwait(false), file.Size);
+        return fromV1(await ReadJsonAsync(v1, HubJsonContext.Default.XetReconstructionV1, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>
@@ -63,18 +75,18 @@ internal sealed class XetCasClient
         return response;
     }
 
-    private async Task<HttpResponseMessage> SendToCasAsync(XetFileRequest file, string version, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendToCasAsync(XetFileRequest file, string version, string? range, CancellationToken cancellationToken)
     {
         XetReadToken token = await _tokens.GetAsync(file.RepoType, file.RepoId, file.Revision, refused: null, cancellationToken).ConfigureAwait(false);
-        HttpResponseMessage response = await SendWithTokenAsync(token, version, file.XetHash, cancellationToken).ConfigureAwait(false);
+        HttpResponseMessage response = await SendWithTokenAsync(token, version, file.XetHash, range, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode != HttpStatusCode.Unauthorized) return response;
         // Expired or revoked: one fresh token, one more try.
         response.Dispose();
         token = await _tokens.GetAsync(file.RepoType, file.RepoId, file.Revision, refused: token, cancellationToken).ConfigureAwait(false);
-        return await SendWithTokenAsync(token, version, file.XetHash, cancellationToken).ConfigureAwait(false);
+        return await SendWithTokenAsync(token, version, file.XetHash, range, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<HttpResponseMessage> SendWithTokenAsync(XetReadToken token, string version, string hash, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendWithTokenAsync(XetReadToken token, string version, string hash, string? range, CancellationToken cancellationToken)
     {
         var uri = new Uri(token.CasUrl.AbsoluteUri.TrimEnd('/') + $"/{version}/reconstructions/{hash}");
         try
@@ -83,6 +95,7 @@ internal sealed class XetCasClient
             {
                 var request = new HttpRequestMessage(HttpMethod.Get, uri);
                 request.Options.Set(HubHttp.BearerToken, token.AccessToken);
+                if (range is not null) request.Headers.TryAddWithoutValidation("Range", range);
                 return request;
             }, _http.Options.MetadataTimeout, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
         }

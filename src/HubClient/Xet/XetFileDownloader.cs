@@ -5,8 +5,9 @@ namespace HubClient.Xet;
 /// <summary>
 /// Downloads one Xet-backed file into a preallocated file: reconstruction from the CAS, several xorb range fetches in
 /// flight, chunks decoded as they stream in and written at their file offsets (memory per fetch is bounded whatever the
-/// file's size), each term's <c>unpacked_length</c> checked, finished terms recorded in a <see cref="XetTermLedger"/>,
-/// and the Xet file hash recomputed from the chunk hashes and compared with the expected one before returning.
+/// file's size), each term's <c>unpacked_length</c> checked, every batch of chunks written recorded in a
+/// <see cref="XetTermLedger"/> (a rerun, or a retry of a dropped fetch, continues a term from its last written chunk), and
+/// the Xet file hash recomputed from the chunk hashes and compared with the expected one before returning.
 /// The caller checks the etag's hash (<see cref="WrittenPrefixHasher"/>, <see cref="XetVerification.CheckEtag"/>) and publishes.
 /// </summary>
 /// <remarks>
@@ -64,17 +65,21 @@ internal sealed class XetFileDownloader
         XetReconstructionPlan plan = await _cas.GetReconstructionAsync(request, cancellationToken).ConfigureAwait(false);
 
         var done = new XetLedgerTerm?[plan.Terms.Count];
+        var prefixes = new Dictionary<int, XetLedgerTerm>();
         long resumed = 0;
         foreach (XetPlannedTerm term in plan.Terms)
         {
-            if (ledger.Terms.TryGetValue(term.Offset, out XetLedgerTerm? recorded) && recorded.Length == term.Length)
+            XetLedgerTerm? written = ledger.WrittenFrom(term.Offset, term.Length);
+            if (written is null) continue;
+            if (written.Length < term.Length)
             {
-                done[term.Index] = recorded;
-                resumed += term.Length;
-                rangeWritten?.Invoke(term.Offset, term.Length, default);
+                prefixes[term.Index] = written;
+                continue;
             }
+            done[term.Index] = written;
+            resumed += term.Length;
+            rangeWritten?.Invoke(term.Offset, term.Length, default);
         }
-        if (resumed > 0) bytesWritten?.Invoke(resumed);
 
         long reused = 0;
         var copied = new List<int>();
@@ -90,15 +95,23 @@ internal sealed class XetFileDownloader
             // Copied terms stay out of the ledger: a resumed run copies them again, so a record that lies is still refetched.
             if (reused > 0) reuse.BytesReused?.Invoke(reused);
         }
+        foreach (int index in prefixes.Keys.Where(i => done[i] is not null).ToList()) prefixes.Remove(index);
+        foreach (XetLedgerTerm prefix in prefixes.Values)
+        {
+            resumed += prefix.Length;
+            rangeWritten?.Invoke(prefix.Offset, prefix.Length, default);
+        }
+        if (resumed > 0) bytesWritten?.Invoke(resumed);
 
-        await FetchMissingAsync(plan, done, file, ledger, bytesWritten, rangeWritten, cancellationToken).ConfigureAwait(false);
+        var context = new FetchContext(request, file, ledger, new OffsetOrderedGate(Math.Max(1, _options.MaxConcurrentDecodes)), bytesWritten, rangeWritten);
+        await FetchMissingAsync(plan, done, prefixes, context, cancellationToken).ConfigureAwait(false);
         XetHash actual = FileHashOf(done);
         if (actual != expected && copied.Count > 0)
         {
             // A copied term passed its chunk hashes yet the file is wrong (a record that lies about its xorb ranges): fetch them.
             foreach (int index in copied) done[index] = null;
             reuse!.BytesReused?.Invoke(-reused);
-            await FetchMissingAsync(plan, done, file, ledger, bytesWritten, rangeWritten, cancellationToken).ConfigureAwait(false);
+            await FetchMissingAsync(plan, done, new Dictionary<int, XetLedgerTerm>(), context, cancellationToken).ConfigureAwait(false);
             actual = FileHashOf(done);
         }
         // Done with the ledger either way: a verified file needs no resume, and a wrong one's terms cannot be trusted.
@@ -113,19 +126,43 @@ internal sealed class XetFileDownloader
         return new XetDownloadResult([.. plan.Terms.Select(t => (t, done[t.Index]!))]);
     }
 
-    /// <summary>Fetches the terms not yet <paramref name="done"/>, recording each in the ledger.</summary>
-    private async Task FetchMissingAsync(XetReconstructionPlan plan, XetLedgerTerm?[] done, SafeFileHandle file, XetTermLedger ledger,
-        Action<long>? bytesWritten, WrittenRange? rangeWritten, CancellationToken cancellationToken)
+    /// <summary>
+    /// Fetches the terms not yet <paramref name="done"/>, each from the end of its written prefix (<paramref name="prefixes"/>,
+    /// from the ledger) on; every batch of chunks written is recorded in the ledger.
+    /// </summary>
+    private async Task FetchMissingAsync(XetReconstructionPlan plan, XetLedgerTerm?[] done, Dictionary<int, XetLedgerTerm> prefixes, FetchContext context,
+        CancellationToken cancellationToken)
     {
-        List<XetFetchJob> jobs = PlanJobs(plan, done);
-        var gate = new OffsetOrderedGate(Math.Max(1, _options.MaxConcurrentDecodes));
-        await Parallel.ForEachAsync(jobs, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.MaxConcurrentFetches), CancellationToken = cancellationToken },
-            async (job, token) =>
-            {
-                IReadOnlyList<XetLedgerTerm> finished = await RunJobAsync(job, file, gate, bytesWritten, rangeWritten, token).ConfigureAwait(false);
-                foreach (XetLedgerTerm term in finished) done[job.Terms.First(t => t.Offset == term.Offset).Index] = term;
-                ledger.Record(finished);
-            }).ConfigureAwait(false);
+        var terms = new List<TermFetch>();
+        foreach (XetPlannedTerm term in plan.Terms)
+        {
+            if (done[term.Index] is null) terms.Add(new TermFetch(term, prefixes.GetValueOrDefault(term.Index)));
+        }
+        await Task.WhenAll(terms.Where(t => t.Durable > 0).Select(t => NarrowAsync(context.Request, t, cancellationToken))).ConfigureAwait(false);
+        await Parallel.ForEachAsync(PlanJobs(terms), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.MaxConcurrentFetches), CancellationToken = cancellationToken },
+            async (job, token) => await RunJobAsync(job, context, token).ConfigureAwait(false)).ConfigureAwait(false);
+        foreach (TermFetch term in terms) done[term.Term.Index] = new XetLedgerTerm(term.Term.Offset, term.Term.Length, term.Chunks);
+    }
+
+    /// <summary>
+    /// Points the rest of a half-written term at the signed range the CAS gives for its unwritten bytes (a ranged
+    /// reconstruction: the first term is cut to the chunk where the range starts), when that range is narrower than the
+    /// term's own; otherwise the rest is read from the term's own range, its written chunks skipped.
+    /// </summary>
+    private async Task NarrowAsync(XetFileRequest request, TermFetch term, CancellationToken cancellationToken)
+    {
+        int next = term.Term.ChunkStart + term.DurableChunks;
+        try
+        {
+            Dictionary<string, List<XetFetchRangeRef>> ranges = await _cas.GetFetchRangesAsync(request, term.Term.Offset + term.Durable,
+                term.Term.Offset + term.Term.Length - 1, cancellationToken).ConfigureAwait(false);
+            XetFetchRangeRef? fit = ranges.GetValueOrDefault(term.Term.Fetch.Xorb)?.FirstOrDefault(r => r.ChunkStart <= next && term.Term.ChunkEnd <= r.ChunkEnd);
+            if (fit is not null && fit.ByteEnd - fit.ByteStart < term.Fetch.ByteEnd - term.Fetch.ByteStart) term.Fetch = fit;
+        }
+        catch (XetUnavailableException)
+        {
+            // No narrower range to be had: the term's own range still holds the rest.
+        }
     }
 
     private static XetHash FileHashOf(XetLedgerTerm?[] done)
@@ -136,17 +173,16 @@ internal sealed class XetFileDownloader
     }
 
     /// <summary>
-    /// Groups the unfinished terms into requests: one per signed range, or (multi-range mode) one per signed URL with
-    /// all its needed ranges.
+    /// Groups unfinished terms into requests: one per signed range, or (multi-range mode) one per signed URL with all its
+    /// needed ranges.
     /// </summary>
-    private List<XetFetchJob> PlanJobs(XetReconstructionPlan plan, XetLedgerTerm?[] done)
+    private List<XetFetchJob> PlanJobs(List<TermFetch> terms)
     {
-        var byRange = new Dictionary<XetFetchRangeRef, List<XetPlannedTerm>>(ReferenceEqualityComparer.Instance);
+        var byRange = new Dictionary<XetFetchRangeRef, List<TermFetch>>(ReferenceEqualityComparer.Instance);
         var order = new List<XetFetchRangeRef>();
-        foreach (XetPlannedTerm term in plan.Terms)
+        foreach (TermFetch term in terms)
         {
-            if (done[term.Index] is not null) continue;
-            if (!byRange.TryGetValue(term.Fetch, out List<XetPlannedTerm>? list))
+            if (!byRange.TryGetValue(term.Fetch, out List<TermFetch>? list))
             {
                 byRange[term.Fetch] = list = [];
                 order.Add(term.Fetch);
@@ -169,49 +205,42 @@ internal sealed class XetFileDownloader
         return jobs;
     }
 
-    private async Task<IReadOnlyList<XetLedgerTerm>> RunJobAsync(XetFetchJob job, SafeFileHandle file, OffsetOrderedGate gate, Action<long>? bytesWritten,
-        WrittenRange? rangeWritten, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs a request; when its connection drops or stalls mid-body, what it wrote stays and the rest of each of its terms
+    /// is asked for again (from a narrower range where the CAS gives one), up to <see cref="XetDownloadOptions.MaxFetchAttempts"/> failures.
+    /// </summary>
+    private async Task RunJobAsync(XetFetchJob job, FetchContext context, CancellationToken cancellationToken)
     {
-        long reported = 0;
-        for (int attempt = 1; ; attempt++)
+        var queue = new Queue<XetFetchJob>([job]);
+        int failures = 0;
+        while (queue.TryDequeue(out XetFetchJob? next))
         {
-            // A retry reports again the ranges it writes over: the caller's hash (WrittenPrefixHasher) sees the rewrite.
-            long written = 0;
-            void Progress(long n)
-            {
-                written += n;
-                if (written > reported)
-                {
-                    bytesWritten?.Invoke(written - reported);
-                    reported = written;
-                }
-            }
             try
             {
-                return await FetchJobAsync(job, file, gate, Progress, rangeWritten, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (attempt < _options.MaxFetchAttempts && !cancellationToken.IsCancellationRequested
-                && e is IOException or HttpRequestException or TimeoutException)
-            {
-                // The connection dropped or stalled mid-body: the same signed ranges again.
+                await FetchJobAsync(next, context, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is IOException or HttpRequestException or TimeoutException)
             {
-                throw new XetUnavailableException($"Xorb request to {job.Url.GetLeftPart(UriPartial.Path)} kept failing: {e.Message}", e);
+                if (++failures >= _options.MaxFetchAttempts)
+                {
+                    throw new XetUnavailableException($"Xorb request to {next.Url.GetLeftPart(UriPartial.Path)} kept failing: {e.Message}", e);
+                }
+                List<TermFetch> rest = [.. next.Terms.Where(t => t.Durable < t.Term.Length)];
+                await Task.WhenAll(rest.Where(t => t.Durable > 0).Select(t => NarrowAsync(context.Request, t, cancellationToken))).ConfigureAwait(false);
+                foreach (XetFetchJob again in PlanJobs(rest)) queue.Enqueue(again);
             }
         }
     }
 
-    private async Task<IReadOnlyList<XetLedgerTerm>> FetchJobAsync(XetFetchJob job, SafeFileHandle file, OffsetOrderedGate gate, Action<long> progress,
-        WrittenRange? rangeWritten, CancellationToken cancellationToken)
+    private async Task FetchJobAsync(XetFetchJob job, FetchContext context, CancellationToken cancellationToken)
     {
+        foreach (TermFetch term in job.Terms) term.Rewind();
         string spec = string.Join(',', job.Ranges.Select(r => r.RangeSpec));
         using HttpResponseMessage response = await _cas.GetXorbRangesAsync(job.Url, spec, cancellationToken).ConfigureAwait(false);
         Stream body = new IdleTimeoutStream(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), _cas.Http.Options.DownloadTimeout);
         await using (body.ConfigureAwait(false))
         {
-            var terms = job.Terms.ToDictionary(t => t, t => new TermProgress(t));
-            using var batch = new XetWriteBatch(file, _options.WriteBufferSize, progress, rangeWritten);
+            using var batch = new XetWriteBatch(context.File, _options.WriteBufferSize, () => Flushed(job, context), context.RangeWritten);
             try
             {
                 using var decoder = new XetChunkDecoder(job.Url);
@@ -222,7 +251,7 @@ internal sealed class XetFileDownloader
                     {
                         throw new XetUnavailableException($"Xorb answer's Content-Range '{response.Content.Headers.ContentRange}' is not the signed range {spec}.");
                     }
-                    await ReadRangeAsync(body, range, job, terms, decoder, batch, gate, cancellationToken).ConfigureAwait(false);
+                    await ReadRangeAsync(body, range, job, decoder, batch, context.Gate, cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {
@@ -235,7 +264,7 @@ internal sealed class XetFileDownloader
                         XetFetchRangeRef range = pending.FirstOrDefault(r => r.ByteStart == part.First && r.ByteEnd == part.Last)
                             ?? throw new XetUnavailableException($"Xorb multipart answer has a part {part.First}-{part.Last} that was not asked for.");
                         pending.Remove(range);
-                        await ReadRangeAsync(parts, range, job, terms, decoder, batch, gate, cancellationToken).ConfigureAwait(false);
+                        await ReadRangeAsync(parts, range, job, decoder, batch, context.Gate, cancellationToken).ConfigureAwait(false);
                     }
                     if (pending.Count > 0) throw new XetTruncatedException($"Xorb multipart answer ended without {pending.Count} of its ranges.");
                 }
@@ -243,7 +272,13 @@ internal sealed class XetFileDownloader
             }
             catch (EndOfStreamException e)
             {
+                await KeepWrittenAsync(batch).ConfigureAwait(false);
                 throw new XetTruncatedException($"Xorb answer from {job.Url.GetLeftPart(UriPartial.Path)} ended early.", e);
+            }
+            catch (Exception e) when (e is IOException or HttpRequestException or TimeoutException or OperationCanceledException)
+            {
+                await KeepWrittenAsync(batch).ConfigureAwait(false);
+                throw;
             }
             catch (HubProtocolException e)
             {
@@ -251,28 +286,70 @@ internal sealed class XetFileDownloader
                 throw new HubIntegrityException($"Xorb data from {job.Url.GetLeftPart(UriPartial.Path)} is corrupt: {e.Message}",
                     job.Ranges[0].Xorb, "valid xorb chunks", e.Message);
             }
-            var finished = new List<XetLedgerTerm>(terms.Count);
-            foreach (TermProgress term in terms.Values)
+            foreach (TermFetch term in job.Terms)
             {
                 if (term.Written != term.Term.Length)
                 {
                     throw new XetUnavailableException(FormattableString.Invariant(
                         $"Malformed Xet reconstruction: term {term.Term.Index} has unpacked_length {term.Term.Length}, its chunks decode to {term.Written} bytes."));
                 }
-                finished.Add(new XetLedgerTerm(term.Term.Offset, term.Term.Length, term.Chunks));
             }
-            return finished;
         }
     }
 
+    /// <summary>
+    /// Writes the chunks a failed or cancelled request decoded in full, so that they count as written (for the retry, and
+    /// in the ledger for a rerun); a write that fails too leaves them uncounted.
+    /// </summary>
+    private static async Task KeepWrittenAsync(XetWriteBatch batch)
+    {
+        try
+        {
+            await batch.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            // Uncounted: fetched again.
+        }
+    }
+
+    /// <summary>
+    /// After a batch write every chunk the request's terms hold is in the file: record the new spans in the ledger, then
+    /// report the new bytes (a term's bytes are reported once, whatever is rewritten).
+    /// </summary>
+    private static void Flushed(XetFetchJob job, FetchContext context)
+    {
+        List<XetLedgerTerm>? spans = null;
+        long progress = 0;
+        foreach (TermFetch term in job.Terms)
+        {
+            term.Durable = term.Written;
+            term.DurableChunks = term.Chunks.Count;
+            if (term.DurableChunks > term.RecordedChunks)
+            {
+                (spans ??= []).Add(new XetLedgerTerm(term.Term.Offset + term.Recorded, term.Durable - term.Recorded,
+                    term.Chunks.GetRange(term.RecordedChunks, term.DurableChunks - term.RecordedChunks)));
+                term.Recorded = term.Durable;
+                term.RecordedChunks = term.DurableChunks;
+            }
+            if (term.Durable > term.Reported)
+            {
+                progress += term.Durable - term.Reported;
+                term.Reported = term.Durable;
+            }
+        }
+        if (spans is not null) context.Ledger.Record(spans);
+        if (progress > 0) context.BytesWritten?.Invoke(progress);
+    }
+
     /// <summary>Streams the chunks of one signed range, writing each into every term that uses it.</summary>
-    private static async Task ReadRangeAsync(Stream body, XetFetchRangeRef range, XetFetchJob job, Dictionary<XetPlannedTerm, TermProgress> terms,
-        XetChunkDecoder decoder, XetWriteBatch batch, OffsetOrderedGate gate, CancellationToken cancellationToken)
+    private static async Task ReadRangeAsync(Stream body, XetFetchRangeRef range, XetFetchJob job, XetChunkDecoder decoder, XetWriteBatch batch,
+        OffsetOrderedGate gate, CancellationToken cancellationToken)
     {
         long expectedBytes = range.ByteEnd - range.ByteStart + 1;
         var counting = new CountingStream(body, expectedBytes);
-        XetPlannedTerm[] users = [.. job.Terms.Where(t => ReferenceEquals(t.Fetch, range))];
-        int lastNeeded = users.Length == 0 ? range.ChunkStart : users.Max(t => t.ChunkEnd);
+        TermFetch[] users = [.. job.Terms.Where(t => ReferenceEquals(t.Fetch, range))];
+        int lastNeeded = users.Length == 0 ? range.ChunkStart : users.Max(t => t.Term.ChunkEnd);
         for (int index = range.ChunkStart; index < range.ChunkEnd; index++)
         {
             if (index >= lastNeeded)
@@ -282,16 +359,16 @@ internal sealed class XetFileDownloader
             }
             // The chunk is decoded where the first term using it continues; a term that starts later with the same chunk
             // (a file repeating itself) gets a copy written on its own.
-            XetPlannedTerm? first = null;
-            foreach (XetPlannedTerm user in users)
+            TermFetch? first = null;
+            foreach (TermFetch user in users)
             {
-                if (index >= user.ChunkStart && index < user.ChunkEnd)
+                if (user.Uses(index))
                 {
                     first = user;
                     break;
                 }
             }
-            long firstOffset = first is null ? batch.End : first.Offset + terms[first].Written;
+            long firstOffset = first is null ? batch.End : first.Term.Offset + first.Written;
             await decoder.ReadAsync(counting, cancellationToken).ConfigureAwait(false);
             Memory<byte> chunk = await batch.NextAsync(firstOffset, cancellationToken).ConfigureAwait(false);
             int length;
@@ -307,19 +384,18 @@ internal sealed class XetFileDownloader
             {
                 gate.Exit();
             }
-            foreach (XetPlannedTerm user in users)
+            foreach (TermFetch user in users)
             {
-                if (index < user.ChunkStart || index >= user.ChunkEnd) continue;
-                TermProgress term = terms[user];
-                if (term.Written + length > user.Length)
+                if (!user.Uses(index)) continue;
+                if (user.Written + length > user.Term.Length)
                 {
                     throw new XetUnavailableException(FormattableString.Invariant(
-                        $"Malformed Xet reconstruction: term {user.Index} has unpacked_length {user.Length}, its chunks decode to more."));
+                        $"Malformed Xet reconstruction: term {user.Term.Index} has unpacked_length {user.Term.Length}, its chunks decode to more."));
                 }
                 if (ReferenceEquals(user, first)) batch.Commit(length);
-                else await batch.WriteNowAsync(chunk[..length], user.Offset + term.Written, cancellationToken).ConfigureAwait(false);
-                term.Written += length;
-                term.Chunks.Add(new XetChunkHash(hash, length));
+                else await batch.WriteNowAsync(chunk[..length], user.Term.Offset + user.Written, cancellationToken).ConfigureAwait(false);
+                user.Written += length;
+                user.Chunks.Add(new XetChunkHash(hash, length));
             }
         }
         if (counting.Remaining != 0 && lastNeeded >= range.ChunkEnd)
@@ -329,14 +405,61 @@ internal sealed class XetFileDownloader
         }
     }
 
-    private sealed record XetFetchJob(Uri Url, List<XetFetchRangeRef> Ranges, List<XetPlannedTerm> Terms);
+    private sealed record XetFetchJob(Uri Url, List<XetFetchRangeRef> Ranges, List<TermFetch> Terms);
 
-    private sealed class TermProgress(XetPlannedTerm term)
+    private sealed record FetchContext(XetFileRequest Request, SafeFileHandle File, XetTermLedger Ledger, OffsetOrderedGate Gate, Action<long>? BytesWritten,
+        WrittenRange? RangeWritten);
+
+    /// <summary>
+    /// An unfinished term across requests: its chunks from the term's start (a previous run's prefix, then what each
+    /// request decodes), how far of them are in the file (<see cref="Durable"/>), in the ledger and in the progress, and
+    /// the signed range its rest comes from.
+    /// </summary>
+    private sealed class TermFetch
     {
-        public XetPlannedTerm Term { get; } = term;
+        private int _firstChunk;
 
+        public TermFetch(XetPlannedTerm term, XetLedgerTerm? prefix)
+        {
+            Term = term;
+            Fetch = term.Fetch;
+            if (prefix is null) return;
+            Chunks.AddRange(prefix.Chunks);
+            Written = Durable = Recorded = Reported = prefix.Length;
+            DurableChunks = RecordedChunks = prefix.Chunks.Count;
+        }
+
+        public XetPlannedTerm Term { get; }
+
+        /// <summary>The signed range holding the rest: the term's own, or a narrower one for its unwritten chunks.</summary>
+        public XetFetchRangeRef Fetch { get; set; }
+
+        /// <summary>Chunks from the term's start: <see cref="DurableChunks"/> in the file, then any pending in a write batch.</summary>
+        public List<XetChunkHash> Chunks { get; } = [];
+
+        /// <summary>Bytes from the term's start handed to a write batch.</summary>
         public long Written { get; set; }
 
-        public List<XetChunkHash> Chunks { get; } = [];
+        /// <summary>Bytes from the term's start that are in the file.</summary>
+        public long Durable { get; set; }
+
+        public int DurableChunks { get; set; }
+
+        public long Recorded { get; set; }
+
+        public int RecordedChunks { get; set; }
+
+        public long Reported { get; set; }
+
+        /// <summary>Starts a request from what is in the file.</summary>
+        public void Rewind()
+        {
+            Chunks.RemoveRange(DurableChunks, Chunks.Count - DurableChunks);
+            Written = Durable;
+            _firstChunk = Term.ChunkStart + DurableChunks;
+        }
+
+        /// <summary>Whether chunk <paramref name="index"/> of the xorb is one this request writes for the term.</summary>
+        public bool Uses(int index) => index >= _firstChunk && index < Term.ChunkEnd;
     }
 }

@@ -19,7 +19,12 @@ internal sealed class XetReconstructionPlan
     /// <summary>Every signed range terms use, each once.</summary>
     public IReadOnlyList<XetFetchRangeRef> Fetches { get; }
 
-    public static XetReconstructionPlan FromV2(XetReconstructionV2 v2, long size)
+    public static XetReconstructionPlan FromV2(XetReconstructionV2 v2, long size) => Build(v2.OffsetIntoFirstRange, v2.Terms, RangesOf(v2), size);
+
+    public static XetReconstructionPlan FromV1(XetReconstructionV1 v1, long size) => Build(v1.OffsetIntoFirstRange, v1.Terms, RangesOf(v1), size);
+
+    /// <summary>The signed ranges of a (possibly ranged) reconstruction, checked, by xorb hash.</summary>
+    public static Dictionary<string, List<XetFetchRangeRef>> RangesOf(XetReconstructionV2 v2)
     {
         var ranges = new Dictionary<string, List<XetFetchRangeRef>>(StringComparer.Ordinal);
         foreach ((string xorb, List<XetMultiRangeFetch> entries) in v2.Xorbs)
@@ -37,17 +42,18 @@ internal sealed class XetReconstructionPlan
             }
             ranges[xorb] = list;
         }
-        return Build(v2.OffsetIntoFirstRange, v2.Terms, ranges, size);
+        return ranges;
     }
 
-    public static XetReconstructionPlan FromV1(XetReconstructionV1 v1, long size)
+    /// <inheritdoc cref="RangesOf(XetReconstructionV2)"/>
+    public static Dictionary<string, List<XetFetchRangeRef>> RangesOf(XetReconstructionV1 v1)
     {
         var ranges = new Dictionary<string, List<XetFetchRangeRef>>(StringComparer.Ordinal);
         foreach ((string xorb, List<XetFetchInfoV1> entries) in v1.FetchInfo)
         {
             ranges[xorb] = [.. (entries ?? []).Select(e => Range(xorb, ParseUrl(e.Url), e.Range, e.UrlRange, siblings: null))];
         }
-        return Build(v1.OffsetIntoFirstRange, v1.Terms, ranges, size);
+        return ranges;
     }
 
     private static XetReconstructionPlan Build(long offsetIntoFirstRange, List<XetReconstructionTerm>? terms, Dictionary<string, List<XetFetchRangeRef>> ranges, long size)

@@ -4,30 +4,46 @@ using System.Text;
 namespace HubClient.Xet;
 
 /// <summary>
-/// The durable record of which terms of a Xet download are already written, so a rerun after a kill fetches only the
-/// rest. A text sidecar, appended to after each finished xorb fetch:
+/// The durable record of which parts of a Xet download are already written, so a rerun after a kill or a cancellation
+/// fetches only the rest. A text sidecar, appended to each time a xorb fetch has written a batch of chunks:
 /// <code>
 /// xet-ledger 1 {xet file hash} {size}
 /// {offset} {length} {chunk hash}:{chunk size},{chunk hash}:{chunk size},…
 /// </code>
-/// one line per finished term (its byte range in the file and the hashes of its chunks, so the file hash can be
-/// recomputed without refetching). A line counts only once its newline is written: a torn last line is cut off on
-/// load. A header for another file or size discards the ledger. No fsync: after a power loss the file hash check fails
-/// and the ledger is dropped.
+/// one line per written span: bytes [offset, offset + length) of the file and the hashes of the chunks that make them,
+/// so the file hash can be recomputed without refetching. A term is done when spans chained from its offset cover it;
+/// a shorter chain is a written prefix whose rest is asked of the CAS as a narrower range (a term can be a whole 64 MiB
+/// xorb). A line counts only once its newline is written: a torn last line is cut off on load. A header for another
+/// file or size discards the ledger. No fsync: after a power loss the file hash check fails and the ledger is dropped.
 /// </summary>
 internal sealed class XetTermLedger : IDisposable
 {
     private readonly FileStream? _stream;
     private readonly Lock _lock = new();
 
-    private XetTermLedger(FileStream? stream, Dictionary<long, XetLedgerTerm> terms)
+    private readonly Dictionary<long, XetLedgerTerm> _spans;
+
+    private XetTermLedger(FileStream? stream, Dictionary<long, XetLedgerTerm> spans)
     {
         _stream = stream;
-        Terms = terms;
+        _spans = spans;
     }
 
-    /// <summary>Finished terms by file offset.</summary>
-    public IReadOnlyDictionary<long, XetLedgerTerm> Terms { get; }
+    /// <summary>
+    /// What a previous run wrote of bytes [<paramref name="offset"/>, <paramref name="offset"/> + <paramref name="length"/>)
+    /// from its start: the spans chained from <paramref name="offset"/> (the whole range, a prefix of it, or null).
+    /// </summary>
+    public XetLedgerTerm? WrittenFrom(long offset, long length)
+    {
+        var chunks = new List<XetChunkHash>();
+        long at = offset;
+        while (at < offset + length && _spans.TryGetValue(at, out XetLedgerTerm? span) && span.Length <= offset + length - at)
+        {
+            chunks.AddRange(span.Chunks);
+            at += span.Length;
+        }
+        return at == offset ? null : new XetLedgerTerm(offset, at - offset, chunks);
+    }
 
     /// <summary>A ledger that records nothing (no sidecar path).</summary>
     public static XetTermLedger None() => new(null, []);
@@ -51,8 +67,9 @@ internal sealed class XetTermLedger : IDisposable
                 while (true)
                 {
                     int newline = text.IndexOf('\n', at);
-                    if (newline < 0 || !TryParse(text.AsSpan(at, newline - at), out XetLedgerTerm? term)) break;
-                    terms[term.Offset] = term;
+                    if (newline < 0 || !TryParse(text.AsSpan(at, newline - at), out XetLedgerTerm? span)) break;
+                    // Of two spans at one offset (bytes written twice), the longer.
+                    if (!terms.TryGetValue(span.Offset, out XetLedgerTerm? known) || known.Length < span.Length) terms[span.Offset] = span;
                     at = newline + 1;
                     keep = at;
                 }
@@ -75,7 +92,7 @@ internal sealed class XetTermLedger : IDisposable
         }
     }
 
-    /// <summary>Appends finished terms (their bytes are already written to the file).</summary>
+    /// <summary>Appends written spans (their bytes are already in the file).</summary>
     public void Record(IEnumerable<XetLedgerTerm> terms)
     {
         if (_stream is null) return;
@@ -131,5 +148,5 @@ internal sealed class XetTermLedger : IDisposable
     public void Dispose() => _stream?.Dispose();
 }
 
-/// <summary>A finished term: bytes [Offset, Offset + Length) of the file and the hashes of the chunks that make them.</summary>
+/// <summary>A written span (a finished term, or part of one): bytes [Offset, Offset + Length) of the file and the hashes of the chunks that make them.</summary>
 internal sealed record XetLedgerTerm(long Offset, long Length, IReadOnlyList<XetChunkHash> Chunks);

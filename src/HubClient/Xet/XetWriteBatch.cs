@@ -7,12 +7,13 @@ namespace HubClient.Xet;
 /// Collects the chunks one xorb fetch decodes for consecutive file offsets into one pooled buffer and writes them in one
 /// call when the buffer is full or the next chunk goes elsewhere: a 1 GiB file is then about a thousand writes instead of
 /// fifteen thousand (a write of a synchronous file handle is a hop to the thread pool). Bytes are reported written
-/// (<c>rangeWritten</c>, <c>progress</c>) only once they are in the file.
+/// (<c>rangeWritten</c>) only once they are in the file; after each batch write, every chunk committed so far is in the
+/// file, and <c>flushed</c> is told so.
 /// </summary>
 internal sealed class XetWriteBatch : IDisposable
 {
     private readonly SafeFileHandle _file;
-    private readonly Action<long> _progress;
+    private readonly Action _flushed;
     private readonly WrittenRange? _rangeWritten;
     private byte[] _buffer;
     private long _offset;
@@ -20,12 +21,12 @@ internal sealed class XetWriteBatch : IDisposable
 
     /// <summary>
     /// Writes into <paramref name="file"/> through a buffer of <paramref name="capacity"/> bytes (at least one chunk's maximum,
-    /// 128 KiB); <paramref name="progress"/> and <paramref name="rangeWritten"/> hear of each write.
+    /// 128 KiB); <paramref name="rangeWritten"/> hears of each write, <paramref name="flushed"/> of each batch write.
     /// </summary>
-    public XetWriteBatch(SafeFileHandle file, int capacity, Action<long> progress, WrittenRange? rangeWritten)
+    public XetWriteBatch(SafeFileHandle file, int capacity, Action flushed, WrittenRange? rangeWritten)
     {
         _file = file;
-        _progress = progress;
+        _flushed = flushed;
         _rangeWritten = rangeWritten;
         _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(capacity, XetChunkHeader.MaxUncompressedLength));
     }
@@ -55,17 +56,19 @@ internal sealed class XetWriteBatch : IDisposable
     {
         await RandomAccess.WriteAsync(_file, data, fileOffset, cancellationToken).ConfigureAwait(false);
         _rangeWritten?.Invoke(fileOffset, data.Length, data.Span);
-        _progress(data.Length);
     }
 
+    /// <summary>Writes what is pending; then every chunk committed so far is in the file (and <c>flushed</c> hears so).</summary>
     public async ValueTask FlushAsync(CancellationToken cancellationToken)
     {
-        if (_length == 0) return;
-        await RandomAccess.WriteAsync(_file, _buffer.AsMemory(0, _length), _offset, cancellationToken).ConfigureAwait(false);
-        int length = _length;
-        _length = 0;
-        _rangeWritten?.Invoke(_offset, length, _buffer.AsSpan(0, length));
-        _progress(length);
+        if (_length > 0)
+        {
+            await RandomAccess.WriteAsync(_file, _buffer.AsMemory(0, _length), _offset, cancellationToken).ConfigureAwait(false);
+            int length = _length;
+            _length = 0;
+            _rangeWritten?.Invoke(_offset, length, _buffer.AsSpan(0, length));
+        }
+        _flushed();
     }
 
     public void Dispose()

@@ -184,6 +184,41 @@ public sealed class KillTests : IAsyncLifetime
         CacheInvariants.AssertSnapshotsVerified(_f.CacheDirectory);
     }
 
+    [Fact]
+    public async Task A_xet_download_of_one_big_term_killed_mid_transfer_resumes_inside_the_term()
+    {
+        // The hub's terms can be a whole 64 MiB xorb range: resuming term by term would fetch such a term again in full.
+        const string xetRepo = "acme/xet-one-term";
+        const int size = 6 * 1024 * 1024;
+        byte[] weights = Bytes.Random(size, seed: 24);
+        _f.Hub.XetChunksPerXorb = 10_000;
+        _f.Hub.XetChunksPerTerm = 10_000;
+        FakeFile file = _f.Hub.AddRepo(xetRepo).Commit(c => c.AddXet("model.bin", weights)).Files["model.bin"];
+
+        using (HelperProcess helper = HelperProcess.Start(HelperProcess.DownloadArgs(_f.Hub, _f.CacheDirectory, xetRepo, "model.bin",
+            "--pause-at-bytes", (size / 2).ToString(CultureInfo.InvariantCulture))))
+        {
+            await helper.WaitForLineAsync("paused bytes ");
+            await helper.KillAsync();
+        }
+        Assert.Single(_f.Hub.Requests, r => r.IsXorb); // one term, one request
+        _f.Hub.ClearRequests();
+
+        string path;
+        using (HelperProcess helper = HelperProcess.Start(HelperProcess.DownloadArgs(_f.Hub, _f.CacheDirectory, xetRepo, "model.bin")))
+        {
+            path = await helper.SucceedsAsync();
+        }
+
+        Assert.Equal(weights, await File.ReadAllBytesAsync(path));
+        FakeHubRequest rerun = Assert.Single(_f.Hub.Requests, r => r.IsXorb);
+        Assert.True(rerun.BytesSent <= size / 2 + 100_000, $"The rerun fetched {rerun.BytesSent} xorb bytes ({rerun.Range}) of a {size}-byte term half written.");
+        Assert.Contains(_f.Hub.Requests, r => r.IsCas && r.Range is not null);
+        Assert.DoesNotContain(_f.Hub.Requests, r => r.IsCdn);
+        CacheInvariants.AssertNoIncomplete(_f.CacheDirectory);
+        CacheInvariants.AssertSnapshotsVerified(_f.CacheDirectory);
+    }
+
     /// <summary>Runs the helper until it reports its pause, SIGKILLs it there, and returns the bytes written when it paused (or -1).</summary>
     private async Task<long> RunAndKillAsync(params string[] pause)
     {

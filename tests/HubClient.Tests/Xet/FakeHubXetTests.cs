@@ -96,6 +96,35 @@ public sealed class FakeHubXetTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_ranged_reconstruction_is_cut_to_the_chunks_holding_the_range_ends_as_xet_cores_simulation_cas()
+    {
+        // xet-core's simulation CAS (client_unit_testing.rs, test_chunk_boundary_shrinking): a range starting 500 bytes
+        // into chunk 1 gets a first term starting at chunk 1 with offset_into_first_range 500; one ending inside chunk 2
+        // gets a last term ending after chunk 2. Chunks 0-3 are the first term (XetChunksPerTerm = 4).
+        (_, JsonElement whole) = await ReconstructionAsync();
+        JsonElement first = whole.GetProperty("terms")[0];
+        long xorbStart = first.GetProperty("range").GetProperty("start").GetInt64();
+        Assert.Equal(xorbStart + 4, first.GetProperty("range").GetProperty("end").GetInt64());
+        IReadOnlyList<(int Offset, int Length)> chunks = _file.XetChunks!;
+
+        (_, JsonElement cut) = await ReconstructionAsync($"bytes={chunks[1].Offset + 500}-{chunks[2].Offset + 10}");
+
+        JsonElement term = Assert.Single(cut.GetProperty("terms").EnumerateArray());
+        Assert.Equal(500, cut.GetProperty("offset_into_first_range").GetInt64());
+        Assert.Equal(xorbStart + 1, term.GetProperty("range").GetProperty("start").GetInt64());
+        Assert.Equal(xorbStart + 3, term.GetProperty("range").GetProperty("end").GetInt64());
+        Assert.Equal(chunks[1].Length + chunks[2].Length, term.GetProperty("unpacked_length").GetInt64());
+        JsonElement fetch = cut.GetProperty("xorbs").GetProperty(term.GetProperty("hash").GetString()!)[0].GetProperty("ranges")[0];
+        Assert.Equal(xorbStart + 1, fetch.GetProperty("chunks").GetProperty("start").GetInt64());
+        Assert.Equal(xorbStart + 3, fetch.GetProperty("chunks").GetProperty("end").GetInt64());
+
+        (_, JsonElement boundary) = await ReconstructionAsync($"bytes={chunks[2].Offset}-");
+        Assert.Equal(0, boundary.GetProperty("offset_into_first_range").GetInt64());
+        Assert.Equal(xorbStart + 2, boundary.GetProperty("terms")[0].GetProperty("range").GetProperty("start").GetInt64());
+        Assert.Equal(_file.Size - chunks[2].Offset, boundary.GetProperty("terms").EnumerateArray().Sum(t => t.GetProperty("unpacked_length").GetInt64()));
+    }
+
+    [Fact]
     public async Task A_signed_xorb_url_accepts_only_its_signed_ranges()
     {
         (_, JsonElement r) = await ReconstructionAsync();

@@ -157,6 +157,77 @@ public sealed class XetDownloadTests : IAsyncDisposable
         Assert.False(File.Exists(ledger));
     }
 
+    /// <summary>One term of the whole file, as the hub's own terms can be a whole 64 MiB xorb range.</summary>
+    private FakeFile AddOneTermFile(int length, int seed)
+    {
+        _hub.XetChunksPerXorb = 10_000;
+        _hub.XetChunksPerTerm = 10_000;
+        FakeFile file = AddFile(length, seed);
+        Assert.True(file.XetChunks!.Count > 20);
+        return file;
+    }
+
+    private static long StartOf(string? range) => long.Parse(range!["bytes=".Length..range!.IndexOf('-', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
+    public async Task A_stalled_xorb_answer_is_continued_from_its_last_written_chunk_through_a_narrower_signed_range()
+    {
+        FakeFile file = AddOneTermFile(3_000_000, seed: 31);
+        // The CDN sends half the range and goes quiet: the client reads all of it, then gives up after its idle timeout.
+        _hub.InjectFault(FakeFault.Stall(1_500_000, TimeSpan.FromMinutes(1)), r => r.IsXorb, times: 1);
+        HubApiOptions options = _hub.CreateOptions(_temp.Combine("cache"), _hub.ValidToken);
+        options.DownloadTimeout = TimeSpan.FromMilliseconds(300);
+        var downloader = new XetFileDownloader(new HubHttp(_client, options), new XetDownloadOptions { WriteBufferSize = 128 * 1024 });
+        long progress = 0;
+
+        byte[] bytes = await DownloadAsync(file, downloader: downloader, progress: n => Interlocked.Add(ref progress, n));
+
+        Assert.Equal(file.Content, bytes);
+        Assert.Equal(file.Size, progress); // nothing counted twice
+        FakeHubRequest[] xorbs = [.. _hub.Requests.Where(r => r.IsXorb)];
+        Assert.Equal(2, xorbs.Length);
+        FakeHubRequest ranged = Assert.Single(_hub.Requests, r => r.IsCas && r.Range is not null);
+        Assert.True(StartOf(ranged.Range) > 1_300_000, $"The rest was asked from file byte {ranged.Range}.");
+        Assert.True(StartOf(xorbs[1].Range) > 1_300_000, $"The retry asked xorb {xorbs[1].Range} after {xorbs[0].Range}.");
+        long fetched = xorbs.Sum(r => r.BytesSent);
+        Assert.True(fetched < file.Size + 200_000, $"{fetched} xorb bytes for a {file.Size}-byte file in one term.");
+    }
+
+    [Fact]
+    public async Task A_rerun_continues_a_half_written_term_from_its_last_recorded_chunk()
+    {
+        FakeFile file = AddOneTermFile(3_000_000, seed: 32);
+        string ledger = _temp.Combine("model.bin.xet-ledger");
+        string target = _temp.Combine("model.bin.incomplete");
+        var options = new XetDownloadOptions { WriteBufferSize = 128 * 1024 };
+        using var cancel = new CancellationTokenSource();
+        long firstProgress = 0;
+
+        using (SafeFileHandle handle = File.OpenHandle(target, FileMode.Create, FileAccess.ReadWrite))
+        {
+            RandomAccess.SetLength(handle, file.Size);
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new XetFileDownloader(_http, options).DownloadAsync(Request(file), handle, ledger, n =>
+            {
+                if ((firstProgress += n) >= 1_500_000) cancel.Cancel();
+            }, cancel.Token));
+        }
+        Assert.True(File.ReadAllLines(ledger).Length > 2, "Each batch written should be a span in the ledger.");
+        _hub.ClearRequests();
+
+        using (SafeFileHandle handle = File.OpenHandle(target, FileMode.Open, FileAccess.ReadWrite))
+        {
+            long progress = 0;
+            await new XetFileDownloader(_http, options).DownloadAsync(Request(file), handle, ledger, n => progress += n, CancellationToken.None);
+            Assert.Equal(file.Size, progress);
+        }
+
+        Assert.Equal(file.Content, File.ReadAllBytes(target));
+        FakeHubRequest rerun = Assert.Single(_hub.Requests, r => r.IsXorb);
+        Assert.True(StartOf(rerun.Range) > 1_400_000, $"The rerun asked xorb {rerun.Range}.");
+        Assert.True(rerun.BytesSent < file.Size - 1_400_000, $"The rerun fetched {rerun.BytesSent} bytes after {firstProgress} were written.");
+        Assert.False(File.Exists(ledger));
+    }
+
     [Fact]
     public async Task A_torn_ledger_line_is_ignored_and_a_foreign_ledger_discarded()
     {
