@@ -50,7 +50,8 @@ internal sealed class XetCasClient
 
     /// <summary>
     /// GETs <paramref name="url"/> with <c>Range: bytes={ranges}</c> exactly as signed, no Authorization; returns the
-    /// 206 answer (headers read, body streaming). Throws <see cref="XetUnavailableException"/> for anything else.
+    /// 206 answer (headers read, body streaming). Throws <see cref="XetUrlRefusedException"/> for a 403 (an expired URL),
+    /// <see cref="XetUnavailableException"/> for anything else.
     /// </summary>
     public async Task<HttpResponseMessage> GetXorbRangesAsync(Uri url, string ranges, CancellationToken cancellationToken)
     {
@@ -67,6 +68,10 @@ internal sealed class XetCasClient
         catch (Exception e) when (e is HttpRequestException or TimeoutException)
         {
             throw new XetUnavailableException($"Xorb request to {url.GetLeftPart(UriPartial.Path)} failed: {e.Message}", e);
+        }
+        if (response.StatusCode == HttpStatusCode.Forbidden)
+        {
+            using (response) throw new XetUrlRefusedException($"Xorb request to {url.GetLeftPart(UriPartial.Path)} answered 403: the signed URL has expired or is refused.");
         }
         if (response.StatusCode != HttpStatusCode.PartialContent)
         {

@@ -145,9 +145,9 @@ internal sealed class XetFileDownloader
     }
 
     /// <summary>
-    /// Points the rest of a half-written term at the signed range the CAS gives for its unwritten bytes (a ranged
-    /// reconstruction: the first term is cut to the chunk where the range starts), when that range is narrower than the
-    /// term's own; otherwise the rest is read from the term's own range, its written chunks skipped.
+    /// Points the rest of a term at the signed range the CAS gives now for its unwritten bytes (a ranged reconstruction:
+    /// the first term is cut to the chunk where the range starts; its URL is freshly signed), unless that range is wider
+    /// than the one the term has; otherwise the rest is read from the term's own range, its written chunks skipped.
     /// </summary>
     private async Task NarrowAsync(XetFileRequest request, TermFetch term, CancellationToken cancellationToken)
     {
@@ -157,7 +157,7 @@ internal sealed class XetFileDownloader
             Dictionary<string, List<XetFetchRangeRef>> ranges = await _cas.GetFetchRangesAsync(request, term.Term.Offset + term.Durable,
                 term.Term.Offset + term.Term.Length - 1, cancellationToken).ConfigureAwait(false);
             XetFetchRangeRef? fit = ranges.GetValueOrDefault(term.Term.Fetch.Xorb)?.FirstOrDefault(r => r.ChunkStart <= next && term.Term.ChunkEnd <= r.ChunkEnd);
-            if (fit is not null && fit.ByteEnd - fit.ByteStart < term.Fetch.ByteEnd - term.Fetch.ByteStart) term.Fetch = fit;
+            if (fit is not null && fit.ByteEnd - fit.ByteStart <= term.Fetch.ByteEnd - term.Fetch.ByteStart) term.Fetch = fit;
         }
         catch (XetUnavailableException)
         {
@@ -206,8 +206,9 @@ internal sealed class XetFileDownloader
     }
 
     /// <summary>
-    /// Runs a request; when its connection drops or stalls mid-body, what it wrote stays and the rest of each of its terms
-    /// is asked for again (from a narrower range where the CAS gives one), up to <see cref="XetDownloadOptions.MaxFetchAttempts"/> failures.
+    /// Runs a request; when its connection drops or stalls mid-body, or its signed URL is refused, what it wrote stays and
+    /// the rest of each of its terms is asked for again (from a narrower or freshly signed range where the CAS gives one),
+    /// up to <see cref="XetDownloadOptions.MaxFetchAttempts"/> failures.
     /// </summary>
     private async Task RunJobAsync(XetFetchJob job, FetchContext context, CancellationToken cancellationToken)
     {
@@ -225,8 +226,10 @@ internal sealed class XetFileDownloader
                 {
                     throw new XetUnavailableException($"Xorb request to {next.Url.GetLeftPart(UriPartial.Path)} kept failing: {e.Message}", e);
                 }
+                // A refused (expired) URL needs a fresh one for every term; otherwise only a term's unwritten rest is worth asking.
                 List<TermFetch> rest = [.. next.Terms.Where(t => t.Durable < t.Term.Length)];
-                await Task.WhenAll(rest.Where(t => t.Durable > 0).Select(t => NarrowAsync(context.Request, t, cancellationToken))).ConfigureAwait(false);
+                await Task.WhenAll(rest.Where(t => t.Durable > 0 || e is XetUrlRefusedException)
+                    .Select(t => NarrowAsync(context.Request, t, cancellationToken))).ConfigureAwait(false);
                 foreach (XetFetchJob again in PlanJobs(rest)) queue.Enqueue(again);
             }
         }

@@ -36,6 +36,17 @@ public static class XetFaultCases
                 AssertServedByXet(c);
             },
             Paths: XetPaths),
+        // A signed URL refused (403: what a CDN answers once a presigned URL has expired, e.g. on a long download): the
+        // range is signed again through a ranged reconstruction, as xet-core refreshes its URLs, and the CAS serves the file.
+        new("xet: a signed xorb URL refused (expired)", Lfs,
+            c => c.Inject(FakeFault.Status(403), FaultContext.Xorb),
+            Check: c =>
+            {
+                Assert.Single(c.Hub.Requests, r => FaultContext.Xorb(r) && r.StatusCode == 403);
+                Assert.Contains(c.Hub.Requests, r => FaultContext.Cas(r) && r.Range is not null);
+                AssertServedByXet(c);
+            },
+            Paths: XetPaths),
         // No byte for longer than the download timeout: the stalled range is abandoned and asked again.
         new("xet: a xorb answer stalled past the timeout", Lfs,
             c => c.Inject(FakeFault.Stall(5_000, TimeSpan.FromSeconds(30)), FaultContext.Xorb),

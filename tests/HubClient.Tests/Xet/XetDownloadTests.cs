@@ -229,6 +229,23 @@ public sealed class XetDownloadTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_refused_signed_url_is_signed_again_through_a_ranged_reconstruction()
+    {
+        FakeFile file = AddFile(1_500_000, seed: 33);
+        _hub.InjectFault(FakeFault.Status(403), r => r.IsXorb, times: 1);
+
+        Assert.Equal(file.Content, await DownloadAsync(file));
+
+        List<FakeHubRequest> log = [.. _hub.Requests];
+        FakeHubRequest refused = Assert.Single(log, r => r.IsXorb && r.StatusCode == 403);
+        FakeHubRequest[] cas = [.. log.Where(r => r.IsCas)];
+        Assert.Equal(2, cas.Length);
+        Assert.Null(cas[0].Range);
+        Assert.NotNull(cas[1].Range); // the refused term's bytes, signed again
+        Assert.Contains(log.Skip(log.IndexOf(cas[1])), r => r.IsXorb && r.StatusCode == 206 && r.Range == refused.Range);
+    }
+
+    [Fact]
     public async Task A_torn_ledger_line_is_ignored_and_a_foreign_ledger_discarded()
     {
         FakeFile file = AddFile(400_000);
