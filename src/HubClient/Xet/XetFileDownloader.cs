@@ -85,7 +85,11 @@ internal sealed class XetFileDownloader
         var copied = new List<int>();
         if (reuse is not null)
         {
-            foreach ((XetPlannedTerm term, XetLedgerTerm written) in await XetTermReuse.CopyHeldAsync(_cas, request, reuse, plan, done, file, cancellationToken).ConfigureAwait(false))
+            // A half-written term continues from its prefix, never copied over it: a copy that stops at a bad chunk would
+            // leave bytes under the prefix that the ledger's chunk hashes do not describe.
+            XetLedgerTerm?[] notToCopy = [.. done];
+            foreach ((int index, XetLedgerTerm prefix) in prefixes) notToCopy[index] = prefix;
+            foreach ((XetPlannedTerm term, XetLedgerTerm written) in await XetTermReuse.CopyHeldAsync(_cas, request, reuse, plan, notToCopy, file, cancellationToken).ConfigureAwait(false))
             {
                 done[term.Index] = written;
                 copied.Add(term.Index);
@@ -95,7 +99,6 @@ internal sealed class XetFileDownloader
             // Copied terms stay out of the ledger: a resumed run copies them again, so a record that lies is still refetched.
             if (reused > 0) reuse.BytesReused?.Invoke(reused);
         }
-        foreach (int index in prefixes.Keys.Where(i => done[i] is not null).ToList()) prefixes.Remove(index);
         foreach (XetLedgerTerm prefix in prefixes.Values)
         {
             resumed += prefix.Length;
@@ -138,31 +141,42 @@ internal sealed class XetFileDownloader
         {
             if (done[term.Index] is null) terms.Add(new TermFetch(term, prefixes.GetValueOrDefault(term.Index)));
         }
-        await Task.WhenAll(terms.Where(t => t.Durable > 0).Select(t => NarrowAsync(context.Request, t, cancellationToken))).ConfigureAwait(false);
+        await NarrowAsync(context.Request, terms, refused: false, cancellationToken).ConfigureAwait(false);
         await Parallel.ForEachAsync(PlanJobs(terms), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.MaxConcurrentFetches), CancellationToken = cancellationToken },
             async (job, token) => await RunJobAsync(job, context, token).ConfigureAwait(false)).ConfigureAwait(false);
         foreach (TermFetch term in terms) done[term.Term.Index] = new XetLedgerTerm(term.Term.Offset, term.Term.Length, term.Chunks);
     }
 
     /// <summary>
-    /// Points the rest of a term at the signed range the CAS gives now for its unwritten bytes (a ranged reconstruction:
-    /// the first term is cut to the chunk where the range starts; its URL is freshly signed), unless that range is wider
-    /// than the one the term has; otherwise the rest is read from the term's own range, its written chunks skipped.
+    /// Points the rest of the terms that share a signed range at the range the CAS gives now for the unwritten bytes of
+    /// the one that got least far (a ranged reconstruction: the first term is cut to the chunk where the range starts; its
+    /// URL is freshly signed), unless that range is wider than the one they have; otherwise their rest is read from their
+    /// own range, the written chunks skipped. Terms sharing a range (a file that repeats itself) keep sharing one. Only
+    /// groups with something written are asked about, or every group when their URL was <paramref name="refused"/>.
     /// </summary>
-    private async Task NarrowAsync(XetFileRequest request, TermFetch term, CancellationToken cancellationToken)
+    private async Task NarrowAsync(XetFileRequest request, List<TermFetch> terms, bool refused, CancellationToken cancellationToken)
     {
-        int next = term.Term.ChunkStart + term.DurableChunks;
-        try
+        IEnumerable<IGrouping<XetFetchRangeRef, TermFetch>> groups = terms.GroupBy(t => t.Fetch, ReferenceEqualityComparer.Instance as IEqualityComparer<XetFetchRangeRef>)
+            .Where(g => refused || g.Any(t => t.Durable > 0));
+        await Task.WhenAll(groups.Select(async group =>
         {
-            Dictionary<string, List<XetFetchRangeRef>> ranges = await _cas.GetFetchRangesAsync(request, term.Term.Offset + term.Durable,
-                term.Term.Offset + term.Term.Length - 1, cancellationToken).ConfigureAwait(false);
-            XetFetchRangeRef? fit = ranges.GetValueOrDefault(term.Term.Fetch.Xorb)?.FirstOrDefault(r => r.ChunkStart <= next && term.Term.ChunkEnd <= r.ChunkEnd);
-            if (fit is not null && fit.ByteEnd - fit.ByteStart <= term.Fetch.ByteEnd - term.Fetch.ByteStart) term.Fetch = fit;
-        }
-        catch (XetUnavailableException)
-        {
-            // No narrower range to be had: the term's own range still holds the rest.
-        }
+            TermFetch lead = group.MinBy(t => t.DurableChunks)!;
+            Dictionary<string, List<XetFetchRangeRef>> ranges;
+            try
+            {
+                ranges = await _cas.GetFetchRangesAsync(request, lead.Term.Offset + lead.Durable, lead.Term.Offset + lead.Term.Length - 1, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                return; // No narrower range to be had: the terms' own range still holds the rest.
+            }
+            foreach (TermFetch term in group)
+            {
+                int next = term.Term.ChunkStart + term.DurableChunks;
+                XetFetchRangeRef? fit = ranges.GetValueOrDefault(term.Fetch.Xorb)?.FirstOrDefault(r => r.ChunkStart <= next && term.Term.ChunkEnd <= r.ChunkEnd);
+                if (fit is not null && fit.ByteEnd - fit.ByteStart <= term.Fetch.ByteEnd - term.Fetch.ByteStart) term.Fetch = fit;
+            }
+        })).ConfigureAwait(false);
     }
 
     private static XetHash FileHashOf(XetLedgerTerm?[] done)
@@ -220,16 +234,15 @@ internal sealed class XetFileDownloader
             {
                 await FetchJobAsync(next, context, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is IOException or HttpRequestException or TimeoutException)
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is IOException or HttpRequestException or TimeoutException
+                && e is not LocalWriteException)
             {
                 if (++failures >= _options.MaxFetchAttempts)
                 {
                     throw new XetUnavailableException($"Xorb request to {next.Url.GetLeftPart(UriPartial.Path)} kept failing: {e.Message}", e);
                 }
-                // A refused (expired) URL needs a fresh one for every term; otherwise only a term's unwritten rest is worth asking.
                 List<TermFetch> rest = [.. next.Terms.Where(t => t.Durable < t.Term.Length)];
-                await Task.WhenAll(rest.Where(t => t.Durable > 0 || e is XetUrlRefusedException)
-                    .Select(t => NarrowAsync(context.Request, t, cancellationToken))).ConfigureAwait(false);
+                await NarrowAsync(context.Request, rest, refused: e is XetUrlRefusedException, cancellationToken).ConfigureAwait(false);
                 foreach (XetFetchJob again in PlanJobs(rest)) queue.Enqueue(again);
             }
         }
@@ -323,7 +336,6 @@ internal sealed class XetFileDownloader
     private static void Flushed(XetFetchJob job, FetchContext context)
     {
         List<XetLedgerTerm>? spans = null;
-        long progress = 0;
         foreach (TermFetch term in job.Terms)
         {
             term.Durable = term.Written;
@@ -332,16 +344,20 @@ internal sealed class XetFileDownloader
             {
                 (spans ??= []).Add(new XetLedgerTerm(term.Term.Offset + term.Recorded, term.Durable - term.Recorded,
                     term.Chunks.GetRange(term.RecordedChunks, term.DurableChunks - term.RecordedChunks)));
-                term.Recorded = term.Durable;
-                term.RecordedChunks = term.DurableChunks;
             }
+        }
+        if (spans is not null) context.Ledger.Record(spans);
+        long progress = 0;
+        foreach (TermFetch term in job.Terms)
+        {
+            term.Recorded = term.Durable;
+            term.RecordedChunks = term.DurableChunks;
             if (term.Durable > term.Reported)
             {
                 progress += term.Durable - term.Reported;
                 term.Reported = term.Durable;
             }
         }
-        if (spans is not null) context.Ledger.Record(spans);
         if (progress > 0) context.BytesWritten?.Invoke(progress);
     }
 

@@ -27,7 +27,7 @@ internal sealed class XetReconstructionPlan
     public static Dictionary<string, List<XetFetchRangeRef>> RangesOf(XetReconstructionV2 v2)
     {
         var ranges = new Dictionary<string, List<XetFetchRangeRef>>(StringComparer.Ordinal);
-        foreach ((string xorb, List<XetMultiRangeFetch> entries) in v2.Xorbs)
+        foreach ((string xorb, List<XetMultiRangeFetch> entries) in v2.Xorbs ?? [])
         {
             var list = new List<XetFetchRangeRef>();
             foreach (XetMultiRangeFetch entry in entries ?? [])
@@ -49,7 +49,7 @@ internal sealed class XetReconstructionPlan
     public static Dictionary<string, List<XetFetchRangeRef>> RangesOf(XetReconstructionV1 v1)
     {
         var ranges = new Dictionary<string, List<XetFetchRangeRef>>(StringComparer.Ordinal);
-        foreach ((string xorb, List<XetFetchInfoV1> entries) in v1.FetchInfo)
+        foreach ((string xorb, List<XetFetchInfoV1> entries) in v1.FetchInfo ?? [])
         {
             ranges[xorb] = [.. (entries ?? []).Select(e => Range(xorb, ParseUrl(e.Url), e.Range, e.UrlRange, siblings: null))];
         }

@@ -111,8 +111,15 @@ internal sealed class XetTermLedger : IDisposable
         byte[] bytes = Encoding.ASCII.GetBytes(text.ToString());
         lock (_lock)
         {
-            _stream.Write(bytes);
-            _stream.Flush();
+            try
+            {
+                _stream.Write(bytes);
+                _stream.Flush();
+            }
+            catch (IOException e)
+            {
+                throw new LocalWriteException($"Could not write the Xet download ledger '{_stream.Name}' (disk full?): {e.Message}", e);
+            }
         }
     }
 
@@ -145,7 +152,17 @@ internal sealed class XetTermLedger : IDisposable
         return true;
     }
 
-    public void Dispose() => _stream?.Dispose();
+    public void Dispose()
+    {
+        try
+        {
+            _stream?.Dispose();
+        }
+        catch (IOException)
+        {
+            // A line a failed write left buffered: torn lines are cut off on load.
+        }
+    }
 }
 
 /// <summary>A written span (a finished term, or part of one): bytes [Offset, Offset + Length) of the file and the hashes of the chunks that make them.</summary>

@@ -54,7 +54,7 @@ internal sealed class XetWriteBatch : IDisposable
     /// <summary>Writes <paramref name="data"/> (a chunk a second term also uses) at <paramref name="fileOffset"/> now.</summary>
     public async ValueTask WriteNowAsync(ReadOnlyMemory<byte> data, long fileOffset, CancellationToken cancellationToken)
     {
-        await RandomAccess.WriteAsync(_file, data, fileOffset, cancellationToken).ConfigureAwait(false);
+        await WriteAsync(data, fileOffset, cancellationToken).ConfigureAwait(false);
         _rangeWritten?.Invoke(fileOffset, data.Length, data.Span);
     }
 
@@ -63,12 +63,25 @@ internal sealed class XetWriteBatch : IDisposable
     {
         if (_length > 0)
         {
-            await RandomAccess.WriteAsync(_file, _buffer.AsMemory(0, _length), _offset, cancellationToken).ConfigureAwait(false);
+            await WriteAsync(_buffer.AsMemory(0, _length), _offset, cancellationToken).ConfigureAwait(false);
             int length = _length;
             _length = 0;
             _rangeWritten?.Invoke(_offset, length, _buffer.AsSpan(0, length));
         }
         _flushed();
+    }
+
+    /// <exception cref="LocalWriteException">The disk refused the write (full?): not a reason to ask the CAS again.</exception>
+    private async ValueTask WriteAsync(ReadOnlyMemory<byte> data, long fileOffset, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RandomAccess.WriteAsync(_file, data, fileOffset, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            throw new LocalWriteException($"Could not write the Xet partial download (disk full?): {e.Message} What was written is kept for the next attempt.", e);
+        }
     }
 
     public void Dispose()

@@ -280,6 +280,56 @@ public sealed class XetDeltaTests(ITestOutputHelper output)
         return bytes.Length == length ? bytes : bytes[..length];
     }
 
+    [Fact]
+    public async Task A_half_written_term_continues_from_its_ledger_prefix_and_is_never_copied_over()
+    {
+        // A copy stops at the first chunk that fails its hash, after writing the ones before it: over a prefix the ledger
+        // vouches for, it would leave bytes the ledger's chunk hashes do not describe, and the file hash would pass.
+        byte[] content = Bytes.Random(1_000_000, seed: 77);
+        await using var f = new HubFixture(o => o.DisableSharedBlobs = true);
+        f.Hub.AddRepo("acme/one").Commit(c => c.AddXet("model.bin", content));
+        FakeCommit two = f.Hub.AddRepo("other/two").Commit(c => c.AddXet("model.bin", content));
+        await f.Api.DownloadFileAsync("acme/one", "model.bin");
+        FakeFile file = two.Files["model.bin"];
+        IReadOnlyList<(int Offset, int Length)> chunks = file.XetChunks!;
+
+        // acme/one's held blob: chunk 0 damaged with its record agreeing (a record that lies), chunk 1 damaged plainly.
+        string blob = Directory.GetFiles(Path.Combine(f.RepoDir("models--acme--one"), "blobs")).Single();
+        string record = Directory.GetFiles(Path.Combine(f.RepoDir("models--acme--one"), "xet"), "*.json").Single();
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(blob, File.GetUnixFileMode(blob) | UnixFileMode.UserWrite);
+        byte[] held = File.ReadAllBytes(blob);
+        held[5] ^= 0xFF;
+        held[chunks[1].Offset + 5] ^= 0xFF;
+        File.WriteAllBytes(blob, held);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(record))!;
+        json["terms"]![0]!["chunk_hashes"]![0] = HubClient.Xet.XetHasher.ChunkHash(held.AsSpan(0, chunks[0].Length)).ToString();
+        File.WriteAllText(record, json.ToJsonString());
+
+        // A previous run of other/two wrote chunks 0 and 1 of its first term and recorded them.
+        string target = f.Temp.Combine("two.incomplete");
+        string ledger = f.Temp.Combine("two.ledger");
+        int prefix = chunks[0].Length + chunks[1].Length;
+        using (Microsoft.Win32.SafeHandles.SafeFileHandle create = File.OpenHandle(target, FileMode.Create, FileAccess.ReadWrite))
+        {
+            RandomAccess.SetLength(create, file.Size);
+            RandomAccess.Write(create, content.AsSpan(0, prefix), 0);
+        }
+        string Hash(int i) => HubClient.Xet.XetHasher.ChunkHash(content.AsSpan(chunks[i].Offset, chunks[i].Length)).ToString();
+        File.WriteAllText(ledger, $"xet-ledger 1 {file.XetHash} {file.Size}\n0 {prefix} {Hash(0)}:{chunks[0].Length},{Hash(1)}:{chunks[1].Length}\n");
+
+        using var client = new HttpClient(HubHttp.CreateHandler()) { Timeout = Timeout.InfiniteTimeSpan };
+        var http = new HubHttp(client, f.Hub.CreateOptions(f.CacheDirectory, f.Hub.ValidToken));
+        var request = new HubClient.Xet.XetFileRequest(RepoType.Model, "other/two", two.Sha, "model.bin", file.XetHash!, file.Size);
+        using (Microsoft.Win32.SafeHandles.SafeFileHandle handle = File.OpenHandle(target, FileMode.Open, FileAccess.ReadWrite))
+        {
+            await new HubClient.Xet.XetFileDownloader(http).DownloadAsync(request, handle, ledger, null, null,
+                new HubClient.Xet.XetReuse(f.CacheDirectory, null, null), CancellationToken.None);
+        }
+
+        byte[] written = File.ReadAllBytes(target);
+        Assert.True(written.AsSpan().SequenceEqual(content), $"Verified, yet byte {written.AsSpan().CommonPrefixLength(content)} differs from the hub's content.");
+    }
+
     private static long XorbBytes(FakeHub hub) => hub.Requests.Where(r => r.IsXorb).Sum(r => r.BytesSent);
 
     private sealed class LastProgress : IProgress<DownloadProgress>

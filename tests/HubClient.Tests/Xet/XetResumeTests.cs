@@ -1,0 +1,162 @@
+using System.Globalization;
+using HubClient.Xet;
+using Microsoft.Win32.SafeHandles;
+
+namespace HubClient.Tests.Xet;
+
+/// <summary>
+/// Resuming Xet downloads below the term: the ledger's spans must only ever claim bytes that are in the file, every byte
+/// is reported once across runs and retries, and terms that share xorb chunks (a file that repeats itself) keep sharing
+/// one request when their rest is asked for again.
+/// </summary>
+public sealed class XetResumeTests : IAsyncDisposable
+{
+    private const string Repo = "acme/xet-resume";
+    private readonly FakeHub _hub = FakeHub.Start();
+    private readonly TempDirectory _temp = new();
+    private readonly HttpClient _client = new(HubHttp.CreateHandler()) { Timeout = Timeout.InfiniteTimeSpan };
+    private readonly HubHttp _http;
+
+    public XetResumeTests()
+    {
+        _hub.AddRepo(Repo);
+        _http = new HubHttp(_client, _hub.CreateOptions(_temp.Combine("cache"), token: null));
+    }
+
+    private FakeFile Add(byte[] content)
+    {
+        _hub.FindRepo(Repo)!.Commit(c => c.AddXet("model.bin", content));
+        return _hub.FindRepo(Repo)!.Resolve("main")!.Files["model.bin"];
+    }
+
+    private XetFileRequest Request(FakeFile file) =>
+        new(RepoType.Model, Repo, _hub.FindRepo(Repo)!.Resolve("main")!.Sha, file.Path, file.XetHash!, file.Size);
+
+    private static byte[] Content(bool repeated) => repeated
+        ? [.. Bytes.Random(600_000, seed: 41), .. Bytes.Random(600_000, seed: 41), .. Bytes.Random(600_000, seed: 41), .. Bytes.Random(70_000, seed: 42)]
+        : Bytes.Random(1_900_000, seed: 43);
+
+    /// <summary>The first ledger line that claims bytes the file does not hold, or null.</summary>
+    private static string? UntrueLine(string ledger, string target, byte[] content)
+    {
+        if (!File.Exists(ledger)) return null;
+        string[] lines = File.ReadAllLines(ledger);
+        byte[] file = File.ReadAllBytes(target);
+        for (int i = 1; i < lines.Length; i++)
+        {
+            string[] parts = lines[i].Split(' ');
+            int offset = int.Parse(parts[0], CultureInfo.InvariantCulture);
+            int length = int.Parse(parts[1], CultureInfo.InvariantCulture);
+            if (!file.AsSpan(offset, length).SequenceEqual(content.AsSpan(offset, length))) return $"line {i} claims [{offset}, {offset + length})";
+        }
+        return null;
+    }
+
+    public static TheoryData<bool, bool, int> Configurations => new()
+    {
+        { false, false, 1 }, { true, false, 4 }, { false, true, 4 }, { true, true, 1 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Configurations))]
+    public async Task Cancelled_again_and_again_each_run_leaves_a_true_ledger_and_every_byte_is_counted_once(bool multiRange, bool repeated, int fetches)
+    {
+        byte[] content = Content(repeated);
+        FakeFile file = Add(content);
+        string ledger = _temp.Combine("model.bin.xet-ledger");
+        string target = _temp.Combine("model.bin.incomplete");
+        var options = new XetDownloadOptions { WriteBufferSize = 128 * 1024, UseMultiRangeRequests = multiRange, MaxConcurrentFetches = fetches };
+        using (SafeFileHandle create = File.OpenHandle(target, FileMode.Create, FileAccess.ReadWrite)) RandomAccess.SetLength(create, file.Size);
+
+        long previous = 0;
+        foreach (double fraction in new[] { 0.15, 0.3, 0.45, 0.6, 0.75, 0.9 })
+        {
+            using var cancel = new CancellationTokenSource();
+            long progress = 0;
+            using (SafeFileHandle handle = File.OpenHandle(target, FileMode.Open, FileAccess.ReadWrite))
+            {
+                await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new XetFileDownloader(_http, options).DownloadAsync(Request(file), handle, ledger, n =>
+                {
+                    if (Interlocked.Add(ref progress, n) >= fraction * file.Size) cancel.Cancel();
+                }, cancel.Token));
+            }
+            Assert.InRange(progress, Math.Max(previous, (long)(fraction * file.Size)), file.Size);
+            Assert.Null(UntrueLine(ledger, target, content));
+            previous = progress;
+        }
+
+        long final = 0;
+        _hub.ClearRequests();
+        using (SafeFileHandle handle = File.OpenHandle(target, FileMode.Open, FileAccess.ReadWrite))
+        {
+            await new XetFileDownloader(_http, options).DownloadAsync(Request(file), handle, ledger, n => Interlocked.Add(ref final, n), CancellationToken.None);
+        }
+        Assert.Equal(content, File.ReadAllBytes(target));
+        Assert.Equal(file.Size, final);
+        Assert.True(_hub.Requests.Where(r => r.IsXorb).Sum(r => r.BytesSent) < file.Size * 0.25, "The last run should fetch only the last tenth or so.");
+    }
+
+    public static TheoryData<bool, bool, int> Drops => new()
+    {
+        { false, false, 100_000 }, { true, false, 400_000 }, { false, true, 400_000 }, { true, true, 1_000 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Drops))]
+    public async Task Dropped_xorb_answers_are_continued_with_every_byte_counted_once(bool multiRange, bool repeated, int after)
+    {
+        _hub.XetChunksPerXorb = 16;
+        _hub.XetChunksPerTerm = 16;
+        byte[] content = Content(repeated);
+        FakeFile file = Add(content);
+        _hub.InjectFault(FakeFault.DropAfter(after), r => r.IsXorb, times: 3);
+        string target = _temp.Combine("model.bin.incomplete");
+        var options = new XetDownloadOptions { WriteBufferSize = 128 * 1024, UseMultiRangeRequests = multiRange, MaxFetchAttempts = 5 };
+        long progress = 0;
+        using (SafeFileHandle handle = File.OpenHandle(target, FileMode.Create, FileAccess.ReadWrite))
+        {
+            RandomAccess.SetLength(handle, file.Size);
+            await new XetFileDownloader(_http, options).DownloadAsync(Request(file), handle, _temp.Combine("model.bin.xet-ledger"), n => Interlocked.Add(ref progress, n),
+                CancellationToken.None);
+        }
+        Assert.Equal(content, File.ReadAllBytes(target));
+        Assert.Equal(file.Size, progress);
+        Assert.Equal(3, _hub.Requests.Count(r => r.IsXorb && r.Fault is not null));
+    }
+
+    [Fact]
+    public async Task A_stalled_answer_of_a_file_that_repeats_itself_asks_the_shared_rest_once()
+    {
+        _hub.XetChunksPerXorb = 10_000;
+        _hub.XetChunksPerTerm = 10_000;
+        byte[] block = Bytes.Random(900_000, seed: 51);
+        FakeFile file = Add([.. block, .. block, .. block, .. Bytes.Random(50_000, seed: 52)]);
+        // Half of the shared range arrives (the client reads all of it), then nothing until the client's idle timeout.
+        _hub.InjectFault(FakeFault.Stall(450_000, TimeSpan.FromMinutes(1)), r => r.IsXorb && r.Range!.StartsWith("bytes=0-", StringComparison.Ordinal), times: 1);
+        HubApiOptions options = _hub.CreateOptions(_temp.Combine("cache"), token: null);
+        options.DownloadTimeout = TimeSpan.FromMilliseconds(300);
+        string target = _temp.Combine("model.bin.incomplete");
+        long progress = 0;
+        using (SafeFileHandle handle = File.OpenHandle(target, FileMode.Create, FileAccess.ReadWrite))
+        {
+            RandomAccess.SetLength(handle, file.Size);
+            await new XetFileDownloader(new HubHttp(_client, options), new XetDownloadOptions { WriteBufferSize = 128 * 1024 })
+                .DownloadAsync(Request(file), handle, null, n => Interlocked.Add(ref progress, n), CancellationToken.None);
+        }
+        Assert.Equal(file.Content, File.ReadAllBytes(target));
+        Assert.Equal(file.Size, progress);
+        FakeHubRequest[] xorbs = [.. _hub.Requests.Where(r => r.IsXorb)];
+        long fetched = xorbs.Sum(r => r.BytesSent);
+        // One pass over the shared range and the tail is ≈ 1.05 MB, plus at most a chunk asked twice; the three terms asking
+        // their rest each on their own would be ≈ 2.1 MB.
+        Assert.Single(xorbs, r => r.Fault is not null);
+        Assert.True(fetched < 1_250_000, $"{fetched} xorb bytes for one {block.Length}-byte block three times: {string.Join(", ", xorbs.Select(r => r.Range + ":" + r.BytesSent))}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        await _hub.DisposeAsync();
+        _temp.Dispose();
+    }
+}
