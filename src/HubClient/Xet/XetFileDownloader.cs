@@ -160,7 +160,7 @@ internal sealed class XetFileDownloader
             .Where(g => refused || g.Any(t => t.Durable > 0));
         await Task.WhenAll(groups.Select(async group =>
         {
-            TermFetch lead = group.MinBy(t => t.DurableChunks)!;
+            TermFetch lead = group.MinBy(t => t.Term.ChunkStart + t.DurableChunks)!;
             Dictionary<string, List<XetFetchRangeRef>> ranges;
             try
             {
