@@ -24,7 +24,10 @@ internal sealed class XetDownloadOptions
     /// <summary>Bytes of decoded chunks a fetch collects before writing them (one write per buffer, not per chunk).</summary>
     public int WriteBufferSize { get; set; } = TransferOptions.DefaultBufferSize;
 
-    /// <summary>Attempts per xorb request when the connection drops mid-body (a 5xx/429 is retried by the HTTP pipeline).</summary>
+    /// <summary>
+    /// Attempts per xorb request in a row that write nothing when the connection drops or stalls mid-body or the signed URL
+    /// is refused (a 5xx/429 is retried by the HTTP pipeline); an attempt that writes chunks starts the count again.
+    /// </summary>
     public int MaxFetchAttempts { get; set; } = 3;
 
     /// <summary>A read token is refreshed when it expires within this margin.</summary>

@@ -222,7 +222,7 @@ internal sealed class XetFileDownloader
     /// <summary>
     /// Runs a request; when its connection drops or stalls mid-body, or its signed URL is refused, what it wrote stays and
     /// the rest of each of its terms is asked for again (from a narrower or freshly signed range where the CAS gives one),
-    /// up to <see cref="XetDownloadOptions.MaxFetchAttempts"/> failures.
+    /// up to <see cref="XetDownloadOptions.MaxFetchAttempts"/> failures in a row without progress.
     /// </summary>
     private async Task RunJobAsync(XetFetchJob job, FetchContext context, CancellationToken cancellationToken)
     {
@@ -230,6 +230,7 @@ internal sealed class XetFileDownloader
         int failures = 0;
         while (queue.TryDequeue(out XetFetchJob? next))
         {
+            long before = next.Terms.Sum(t => t.Durable);
             try
             {
                 await FetchJobAsync(next, context, cancellationToken).ConfigureAwait(false);
@@ -237,9 +238,12 @@ internal sealed class XetFileDownloader
             catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is IOException or HttpRequestException or TimeoutException
                 && e is not LocalWriteException)
             {
+                // As on plain HTTP, only failures in a row without progress count: a long download over a flaky link keeps going.
+                if (next.Terms.Sum(t => t.Durable) > before) failures = 0;
                 if (++failures >= _options.MaxFetchAttempts)
                 {
-                    throw new XetUnavailableException($"Xorb request to {next.Url.GetLeftPart(UriPartial.Path)} kept failing: {e.Message}", e);
+                    throw new XetUnavailableException(FormattableString.Invariant(
+                        $"Xorb request to {next.Url.GetLeftPart(UriPartial.Path)} failed {failures} times in a row without progress: {e.Message}"), e);
                 }
                 List<TermFetch> rest = [.. next.Terms.Where(t => t.Durable < t.Term.Length)];
                 await NarrowAsync(context.Request, rest, refused: e is XetUrlRefusedException, cancellationToken).ConfigureAwait(false);

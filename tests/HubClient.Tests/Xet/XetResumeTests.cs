@@ -153,6 +153,30 @@ public sealed class XetResumeTests : IAsyncDisposable
         Assert.True(fetched < 1_250_000, $"{fetched} xorb bytes for one {block.Length}-byte block three times: {string.Join(", ", xorbs.Select(r => r.Range + ":" + r.BytesSent))}");
     }
 
+    [Fact]
+    public async Task A_term_stalled_more_times_than_the_attempts_still_completes_when_each_attempt_writes_more()
+    {
+        // As on plain HTTP, only failures in a row without progress count (the default allows 3).
+        _hub.XetChunksPerXorb = 10_000;
+        _hub.XetChunksPerTerm = 10_000;
+        FakeFile file = Add(Bytes.Random(3_000_000, seed: 61));
+        _hub.InjectFault(FakeFault.Stall(400_000, TimeSpan.FromMinutes(1)), r => r.IsXorb, times: 4);
+        HubApiOptions options = _hub.CreateOptions(_temp.Combine("cache"), token: null);
+        options.DownloadTimeout = TimeSpan.FromMilliseconds(300);
+        string target = _temp.Combine("model.bin.incomplete");
+        long progress = 0;
+        using (SafeFileHandle handle = File.OpenHandle(target, FileMode.Create, FileAccess.ReadWrite))
+        {
+            RandomAccess.SetLength(handle, file.Size);
+            await new XetFileDownloader(new HubHttp(_client, options), new XetDownloadOptions { WriteBufferSize = 128 * 1024 })
+                .DownloadAsync(Request(file), handle, null, n => Interlocked.Add(ref progress, n), CancellationToken.None);
+        }
+        Assert.Equal(file.Content, File.ReadAllBytes(target));
+        Assert.Equal(file.Size, progress);
+        Assert.Equal(4, _hub.Requests.Count(r => r.IsXorb && r.Fault is not null));
+        Assert.True(_hub.Requests.Where(r => r.IsXorb).Sum(r => r.BytesSent) < file.Size + 600_000, "Each attempt should continue where the last one stopped.");
+    }
+
     public async ValueTask DisposeAsync()
     {
         _client.Dispose();
