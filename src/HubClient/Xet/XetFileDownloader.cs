@@ -148,23 +148,26 @@ internal sealed class XetFileDownloader
     }
 
     /// <summary>
-    /// Points the rest of the terms that share a signed range at the range the CAS gives now for the unwritten bytes of
-    /// the one that got least far (a ranged reconstruction: the first term is cut to the chunk where the range starts; its
-    /// URL is freshly signed), unless that range is wider than the one they have; otherwise their rest is read from their
-    /// own range, the written chunks skipped. Terms sharing a range (a file that repeats itself) keep sharing one. Only
-    /// groups with something written are asked about, or every group when their URL was <paramref name="refused"/>.
+    /// Points the rest of the terms that share a signed range (a CAS may sign one range for several terms of a xorb; a
+    /// file that repeats itself has several terms on the same chunks) at the range the CAS gives now for the file bytes
+    /// from the unwritten start of the one that got least far to the end of the last (a ranged reconstruction: the first
+    /// term is cut to the chunk where the range starts; its URL is freshly signed), unless that range is wider than the one
+    /// they have; otherwise their rest is read from their own range, the written chunks skipped. The terms keep sharing
+    /// one range. Only groups whose rest starts past their range's first chunk are asked about, or every group when their
+    /// URL was <paramref name="refused"/>.
     /// </summary>
     private async Task NarrowAsync(XetFileRequest request, List<TermFetch> terms, bool refused, CancellationToken cancellationToken)
     {
         IEnumerable<IGrouping<XetFetchRangeRef, TermFetch>> groups = terms.GroupBy(t => t.Fetch, ReferenceEqualityComparer.Instance as IEqualityComparer<XetFetchRangeRef>)
-            .Where(g => refused || g.Any(t => t.Durable > 0));
+            .Where(g => refused || g.Min(t => t.Term.ChunkStart + t.DurableChunks) > g.Key.ChunkStart);
         await Task.WhenAll(groups.Select(async group =>
         {
             TermFetch lead = group.MinBy(t => t.Term.ChunkStart + t.DurableChunks)!;
+            long last = group.Max(t => t.Term.Offset + t.Term.Length) - 1;
             Dictionary<string, List<XetFetchRangeRef>> ranges;
             try
             {
-                ranges = await _cas.GetFetchRangesAsync(request, lead.Term.Offset + lead.Durable, lead.Term.Offset + lead.Term.Length - 1, cancellationToken).ConfigureAwait(false);
+                ranges = await _cas.GetFetchRangesAsync(request, lead.Term.Offset + lead.Durable, last, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception) when (!cancellationToken.IsCancellationRequested)
             {
