@@ -85,8 +85,15 @@ public sealed class FakeHub : IDisposable, IAsyncDisposable
     /// <summary>Chunks per xorb of Xet-backed files (xet-core packs up to 8,192; small here so tests see several xorbs).</summary>
     public int XetChunksPerXorb { get; set; } = 8;
 
-    /// <summary>Chunks per reconstruction term (a xorb URL is signed for one range per term).</summary>
+    /// <summary>Chunks per reconstruction term (a xorb URL is signed for one range per term, unless <see cref="XetMergeFetchRanges"/>).</summary>
     public int XetChunksPerTerm { get; set; } = 4;
+
+    /// <summary>
+    /// Signs a xorb's adjacent or overlapping term ranges as one range, as xet-core's simulation CAS does
+    /// (<c>xorb_utils.rs</c>, <c>compute_reconstruction_ranges</c>): several terms then share one signed range. Default
+    /// false: one signed range per distinct term range.
+    /// </summary>
+    public bool XetMergeFetchRanges { get; set; }
 
     /// <summary>The fake CAS's chunks and xorbs, deduplicated across all files, revisions and repos.</summary>
     internal FakeXetStore XetStore { get; } = new();

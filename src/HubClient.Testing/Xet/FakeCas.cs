@@ -110,7 +110,7 @@ internal sealed class FakeCas
             foreach (IGrouping<FakeXorb, FakeXetTerm> xorb in terms.GroupBy(t => t.Xorb))
             {
                 w.WriteStartArray(xorb.Key.Hash);
-                FakeXetTerm[] signed = [.. xorb.DistinctBy(t => (t.ChunkStart, t.ChunkEnd))];
+                FakeXetTerm[] signed = _hub.XetMergeFetchRanges ? Merge(xorb) : [.. xorb.DistinctBy(t => (t.ChunkStart, t.ChunkEnd))];
                 if (v2)
                 {
                     w.WriteStartObject();
@@ -166,6 +166,24 @@ internal sealed class FakeCas
         }
         long offset = chunks[head].Offset;
         return new FakeXetTerm(term.Xorb, start, end, offset, chunks[tail].Offset + chunks[tail].Length - offset);
+    }
+
+    /// <summary>The terms' chunk ranges of one xorb with adjacent or overlapping ones merged, in chunk order (only their ranges are used).</summary>
+    private static FakeXetTerm[] Merge(IEnumerable<FakeXetTerm> terms)
+    {
+        var merged = new List<FakeXetTerm>();
+        foreach (FakeXetTerm t in terms.OrderBy(t => t.ChunkStart))
+        {
+            if (merged.Count > 0 && t.ChunkStart <= merged[^1].ChunkEnd)
+            {
+                merged[^1] = merged[^1] with { ChunkEnd = Math.Max(merged[^1].ChunkEnd, t.ChunkEnd) };
+            }
+            else
+            {
+                merged.Add(t);
+            }
+        }
+        return [.. merged];
     }
 
     private string XorbUrl(FakeXorb xorb, IEnumerable<FakeXetTerm> signed) =>

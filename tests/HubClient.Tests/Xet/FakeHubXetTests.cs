@@ -125,6 +125,25 @@ public sealed class FakeHubXetTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task With_merged_fetch_ranges_a_xorbs_adjacent_terms_share_one_signed_range_as_in_xet_cores_simulation_cas()
+    {
+        // xet-core's xorb_utils.rs, test_compute_ranges_merges_adjacent: terms [0, 2) and [2, 4) of one xorb → one range [0, 4).
+        _hub.XetMergeFetchRanges = true;
+
+        (_, JsonElement r) = await ReconstructionAsync();
+
+        var terms = r.GetProperty("terms").EnumerateArray().ToList();
+        Assert.True(terms.Count > terms.Select(t => t.GetProperty("hash").GetString()).Distinct().Count(), "Some xorb should hold several terms.");
+        foreach (JsonProperty xorb in r.GetProperty("xorbs").EnumerateObject())
+        {
+            JsonElement range = Assert.Single(Assert.Single(xorb.Value.EnumerateArray()).GetProperty("ranges").EnumerateArray());
+            var own = terms.Where(t => t.GetProperty("hash").GetString() == xorb.Name).Select(t => t.GetProperty("range")).ToList();
+            Assert.Equal(own.Min(t => t.GetProperty("start").GetInt64()), range.GetProperty("chunks").GetProperty("start").GetInt64());
+            Assert.Equal(own.Max(t => t.GetProperty("end").GetInt64()), range.GetProperty("chunks").GetProperty("end").GetInt64());
+        }
+    }
+
+    [Fact]
     public async Task A_signed_xorb_url_accepts_only_its_signed_ranges()
     {
         (_, JsonElement r) = await ReconstructionAsync();
