@@ -159,10 +159,10 @@ internal sealed class XetFileDownloader
     private async Task NarrowAsync(XetFileRequest request, List<TermFetch> terms, bool refused, CancellationToken cancellationToken)
     {
         IEnumerable<IGrouping<XetFetchRangeRef, TermFetch>> groups = terms.GroupBy(t => t.Fetch, ReferenceEqualityComparer.Instance as IEqualityComparer<XetFetchRangeRef>)
-            .Where(g => refused || g.Min(t => t.Term.ChunkStart + t.DurableChunks) > g.Key.ChunkStart);
+            .Where(g => refused || g.Min(t => t.NextChunk) > g.Key.ChunkStart);
         await Task.WhenAll(groups.Select(async group =>
         {
-            TermFetch lead = group.MinBy(t => t.Term.ChunkStart + t.DurableChunks)!;
+            TermFetch lead = group.MinBy(t => t.NextChunk)!;
             long last = group.Max(t => t.Term.Offset + t.Term.Length) - 1;
             Dictionary<string, List<XetFetchRangeRef>> ranges;
             try
@@ -175,8 +175,7 @@ internal sealed class XetFileDownloader
             }
             foreach (TermFetch term in group)
             {
-                int next = term.Term.ChunkStart + term.DurableChunks;
-                XetFetchRangeRef? fit = ranges.GetValueOrDefault(term.Fetch.Xorb)?.FirstOrDefault(r => r.ChunkStart <= next && term.Term.ChunkEnd <= r.ChunkEnd);
+                XetFetchRangeRef? fit = ranges.GetValueOrDefault(term.Fetch.Xorb)?.FirstOrDefault(r => r.ChunkStart <= term.NextChunk && term.Term.ChunkEnd <= r.ChunkEnd);
                 if (fit is not null && fit.ByteEnd - fit.ByteStart <= term.Fetch.ByteEnd - term.Fetch.ByteStart) term.Fetch = fit;
             }
         })).ConfigureAwait(false);
@@ -338,34 +337,29 @@ internal sealed class XetFileDownloader
 
     /// <summary>
     /// After a batch write every chunk the request's terms hold is in the file: record the new spans in the ledger, then
-    /// report the new bytes (a term's bytes are reported once, whatever is rewritten).
+    /// count them as written and report them (each byte once: a retry continues from what is written, never before it).
     /// </summary>
     private static void Flushed(XetFetchJob job, FetchContext context)
     {
         List<XetLedgerTerm>? spans = null;
         foreach (TermFetch term in job.Terms)
         {
-            term.Durable = term.Written;
-            term.DurableChunks = term.Chunks.Count;
-            if (term.DurableChunks > term.RecordedChunks)
+            if (term.Chunks.Count > term.DurableChunks)
             {
-                (spans ??= []).Add(new XetLedgerTerm(term.Term.Offset + term.Recorded, term.Durable - term.Recorded,
-                    term.Chunks.GetRange(term.RecordedChunks, term.DurableChunks - term.RecordedChunks)));
+                (spans ??= []).Add(new XetLedgerTerm(term.Term.Offset + term.Durable, term.Written - term.Durable,
+                    term.Chunks.GetRange(term.DurableChunks, term.Chunks.Count - term.DurableChunks)));
             }
         }
-        if (spans is not null) context.Ledger.Record(spans);
+        if (spans is null) return;
+        context.Ledger.Record(spans);
         long progress = 0;
         foreach (TermFetch term in job.Terms)
         {
-            term.Recorded = term.Durable;
-            term.RecordedChunks = term.DurableChunks;
-            if (term.Durable > term.Reported)
-            {
-                progress += term.Durable - term.Reported;
-                term.Reported = term.Durable;
-            }
+            progress += term.Written - term.Durable;
+            term.Durable = term.Written;
+            term.DurableChunks = term.Chunks.Count;
         }
-        if (progress > 0) context.BytesWritten?.Invoke(progress);
+        context.BytesWritten?.Invoke(progress);
     }
 
     /// <summary>Streams the chunks of one signed range, writing each into every term that uses it.</summary>
@@ -438,7 +432,8 @@ internal sealed class XetFileDownloader
 
     /// <summary>
     /// An unfinished term across requests: its chunks from the term's start (a previous run's prefix, then what each
-    /// request decodes), how far of them are in the file (<see cref="Durable"/>), in the ledger and in the progress, and
+    /// request decodes), how far of them are in the file, the ledger and the progress (<see cref="Durable"/>: all three
+    /// advance together after each batch write), and
     /// the signed range its rest comes from.
     /// </summary>
     private sealed class TermFetch
@@ -451,8 +446,8 @@ internal sealed class XetFileDownloader
             Fetch = term.Fetch;
             if (prefix is null) return;
             Chunks.AddRange(prefix.Chunks);
-            Written = Durable = Recorded = Reported = prefix.Length;
-            DurableChunks = RecordedChunks = prefix.Chunks.Count;
+            Written = Durable = prefix.Length;
+            DurableChunks = prefix.Chunks.Count;
         }
 
         public XetPlannedTerm Term { get; }
@@ -466,23 +461,20 @@ internal sealed class XetFileDownloader
         /// <summary>Bytes from the term's start handed to a write batch.</summary>
         public long Written { get; set; }
 
-        /// <summary>Bytes from the term's start that are in the file.</summary>
+        /// <summary>Bytes from the term's start that are in the file (and in the ledger, and reported).</summary>
         public long Durable { get; set; }
 
         public int DurableChunks { get; set; }
 
-        public long Recorded { get; set; }
-
-        public int RecordedChunks { get; set; }
-
-        public long Reported { get; set; }
+        /// <summary>The xorb chunk the term's rest starts at.</summary>
+        public int NextChunk => Term.ChunkStart + DurableChunks;
 
         /// <summary>Starts a request from what is in the file.</summary>
         public void Rewind()
         {
             Chunks.RemoveRange(DurableChunks, Chunks.Count - DurableChunks);
             Written = Durable;
-            _firstChunk = Term.ChunkStart + DurableChunks;
+            _firstChunk = NextChunk;
         }
 
         /// <summary>Whether chunk <paramref name="index"/> of the xorb is one this request writes for the term.</summary>

@@ -40,6 +40,18 @@ public sealed class XetDownloadTests : IAsyncDisposable
         return File.ReadAllBytes(target);
     }
 
+    /// <summary>Runs the download again on <paramref name="target"/> with its <paramref name="ledger"/>: the whole file reported once (resumed bytes included), the file right.</summary>
+    private async Task ResumeAsync(FakeFile file, string target, string ledger, XetDownloadOptions options)
+    {
+        using (SafeFileHandle handle = File.OpenHandle(target, FileMode.Open, FileAccess.ReadWrite))
+        {
+            long progress = 0;
+            await new XetFileDownloader(_http, options).DownloadAsync(Request(file), handle, ledger, n => progress += n, CancellationToken.None);
+            Assert.Equal(file.Size, progress);
+        }
+        Assert.Equal(file.Content, File.ReadAllBytes(target));
+    }
+
     [Fact]
     public async Task Downloads_a_file_through_the_cas_with_each_token_only_where_it_belongs()
     {
@@ -142,13 +154,7 @@ public sealed class XetDownloadTests : IAsyncDisposable
         _hub.ClearFaults();
         _hub.ClearRequests();
 
-        using (SafeFileHandle handle = File.OpenHandle(target, FileMode.Open, FileAccess.ReadWrite))
-        {
-            long progress = 0;
-            await new XetFileDownloader(_http, options).DownloadAsync(Request(file), handle, ledger, n => progress += n, CancellationToken.None);
-            Assert.Equal(file.Size, progress);
-        }
-        Assert.Equal(file.Content, File.ReadAllBytes(target));
+        await ResumeAsync(file, target, ledger, options);
         var second = _hub.Requests.Where(r => r.IsXorb).ToList();
         int terms = (int)Math.Ceiling(file.XetChunks!.Count / (double)_hub.XetChunksPerTerm);
         Assert.Equal(terms - 3, second.Count);
@@ -215,14 +221,7 @@ public sealed class XetDownloadTests : IAsyncDisposable
         Assert.True(File.ReadAllLines(ledger).Length > 2, "Each batch written should be a span in the ledger.");
         _hub.ClearRequests();
 
-        using (SafeFileHandle handle = File.OpenHandle(target, FileMode.Open, FileAccess.ReadWrite))
-        {
-            long progress = 0;
-            await new XetFileDownloader(_http, options).DownloadAsync(Request(file), handle, ledger, n => progress += n, CancellationToken.None);
-            Assert.Equal(file.Size, progress);
-        }
-
-        Assert.Equal(file.Content, File.ReadAllBytes(target));
+        await ResumeAsync(file, target, ledger, options);
         FakeHubRequest rerun = Assert.Single(_hub.Requests, r => r.IsXorb);
         Assert.True(StartOf(rerun.Range) > 1_400_000, $"The rerun asked xorb {rerun.Range}.");
         Assert.True(rerun.BytesSent < file.Size - 1_400_000, $"The rerun fetched {rerun.BytesSent} bytes after {firstProgress} were written.");

@@ -124,15 +124,12 @@ public sealed class XetResumeTests : IAsyncDisposable
         Assert.Equal(3, _hub.Requests.Count(r => r.IsXorb && r.Fault is not null));
     }
 
-    [Fact]
-    public async Task A_stalled_answer_of_a_file_that_repeats_itself_asks_the_shared_rest_once()
+    /// <summary>
+    /// Downloads <paramref name="file"/> with a 300 ms idle timeout (a stalled answer is given up quickly, after the client
+    /// has read all it was sent) and checks the bytes and that the progress counted each byte once.
+    /// </summary>
+    private async Task DownloadWithIdleTimeoutAsync(FakeFile file)
     {
-        _hub.XetChunksPerXorb = 10_000;
-        _hub.XetChunksPerTerm = 10_000;
-        byte[] block = Bytes.Random(900_000, seed: 51);
-        FakeFile file = Add([.. block, .. block, .. block, .. Bytes.Random(50_000, seed: 52)]);
-        // Half of the shared range arrives (the client reads all of it), then nothing until the client's idle timeout.
-        _hub.InjectFault(FakeFault.Stall(450_000, TimeSpan.FromMinutes(1)), r => r.IsXorb && r.Range!.StartsWith("bytes=0-", StringComparison.Ordinal), times: 1);
         HubApiOptions options = _hub.CreateOptions(_temp.Combine("cache"), token: null);
         options.DownloadTimeout = TimeSpan.FromMilliseconds(300);
         string target = _temp.Combine("model.bin.incomplete");
@@ -145,6 +142,18 @@ public sealed class XetResumeTests : IAsyncDisposable
         }
         Assert.Equal(file.Content, File.ReadAllBytes(target));
         Assert.Equal(file.Size, progress);
+    }
+
+    [Fact]
+    public async Task A_stalled_answer_of_a_file_that_repeats_itself_asks_the_shared_rest_once()
+    {
+        _hub.XetChunksPerXorb = 10_000;
+        _hub.XetChunksPerTerm = 10_000;
+        byte[] block = Bytes.Random(900_000, seed: 51);
+        FakeFile file = Add([.. block, .. block, .. block, .. Bytes.Random(50_000, seed: 52)]);
+        // Half of the shared range arrives (the client reads all of it), then nothing until the client's idle timeout.
+        _hub.InjectFault(FakeFault.Stall(450_000, TimeSpan.FromMinutes(1)), r => r.IsXorb && r.Range!.StartsWith("bytes=0-", StringComparison.Ordinal), times: 1);
+        await DownloadWithIdleTimeoutAsync(file);
         FakeHubRequest[] xorbs = [.. _hub.Requests.Where(r => r.IsXorb)];
         long fetched = xorbs.Sum(r => r.BytesSent);
         // One pass over the shared range and the tail is ≈ 1.05 MB, plus a chunk or two asked twice (more if a loaded machine
@@ -161,18 +170,7 @@ public sealed class XetResumeTests : IAsyncDisposable
         _hub.XetChunksPerTerm = 10_000;
         FakeFile file = Add(Bytes.Random(3_000_000, seed: 61));
         _hub.InjectFault(FakeFault.Stall(400_000, TimeSpan.FromMinutes(1)), r => r.IsXorb, times: 4);
-        HubApiOptions options = _hub.CreateOptions(_temp.Combine("cache"), token: null);
-        options.DownloadTimeout = TimeSpan.FromMilliseconds(300);
-        string target = _temp.Combine("model.bin.incomplete");
-        long progress = 0;
-        using (SafeFileHandle handle = File.OpenHandle(target, FileMode.Create, FileAccess.ReadWrite))
-        {
-            RandomAccess.SetLength(handle, file.Size);
-            await new XetFileDownloader(new HubHttp(_client, options), new XetDownloadOptions { WriteBufferSize = 128 * 1024 })
-                .DownloadAsync(Request(file), handle, null, n => Interlocked.Add(ref progress, n), CancellationToken.None);
-        }
-        Assert.Equal(file.Content, File.ReadAllBytes(target));
-        Assert.Equal(file.Size, progress);
+        await DownloadWithIdleTimeoutAsync(file);
         Assert.Equal(4, _hub.Requests.Count(r => r.IsXorb && r.Fault is not null));
         Assert.True(_hub.Requests.Where(r => r.IsXorb).Sum(r => r.BytesSent) < file.Size + 1_000_000, "Each attempt should continue where the last one stopped.");
     }
@@ -185,16 +183,7 @@ public sealed class XetResumeTests : IAsyncDisposable
         _hub.XetChunksPerTerm = 4;
         FakeFile file = Add(Bytes.Random(3_000_000, seed: 62));
         _hub.InjectFault(FakeFault.Stall(2_000_000, TimeSpan.FromMinutes(1)), r => r.IsXorb, times: 1);
-        HubApiOptions options = _hub.CreateOptions(_temp.Combine("cache"), token: null);
-        options.DownloadTimeout = TimeSpan.FromMilliseconds(300);
-        string target = _temp.Combine("model.bin.incomplete");
-        using (SafeFileHandle handle = File.OpenHandle(target, FileMode.Create, FileAccess.ReadWrite))
-        {
-            RandomAccess.SetLength(handle, file.Size);
-            await new XetFileDownloader(new HubHttp(_client, options), new XetDownloadOptions { WriteBufferSize = 128 * 1024 })
-                .DownloadAsync(Request(file), handle, null, null, CancellationToken.None);
-        }
-        Assert.Equal(file.Content, File.ReadAllBytes(target));
+        await DownloadWithIdleTimeoutAsync(file);
         FakeHubRequest[] xorbs = [.. _hub.Requests.Where(r => r.IsXorb)];
         // One merged range for the whole file, then the rest of all its terms in one request (not one per term from byte 0).
         // Counts allow for a loaded machine pausing past the 300 ms idle timeout once more: that retry continues too.
