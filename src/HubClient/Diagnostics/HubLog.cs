@@ -32,6 +32,9 @@ internal static partial class HubLog
     [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "Xet storage could not serve {Path}; using the plain-HTTP bridge ({Reason})")]
     public static partial void XetFallback(ILogger logger, string path, string reason);
 
+    [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "The plain-HTTP bridge continues {Path} from the {Bytes} of {Size} bytes Xet storage wrote")]
+    public static partial void XetHandedOver(ILogger logger, string path, long bytes, long size);
+
     [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "The cache holds no file list of {RepoId}@{Commit}: returning its snapshot folder {Folder} as it is, unchecked for completeness")]
     public static partial void SnapshotUnchecked(ILogger logger, string repoId, string commit, string folder);
 }

@@ -313,7 +313,10 @@ internal sealed class XetFileDownloader
                 if (term.Written != term.Term.Length)
                 {
                     throw new XetUnavailableException(FormattableString.Invariant(
-                        $"Malformed Xet reconstruction: term {term.Term.Index} has unpacked_length {term.Term.Length}, its chunks decode to {term.Written} bytes."));
+                        $"Malformed Xet reconstruction: term {term.Term.Index} has unpacked_length {term.Term.Length}, its chunks decode to {term.Written} bytes."))
+                    {
+                        WrittenBytesSuspect = true,
+                    };
                 }
             }
         }
@@ -410,7 +413,10 @@ internal sealed class XetFileDownloader
                 if (user.Written + length > user.Term.Length)
                 {
                     throw new XetUnavailableException(FormattableString.Invariant(
-                        $"Malformed Xet reconstruction: term {user.Term.Index} has unpacked_length {user.Term.Length}, its chunks decode to more."));
+                        $"Malformed Xet reconstruction: term {user.Term.Index} has unpacked_length {user.Term.Length}, its chunks decode to more."))
+                    {
+                        WrittenBytesSuspect = true,
+                    };
                 }
                 if (ReferenceEquals(user, first)) batch.Commit(length);
                 else await batch.WriteNowAsync(chunk[..length], user.Term.Offset + user.Written, cancellationToken).ConfigureAwait(false);

@@ -45,6 +45,25 @@ internal sealed class XetTermLedger : IDisposable
         return at == offset ? null : new XetLedgerTerm(offset, at - offset, chunks);
     }
 
+    /// <summary>The bytes the recorded spans cover, as sorted, disjoint [start, end) ranges of the file.</summary>
+    public List<(long Start, long End)> WrittenRanges()
+    {
+        var ranges = new List<(long Start, long End)>();
+        foreach (XetLedgerTerm span in _spans.Values.OrderBy(s => s.Offset))
+        {
+            long end = span.Offset + span.Length;
+            if (ranges.Count > 0 && span.Offset <= ranges[^1].End)
+            {
+                ranges[^1] = (ranges[^1].Start, Math.Max(ranges[^1].End, end));
+            }
+            else
+            {
+                ranges.Add((span.Offset, end));
+            }
+        }
+        return ranges;
+    }
+
     /// <summary>A ledger that records nothing (no sidecar path).</summary>
     public static XetTermLedger None() => new(null, []);
 

@@ -11,4 +11,10 @@ internal sealed class XetUnavailableException : Exception
         : base(message, innerException)
     {
     }
+
+    /// <summary>
+    /// Whether bytes written so far may sit at the wrong offsets (a reconstruction whose term lengths are wrong places every
+    /// later term wrongly): then they are not handed to the bridge but discarded.
+    /// </summary>
+    public bool WrittenBytesSuspect { get; init; }
 }

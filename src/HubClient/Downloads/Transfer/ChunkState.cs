@@ -134,6 +134,20 @@ internal sealed class ChunkState
         }
     }
 
+    /// <summary>How many bytes of the file are recorded: completed chunks and the first bytes of unfinished ones.</summary>
+    public long BytesRecorded
+    {
+        get
+        {
+            lock (_lock)
+            {
+                long bytes = 0;
+                for (int i = 0; i < _checksums.Length; i++) bytes += _checksums[i].HasValue ? Plan[i].Length : _partials[i]?.Length ?? 0;
+                return bytes;
+            }
+        }
+    }
+
     /// <summary>Forgets every chunk and the validator.</summary>
     public void Clear()
     {

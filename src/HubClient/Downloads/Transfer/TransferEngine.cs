@@ -56,9 +56,17 @@ internal sealed class TransferEngine
             return false;
         }
 
-        if (xet && await TryXetAsync(target, request, blobLock.IsHeld, force, cancellationToken).ConfigureAwait(false))
+        if (xet && !force && blobLock.IsHeld && !File.Exists(target.XetLedgerPath) && HoldsBridgePartial(target, request, parallel))
         {
-            return true;
+            // An earlier run fell back to the bridge (or had Xet off) and stopped: it continues from its partial.
+            xet = false;
+        }
+        if (xet)
+        {
+            XetOutcome outcome = await TryXetAsync(target, request, blobLock.IsHeld, force, parallel, cancellationToken).ConfigureAwait(false);
+            if (outcome == XetOutcome.Published) return true;
+            // What Xet handed over was written by this very call: a forced download keeps it.
+            if (outcome == XetOutcome.HandedOver) force = false;
         }
         if (parallel && await TryParallelAsync(target, request, blobLock.IsHeld, force, cancellationToken).ConfigureAwait(false))
         {
@@ -83,6 +91,7 @@ internal sealed class TransferEngine
             Publish(tempPath, target, request.RepoPath);
             HubLog.Transport(_http.Logger, request.RepoPath, "http");
             published = true;
+            if (resumable) DiscardPartials(target);
         }
         finally
         {
@@ -128,20 +137,19 @@ internal sealed class TransferEngine
             }
         }
         Publish(dataPath, target, request.RepoPath);
-        if (ledgerPath is not null)
-        {
-            AtomicFile.TryDelete(ledgerPath);
-            AtomicFile.TryDelete(target.ResumablePartialPath); // A single-stream partial of the same file is moot now.
-        }
+        if (ledgerPath is not null) DiscardPartials(target);
         return true;
     }
 
     /// <summary>
     /// Xet storage first for a Xet-backed file: into the Xet partial and its term ledger (with the lock; a private temp file
-    /// otherwise). Returns false, having logged and counted it, when Xet storage cannot serve the file: the caller then uses
-    /// the plain-HTTP bridge. An integrity failure is never a reason to fall back: it throws, and the bytes are discarded.
+    /// otherwise). When Xet storage cannot serve the file the fallback is logged and counted, and what it wrote is handed to
+    /// the partial of the bridge's transfer (<paramref name="parallel"/> ranges or one stream; <see cref="XetPartialHandover"/>)
+    /// or discarded: the caller then uses the plain-HTTP bridge. An integrity failure is never a reason to fall back: it
+    /// throws, and the bytes are discarded.
     /// </summary>
-    private async Task<bool> TryXetAsync(TransferTarget target, TransferRequest request, bool lockHeld, bool force, CancellationToken cancellationToken)
+    private async Task<XetOutcome> TryXetAsync(TransferTarget target, TransferRequest request, bool lockHeld, bool force, bool parallel,
+        CancellationToken cancellationToken)
     {
         string dataPath = lockHeld ? target.XetPartialPath : target.NewUniqueTempPath();
         string? ledgerPath = lockHeld ? target.XetLedgerPath : null;
@@ -164,8 +172,22 @@ internal sealed class TransferEngine
             {
                 HubLog.XetFallback(_http.Logger, request.RepoPath, e.Message);
                 HubTelemetry.XetFallbacks.Add(1);
+                long handedOver = 0;
+                if (ledgerPath is not null && !e.WrittenBytesSuspect)
+                {
+                    try
+                    {
+                        handedOver = await XetPartialHandover.HandOverAsync(target, request, parallel, _http.Options.Transfer, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception handover) when (handover is IOException or UnauthorizedAccessException)
+                    {
+                        // Not worth failing the download over: the bridge starts from nothing.
+                    }
+                }
                 Discard(dataPath, ledgerPath);
-                return false;
+                if (handedOver == 0) return XetOutcome.FellBack;
+                HubLog.XetHandedOver(_http.Logger, request.RepoPath, handedOver, request.Size);
+                return XetOutcome.HandedOver;
             }
             catch (Exception e) when (e is HubIntegrityException || ledgerPath is null)
             {
@@ -174,12 +196,22 @@ internal sealed class TransferEngine
             }
         }
         Publish(dataPath, target, request.RepoPath);
-        if (ledgerPath is not null) AtomicFile.TryDelete(ledgerPath);
+        // Partials of the bridge an earlier run left (it fell back, then stopped) are moot now.
+        if (ledgerPath is not null) DiscardPartials(target);
         if (target.XetRecordPath is { } recordPath && result.Terms.Count > 0)
         {
             Xet.XetBlobRecords.TryWrite(recordPath, Xet.XetBlobRecords.Create(request.Xet!.XetHash, request.Size, request.Etag, result.Terms));
         }
-        return true;
+        return XetOutcome.Published;
+    }
+
+    /// <summary>Whether the partial the bridge would continue (<paramref name="parallel"/> ranges' or one stream's) holds bytes of the file.</summary>
+    private bool HoldsBridgePartial(TransferTarget target, TransferRequest request, bool parallel)
+    {
+        if (!parallel) return new FileInfo(target.ResumablePartialPath) is { Exists: true, Length: > 0 };
+        if (!File.Exists(target.ChunkedPartialPath)) return false;
+        using var stateFile = new ChunkStateFile(target.LedgerPath);
+        return stateFile.TryLoad(request.Etag, new ChunkPlan(request.Size, _http.Options.Transfer.ChunkSize)) is { BytesRecorded: > 0 };
     }
 
     /// <summary>The one way a verified file becomes visible: an atomic rename onto the final path.</summary>
@@ -233,5 +265,16 @@ internal sealed class TransferEngine
         }
         string unique = target.NewUniqueTempPath();
         return (new FileStream(unique, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.Asynchronous), unique, false);
+    }
+
+    private enum XetOutcome
+    {
+        Published,
+
+        /// <summary>The bridge must fetch the whole file.</summary>
+        FellBack,
+
+        /// <summary>The bridge continues from what Xet wrote, in its own partial.</summary>
+        HandedOver,
     }
 }
