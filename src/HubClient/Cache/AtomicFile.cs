@@ -32,13 +32,22 @@ internal static class AtomicFile
     }
 
     /// <summary>Writes <paramref name="content"/> to <paramref name="path"/> atomically; false when it could not (best effort).</summary>
-    public static bool TryWriteAllBytes(string path, byte[] content)
+    public static bool TryWriteAllBytes(string path, byte[] content) => TryWrite(path, stream => stream.Write(content));
+
+    /// <summary>
+    /// Writes what <paramref name="write"/> puts into the stream to <paramref name="path"/> atomically (a temp sibling, then a
+    /// rename); false when it could not (best effort).
+    /// </summary>
+    public static bool TryWrite(string path, Action<Stream> write)
     {
         string temp = TempSibling(path);
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.WriteAllBytes(temp, content);
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                write(stream);
+            }
             File.Move(temp, path, overwrite: true);
             return true;
         }

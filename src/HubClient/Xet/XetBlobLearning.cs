@@ -18,17 +18,17 @@ internal static class XetBlobLearning
     public static async Task<int> LearnAsync(XetCasClient cas, XetFileRequest request, string cacheDirectory, string? ownBlobPath, CancellationToken cancellationToken)
     {
         var layout = new RepoCacheLayout(cacheDirectory, request.RepoType, request.RepoId);
-        int learned = 0;
+        int count = 0;
         foreach (string blob in CandidateBlobs(layout, request.Path, ownBlobPath))
         {
             string recordPath = XetBlobRecords.PathFor(layout.RepoDirectory, Path.GetFileName(blob));
             if (File.Exists(recordPath)) continue;
             try
             {
-                if (await LearnOneAsync(cas, request, blob, cancellationToken).ConfigureAwait(false) is { } record
-                    && XetBlobRecords.TryWrite(recordPath, record))
+                if (await LearnOneAsync(cas, request, blob, cancellationToken).ConfigureAwait(false) is { } learned
+                    && XetBlobRecords.TryWrite(recordPath, learned.XetHash, learned.Size, Path.GetFileName(blob), learned.Terms))
                 {
-                    learned++;
+                    count++;
                 }
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is IOException or UnauthorizedAccessException or HubException or XetUnavailableException or HttpRequestException)
@@ -36,7 +36,7 @@ internal static class XetBlobLearning
                 // Not learnable now (the CAS does not know that hash — a damaged blob —, or cannot answer): the download goes on without it.
             }
         }
-        return learned;
+        return count;
     }
 
     private static IEnumerable<string> CandidateBlobs(RepoCacheLayout layout, string repoPath, string? ownBlobPath)
@@ -61,7 +61,7 @@ internal static class XetBlobLearning
         }
     }
 
-    private static async Task<XetBlobRecord?> LearnOneAsync(XetCasClient cas, XetFileRequest request, string blobPath, CancellationToken cancellationToken)
+    private static async Task<(string XetHash, long Size, List<(XetPlannedTerm, XetLedgerTerm)> Terms)?> LearnOneAsync(XetCasClient cas, XetFileRequest request, string blobPath, CancellationToken cancellationToken)
     {
         (List<XetChunkHash> chunks, long size) = await ChunkAsync(blobPath, cancellationToken).ConfigureAwait(false);
         string xetHash = XetHasher.FileHash(chunks).ToString();
@@ -77,7 +77,7 @@ internal static class XetBlobLearning
             terms.Add((term, new XetLedgerTerm(term.Offset, term.Length, own)));
             next += count;
         }
-        return next == chunks.Count ? XetBlobRecords.Create(xetHash, size, Path.GetFileName(blobPath), terms) : null;
+        return next == chunks.Count ? (xetHash, size, terms) : null;
     }
 
     /// <summary>The content-defined chunks of a file with their Xet chunk hashes, read in one streaming pass.</summary>

@@ -25,37 +25,56 @@ internal static class XetBlobRecords
     public static string BlobPathOf(string recordPath) =>
         Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(recordPath)!)!, "blobs", Path.GetFileNameWithoutExtension(recordPath));
 
-    /// <summary>A record of the verified download <paramref name="terms"/> (planned term, chunks written).</summary>
-    public static XetBlobRecord Create(string xetHash, long size, string etag, IEnumerable<(XetPlannedTerm Planned, XetLedgerTerm Done)> terms) => new()
-    {
-        XetHash = xetHash,
-        Size = size,
-        Etag = etag,
-        Terms = [.. terms.Select(t => new XetBlobRecordTerm
-        {
-            Xorb = t.Planned.Fetch.Xorb,
-            ChunkStart = t.Planned.ChunkStart,
-            ChunkEnd = t.Planned.ChunkEnd,
-            Offset = t.Planned.Offset,
-            Length = t.Planned.Length,
-            ChunkHashes = [.. t.Done.Chunks.Select(c => c.Hash.ToString())],
-            ChunkSizes = [.. t.Done.Chunks.Select(c => c.Size)],
-        })],
-    };
-
-    /// <summary>Writes <paramref name="record"/> to <paramref name="path"/> atomically, then its xorb list; false when the record could not be written.</summary>
-    public static bool TryWrite(string path, XetBlobRecord record)
+    /// <summary>
+    /// Writes the record of a verified download — its <paramref name="terms"/> (planned term, chunks written) — to
+    /// <paramref name="path"/> atomically, then its xorb list; false when the record could not be written. The JSON is
+    /// streamed from the chunk hashes as they are (a 100 GiB blob's record is ≈ 120 MB of text, never held in memory).
+    /// </summary>
+    public static bool TryWrite(string path, string xetHash, long size, string etag, IReadOnlyList<(XetPlannedTerm Planned, XetLedgerTerm Done)> terms)
     {
         // An old list goes first: a list never describes a record other than the one beside it.
         AtomicFile.TryDelete(XorbListPathFor(path));
-        if (!AtomicFile.TryWriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(record, HubJsonContext.Default.XetBlobRecord))) return false;
-        TryWriteXorbList(path, record);
-        return true;
+        bool written = AtomicFile.TryWrite(path, stream =>
+        {
+            using var json = new Utf8JsonWriter(stream);
+            Span<char> hash = stackalloc char[64];
+            json.WriteStartObject();
+            json.WriteNumber("format_version", XetBlobRecord.CurrentFormat);
+            json.WriteString("xet_hash", xetHash);
+            json.WriteNumber("size", size);
+            json.WriteString("etag", etag);
+            json.WriteStartArray("terms");
+            foreach ((XetPlannedTerm planned, XetLedgerTerm done) in terms)
+            {
+                json.WriteStartObject();
+                json.WriteString("xorb", planned.Fetch.Xorb);
+                json.WriteNumber("chunk_start", planned.ChunkStart);
+                json.WriteNumber("chunk_end", planned.ChunkEnd);
+                json.WriteNumber("offset", planned.Offset);
+                json.WriteNumber("length", planned.Length);
+                json.WriteStartArray("chunk_hashes");
+                foreach (XetChunkHash chunk in done.Chunks)
+                {
+                    chunk.Hash.Format(hash);
+                    json.WriteStringValue(hash);
+                }
+                json.WriteEndArray();
+                json.WriteStartArray("chunk_sizes");
+                foreach (XetChunkHash chunk in done.Chunks) json.WriteNumberValue(chunk.Size);
+                json.WriteEndArray();
+                json.WriteEndObject();
+                if (json.BytesPending > 64 * 1024) json.Flush();
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+        });
+        if (written) TryWriteXorbList(path, terms.Select(t => t.Planned.Fetch.Xorb));
+        return written;
     }
 
-    /// <summary>Writes the xorb list of <paramref name="record"/> beside it (best effort).</summary>
-    public static void TryWriteXorbList(string recordPath, XetBlobRecord record) =>
-        AtomicFile.TryWriteAllBytes(XorbListPathFor(recordPath), System.Text.Encoding.ASCII.GetBytes(string.Concat(XorbsOf(record).Select(x => x + "\n"))));
+    /// <summary>Writes the list of <paramref name="xorbs"/> (duplicates dropped) beside the record at <paramref name="recordPath"/> (best effort).</summary>
+    public static void TryWriteXorbList(string recordPath, IEnumerable<string> xorbs) =>
+        AtomicFile.TryWriteAllBytes(XorbListPathFor(recordPath), System.Text.Encoding.ASCII.GetBytes(string.Concat(xorbs.Distinct(StringComparer.Ordinal).Select(x => x + "\n"))));
 
     /// <summary>
     /// The xorbs the record at <paramref name="recordPath"/> uses, from its list; null when there is no list or it is
@@ -80,8 +99,6 @@ internal static class XetBlobRecords
         }
         return xorbs;
     }
-
-    private static IEnumerable<string> XorbsOf(XetBlobRecord record) => record.Terms.Select(t => t.Xorb).Distinct(StringComparer.Ordinal);
 
     /// <summary>The record at <paramref name="path"/>, or null when absent, unreadable, of another format or inconsistent.</summary>
     public static XetBlobRecord? TryRead(string path)

@@ -181,12 +181,7 @@ internal sealed class XetFileDownloader
         })).ConfigureAwait(false);
     }
 
-    private static XetHash FileHashOf(XetLedgerTerm?[] done)
-    {
-        var chunks = new List<XetChunkHash>();
-        foreach (XetLedgerTerm? term in done) chunks.AddRange(term!.Chunks);
-        return XetHasher.FileHash(chunks);
-    }
+    private static XetHash FileHashOf(XetLedgerTerm?[] done) => XetHasher.FileHash(done.SelectMany(term => term!.Chunks));
 
     /// <summary>
     /// Groups unfinished terms into requests: one per signed range, or (multi-range mode) one per signed URL with all its

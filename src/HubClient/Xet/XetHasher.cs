@@ -44,40 +44,50 @@ internal static class XetHasher
     }
 
     /// <summary>The root of the aggregation tree over <paramref name="leaves"/>; the zero hash when there are none.</summary>
-    public static XetHash MerkleRoot(IReadOnlyList<XetChunkHash> leaves)
+    public static XetHash MerkleRoot(IEnumerable<XetChunkHash> leaves)
     {
-        if (leaves.Count == 0) return XetHash.Zero;
-        XetChunkHash[] level = [.. leaves];
-        while (level.Length > 1)
-        {
-            var next = new List<XetChunkHash>(level.Length / 2 + 1);
-            int start = 0;
-            while (start < level.Length)
-            {
-                int count = NextCut(level.AsSpan(start));
-                ReadOnlySpan<XetChunkHash> group = level.AsSpan(start, count);
-                long size = 0;
-                foreach (XetChunkHash child in group) size += child.Size;
-                next.Add(new XetChunkHash(InternalNodeHash(group), size));
-                start += count;
-            }
-            level = [.. next];
-        }
-        return level[0].Hash;
+        var tree = new XetMerkleBuilder();
+        foreach (XetChunkHash leaf in leaves) tree.Add(leaf);
+        return tree.Root();
     }
 
     /// <summary>A xorb's hash: the aggregation root over its chunks.</summary>
-    public static XetHash XorbHash(IReadOnlyList<XetChunkHash> chunks) => MerkleRoot(chunks);
+    public static XetHash XorbHash(IEnumerable<XetChunkHash> chunks) => MerkleRoot(chunks);
 
     /// <summary>A file's hash: the aggregation root over its chunks, hashed again with an all-zero key; zero for an empty file.</summary>
-    public static XetHash FileHash(IReadOnlyList<XetChunkHash> chunks)
+    public static XetHash FileHash(IEnumerable<XetChunkHash> chunks)
     {
-        if (chunks.Count == 0) return XetHash.Zero;
-        return Keyed(stackalloc byte[XetHash.Size], MerkleRoot(chunks).Bytes);
+        var tree = new XetMerkleBuilder();
+        foreach (XetChunkHash chunk in chunks) tree.Add(chunk);
+        return tree.FileHash();
+    }
+
+    /// <summary>A (non-empty) file's hash from the aggregation root over its chunks.</summary>
+    internal static XetHash FileHashOfRoot(XetHash root)
+    {
+        Span<byte> bytes = stackalloc byte[XetHash.Size];
+        root.CopyTo(bytes);
+        return Keyed(stackalloc byte[XetHash.Size], bytes);
+    }
+
+    /// <summary>
+    /// How many of <paramref name="entries"/> the next node takes while more entries of the level may follow, or 0 when that
+    /// is not decided yet. Whenever it is not 0 it equals <see cref="NextCut"/>: a cut after entry i depends only on the
+    /// entries up to i, and the "last two entries" rule only applies at the end of a level.
+    /// </summary>
+    internal static int DecidedCut(ReadOnlySpan<XetChunkHash> entries)
+    {
+        if (entries.Length <= 2) return 0;
+        int end = Math.Min(MaxChildren, entries.Length);
+        for (int i = 2; i < end; i++)
+        {
+            if (entries[i].Hash.LastWord % MeanBranchingFactor == 0) return i + 1;
+        }
+        return entries.Length >= MaxChildren ? MaxChildren : 0;
     }
 
     /// <summary>How many of <paramref name="entries"/> the next node takes (xet-core's <c>next_merge_cut</c>).</summary>
-    private static int NextCut(ReadOnlySpan<XetChunkHash> entries)
+    internal static int NextCut(ReadOnlySpan<XetChunkHash> entries)
     {
         if (entries.Length <= 2) return entries.Length;
         int end = Math.Min(MaxChildren, entries.Length);

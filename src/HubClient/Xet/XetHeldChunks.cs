@@ -26,7 +26,7 @@ internal sealed class XetHeldChunks
             HashSet<string>? listed = XetBlobRecords.TryReadXorbList(recordPath);
             if (listed is not null && !listed.Overlaps(xorbs)) continue;
             if (XetBlobRecords.TryRead(recordPath) is not { } record) continue;
-            if (listed is null) XetBlobRecords.TryWriteXorbList(recordPath, record); // A record written before lists were.
+            if (listed is null) XetBlobRecords.TryWriteXorbList(recordPath, record.Terms.Select(t => t.Xorb)); // A record written before lists were.
             held.Add(record, blobPath, xorbs);
         }
         return held;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -67,47 +68,94 @@ internal sealed class XetTermLedger : IDisposable
     /// <summary>A ledger that records nothing (no sidecar path).</summary>
     public static XetTermLedger None() => new(null, []);
 
-    /// <summary>Opens (or starts) the ledger at <paramref name="path"/> for this file, keeping what a previous run recorded.</summary>
+    /// <summary>
+    /// Opens (or starts) the ledger at <paramref name="path"/> for this file, keeping what a previous run recorded. The
+    /// ledger is read a line at a time: memory holds the spans it records, never its text.
+    /// </summary>
     public static XetTermLedger Open(string path, string xetHash, long size)
     {
-        string header = FormattableString.Invariant($"xet-ledger 1 {xetHash} {size}\n");
-        var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        byte[] header = Encoding.ASCII.GetBytes(FormattableString.Invariant($"xet-ledger 1 {xetHash} {size}\n"));
+        var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1);
         try
         {
-            var terms = new Dictionary<long, XetLedgerTerm>();
-            byte[] content = new byte[stream.Length];
-            stream.ReadExactly(content);
-            string text = Encoding.ASCII.GetString(content);
-            long keep = 0;
-            if (text.StartsWith(header, StringComparison.Ordinal))
-            {
-                keep = header.Length;
-                int at = header.Length;
-                while (true)
-                {
-                    int newline = text.IndexOf('\n', at);
-                    if (newline < 0 || !TryParse(text.AsSpan(at, newline - at), out XetLedgerTerm? span)) break;
-                    // Of two spans at one offset (bytes written twice), the longer.
-                    if (!terms.TryGetValue(span.Offset, out XetLedgerTerm? known) || known.Length < span.Length) terms[span.Offset] = span;
-                    at = newline + 1;
-                    keep = at;
-                }
-            }
+            var spans = new Dictionary<long, XetLedgerTerm>();
+            long keep = ReadSpans(stream, header, spans);
             if (keep == 0)
             {
                 stream.SetLength(0);
-                stream.Write(Encoding.ASCII.GetBytes(header));
+                stream.Write(header);
                 stream.Flush();
                 keep = header.Length;
             }
             stream.SetLength(keep);
             stream.Position = keep;
-            return new XetTermLedger(stream, terms);
+            return new XetTermLedger(stream, spans);
         }
         catch
         {
             stream.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Reads the spans after <paramref name="header"/> into <paramref name="spans"/> and returns the length of what is valid
+    /// (0: another file's ledger, or none); reading stops at the first line that is torn or does not parse.
+    /// </summary>
+    private static long ReadSpans(FileStream stream, byte[] header, Dictionary<long, XetLedgerTerm> spans)
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            long keep = 0, consumed = 0;
+            int start = 0, filled = 0;
+            while (true)
+            {
+                int newline = buffer.AsSpan(start, filled - start).IndexOf((byte)'\n');
+                if (newline < 0)
+                {
+                    // Make room for the rest of the line: move it to the front, or grow the buffer when it fills it.
+                    int pending = filled - start;
+                    if (start == 0 && filled == buffer.Length)
+                    {
+                        byte[] larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                        buffer.AsSpan(0, filled).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                    }
+                    else
+                    {
+                        buffer.AsSpan(start, pending).CopyTo(buffer);
+                        consumed += start;
+                        start = 0;
+                        filled = pending;
+                    }
+                    int read = stream.Read(buffer, filled, buffer.Length - filled);
+                    if (read == 0) return keep; // A torn last line, or the end.
+                    filled += read;
+                    continue;
+                }
+                ReadOnlySpan<byte> line = buffer.AsSpan(start, newline + 1);
+                if (keep == 0)
+                {
+                    if (!line.SequenceEqual(header)) return 0;
+                }
+                else if (TryParse(line[..^1], out XetLedgerTerm? span))
+                {
+                    // Of two spans at one offset (bytes written twice), the longer.
+                    if (!spans.TryGetValue(span.Offset, out XetLedgerTerm? known) || known.Length < span.Length) spans[span.Offset] = span;
+                }
+                else
+                {
+                    return keep;
+                }
+                start += newline + 1;
+                keep = consumed + start;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
@@ -142,23 +190,24 @@ internal sealed class XetTermLedger : IDisposable
         }
     }
 
-    private static bool TryParse(ReadOnlySpan<char> line, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out XetLedgerTerm? term)
+    /// <summary>Parses <c>{offset} {length} {hash}:{size},…</c> (ASCII) into a span whose chunk sizes add up to its length.</summary>
+    private static bool TryParse(ReadOnlySpan<byte> line, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out XetLedgerTerm? term)
     {
         term = null;
-        string[] parts = line.ToString().Split(' ');
-        if (parts.Length != 3
-            || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out long offset)
-            || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out long length))
-        {
-            return false;
-        }
-        var chunks = new List<XetChunkHash>();
+        int first = line.IndexOf((byte)' ');
+        if (first < 0 || !long.TryParse(line[..first], NumberStyles.None, CultureInfo.InvariantCulture, out long offset)) return false;
+        line = line[(first + 1)..];
+        int second = line.IndexOf((byte)' ');
+        if (second < 0 || !long.TryParse(line[..second], NumberStyles.None, CultureInfo.InvariantCulture, out long length)) return false;
+        line = line[(second + 1)..];
+        var chunks = new List<XetChunkHash>(line.Count((byte)',') + 1);
         long total = 0;
-        foreach (string entry in parts[2].Split(','))
+        foreach (Range range in line.Split((byte)','))
         {
-            int colon = entry.IndexOf(':', StringComparison.Ordinal);
+            ReadOnlySpan<byte> entry = line[range];
+            int colon = entry.IndexOf((byte)':');
             if (colon < 0 || !XetHash.TryParse(entry[..colon], out XetHash hash)
-                || !long.TryParse(entry.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out long size)
+                || !long.TryParse(entry[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out long size)
                 || size <= 0 || size > XetChunkHeader.MaxUncompressedLength)
             {
                 return false;

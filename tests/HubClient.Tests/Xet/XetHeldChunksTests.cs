@@ -20,23 +20,26 @@ public sealed class XetHeldChunksTests : IDisposable
         string blobs = _cache.Combine(repoFolder, "blobs");
         Directory.CreateDirectory(blobs);
         File.WriteAllBytes(Path.Combine(blobs, etag), new byte[150]);
-        var record = new XetBlobRecord
-        {
-            XetHash = new string('c', 64),
-            Size = 150,
-            Etag = etag,
-            Terms =
-            [
-                new XetBlobRecordTerm
-                {
-                    Xorb = xorb, ChunkStart = chunkStart, ChunkEnd = chunkStart + 2, Offset = 0, Length = 150,
-                    ChunkHashes = [new string('1', 64), new string('2', 64)], ChunkSizes = [100, 50],
-                },
-            ],
-        };
+        var planned = new XetPlannedTerm(0, 0, 150, chunkStart, chunkStart + 2,
+            new XetFetchRangeRef(xorb, new Uri("http://cas.invalid/xorb"), chunkStart, chunkStart + 2, 0, 149, null));
+        var written = new XetLedgerTerm(0, 150, [new XetChunkHash(XetHash.Parse(new string('1', 64)), 100), new XetChunkHash(XetHash.Parse(new string('2', 64)), 50)]);
         string path = XetBlobRecords.PathFor(_cache.Combine(repoFolder), etag);
-        Assert.True(XetBlobRecords.TryWrite(path, record));
+        Assert.True(XetBlobRecords.TryWrite(path, new string('c', 64), 150, etag, [(planned, written)]));
         return path;
+    }
+
+    [Fact]
+    public void A_streamed_record_reads_back_as_the_terms_it_was_written_from()
+    {
+        string path = Held("models--acme--one", new string('e', 64), XorbA, 3);
+
+        XetBlobRecord record = XetBlobRecords.TryRead(path)!;
+
+        Assert.Equal((XetBlobRecord.CurrentFormat, new string('c', 64), 150L, new string('e', 64)), (record.FormatVersion, record.XetHash, record.Size, record.Etag));
+        XetBlobRecordTerm term = Assert.Single(record.Terms);
+        Assert.Equal((XorbA, 3, 5, 0L, 150L), (term.Xorb, term.ChunkStart, term.ChunkEnd, term.Offset, term.Length));
+        Assert.Equal([new string('1', 64), new string('2', 64)], term.ChunkHashes);
+        Assert.Equal([100L, 50L], term.ChunkSizes);
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public sealed class XetMergedRangeTests : IAsyncDisposable
     {
         _hub.AddRepo(Repo);
         HubApiOptions options = _hub.CreateOptions(_temp.Combine("cache"), token: null);
-        options.DownloadTimeout = TimeSpan.FromMilliseconds(300);
+        options.DownloadTimeout = TimeSpan.FromSeconds(1);
         _http = new HubHttp(_client, options);
     }
 

@@ -200,7 +200,7 @@ internal sealed class TransferEngine
         if (ledgerPath is not null) DiscardPartials(target);
         if (target.XetRecordPath is { } recordPath && result.Terms.Count > 0)
         {
-            Xet.XetBlobRecords.TryWrite(recordPath, Xet.XetBlobRecords.Create(request.Xet!.XetHash, request.Size, request.Etag, result.Terms));
+            Xet.XetBlobRecords.TryWrite(recordPath, request.Xet!.XetHash, request.Size, request.Etag, result.Terms);
         }
         return XetOutcome.Published;
     }

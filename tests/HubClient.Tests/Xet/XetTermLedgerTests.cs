@@ -1,0 +1,92 @@
+using HubClient.Xet;
+
+namespace HubClient.Tests.Xet;
+
+/// <summary>The Xet download ledger on its own: what a rerun reads back, what it cuts off, what it costs to read.</summary>
+public sealed class XetTermLedgerTests : IDisposable
+{
+    private static readonly string FileHash = new('a', 64);
+    private readonly TempDirectory _temp = new();
+
+    private static XetLedgerTerm Span(long offset, params long[] sizes)
+    {
+        var chunks = sizes.Select((size, i) => new XetChunkHash(XetHasher.ChunkHash(BitConverter.GetBytes(offset + i)), size)).ToList();
+        return new XetLedgerTerm(offset, sizes.Sum(), chunks);
+    }
+
+    [Fact]
+    public void Spans_recorded_by_one_run_are_read_back_by_the_next_chained_from_a_term_start()
+    {
+        string path = _temp.Combine("ledger");
+        XetLedgerTerm a = Span(0, 100, 50), b = Span(150, 70), c = Span(1_000, 10);
+        using (XetTermLedger ledger = XetTermLedger.Open(path, FileHash, 2_000))
+        {
+            ledger.Record([a, b]);
+            ledger.Record([c]);
+        }
+
+        using XetTermLedger reread = XetTermLedger.Open(path, FileHash, 2_000);
+
+        XetLedgerTerm term = reread.WrittenFrom(0, 400)!;
+        Assert.Equal(220, term.Length);
+        Assert.Equal([.. a.Chunks, .. b.Chunks], term.Chunks);
+        Assert.Null(reread.WrittenFrom(500, 100));
+        Assert.Equal([(0L, 220L), (1_000L, 1_010L)], reread.WrittenRanges());
+    }
+
+    [Fact]
+    public void A_torn_last_line_and_everything_after_a_bad_line_are_cut_off_and_another_files_ledger_is_discarded()
+    {
+        string path = _temp.Combine("ledger");
+        using (XetTermLedger ledger = XetTermLedger.Open(path, FileHash, 2_000)) ledger.Record([Span(0, 100)]);
+        string good = File.ReadAllText(path);
+        File.AppendAllText(path, "100 5 " + new string('b', 64)); // Killed mid-line.
+
+        using (XetTermLedger reread = XetTermLedger.Open(path, FileHash, 2_000))
+        {
+            Assert.Equal(100, reread.WrittenFrom(0, 200)!.Length);
+        }
+        Assert.Equal(good, File.ReadAllText(path));
+
+        File.AppendAllText(path, "100 5 zz:5\n200 10 " + new string('b', 64) + ":10\n");
+        using (XetTermLedger reread = XetTermLedger.Open(path, FileHash, 2_000))
+        {
+            Assert.Null(reread.WrittenFrom(200, 10)); // After the line that does not parse.
+        }
+
+        using (XetTermLedger other = XetTermLedger.Open(path, new string('c', 64), 2_000))
+        {
+            Assert.Null(other.WrittenFrom(0, 200));
+        }
+        Assert.StartsWith("xet-ledger 1 " + new string('c', 64), File.ReadAllText(path), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A resume of a large file reads its ledger line by line: what it allocates is the spans themselves (≈ 40 bytes per
+    /// chunk hash in a list), not the ledger's text (≈ 75 bytes per chunk, twice that as a string, and a string per entry).
+    /// </summary>
+    [Fact]
+    public void Reading_the_ledger_of_a_16_GiB_download_allocates_about_what_its_spans_hold()
+    {
+        const int Chunks = 262_144; // 16 GiB of 64 KiB chunks, in 1 MiB spans as a download records them.
+        string path = _temp.Combine("ledger");
+        using (XetTermLedger ledger = XetTermLedger.Open(path, FileHash, (long)Chunks * 65_536))
+        {
+            for (int span = 0; span < Chunks / 16; span++)
+            {
+                ledger.Record([Span(span * 16L * 65_536, [.. Enumerable.Repeat(65_536L, 16)])]);
+            }
+        }
+        long text = new FileInfo(path).Length;
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        using (XetTermLedger reread = XetTermLedger.Open(path, FileHash, (long)Chunks * 65_536))
+        {
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.Equal((long)Chunks * 65_536, reread.WrittenRanges().Single().End);
+            Assert.True(allocated < Chunks * 80L, $"Reading a {text / 1_000_000} MB ledger allocated {allocated / 1_000_000} MB for {Chunks} chunks.");
+        }
+    }
+
+    public void Dispose() => _temp.Dispose();
+}
