@@ -52,7 +52,7 @@ internal sealed class XetBlobRecordTerm
     public long Length { get; set; }
 
     [JsonPropertyName("chunk_hashes")]
-    public List<string> ChunkHashes { get; set; } = [];
+    public List<XetHash> ChunkHashes { get; set; } = [];
 
     [JsonPropertyName("chunk_sizes")]
     public List<long> ChunkSizes { get; set; } = [];

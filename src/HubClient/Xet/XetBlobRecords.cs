@@ -106,7 +106,9 @@ internal static class XetBlobRecords
         XetBlobRecord? record;
         try
         {
-            record = JsonSerializer.Deserialize(File.ReadAllBytes(path), HubJsonContext.Default.XetBlobRecord);
+            // From the stream: a record is ≈ 75 bytes of text per chunk, never held whole.
+            using FileStream stream = File.OpenRead(path);
+            record = JsonSerializer.Deserialize(stream, HubJsonContext.Default.XetBlobRecord);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
         {

@@ -7,6 +7,7 @@ namespace HubClient.Xet;
 /// A Xet hash: 32 bytes (BLAKE3 output). Its string form prints each 8-byte word as a little-endian u64 in 16 hex
 /// digits — not the bytes in order (hub-docs <c>docs/xet/hashing.md</c>, draft-denis-xet "Hash String Format").
 /// </summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(XetHashJsonConverter))]
 internal readonly struct XetHash : IEquatable<XetHash>
 {
     public const int Size = 32;

@@ -43,8 +43,7 @@ internal sealed class XetHeldChunks
             long offset = term.Offset;
             for (int i = 0; i < term.ChunkHashes.Count; i++)
             {
-                if (!XetHash.TryParse(term.ChunkHashes[i], out XetHash hash)) break;
-                _chunks.TryAdd((term.Xorb, term.ChunkStart + i), new XetHeldChunk(blobPath, offset, term.ChunkSizes[i], hash));
+                _chunks.TryAdd((term.Xorb, term.ChunkStart + i), new XetHeldChunk(blobPath, offset, term.ChunkSizes[i], term.ChunkHashes[i]));
                 offset += term.ChunkSizes[i];
             }
         }

@@ -38,8 +38,37 @@ public sealed class XetHeldChunksTests : IDisposable
         Assert.Equal((XetBlobRecord.CurrentFormat, new string('c', 64), 150L, new string('e', 64)), (record.FormatVersion, record.XetHash, record.Size, record.Etag));
         XetBlobRecordTerm term = Assert.Single(record.Terms);
         Assert.Equal((XorbA, 3, 5, 0L, 150L), (term.Xorb, term.ChunkStart, term.ChunkEnd, term.Offset, term.Length));
-        Assert.Equal([new string('1', 64), new string('2', 64)], term.ChunkHashes);
+        Assert.Equal([XetHash.Parse(new string('1', 64)), XetHash.Parse(new string('2', 64))], term.ChunkHashes);
         Assert.Equal([100L, 50L], term.ChunkSizes);
+    }
+
+    /// <summary>
+    /// The record of a 16 GiB blob is ≈ 20 MB of JSON: reading it allocates about what its hashes and sizes hold (40 bytes
+    /// per chunk, plus list growth), not its text and a string per hash (≈ 3 × more).
+    /// </summary>
+    [Fact]
+    public void Reading_the_record_of_a_16_GiB_blob_allocates_about_what_its_chunk_hashes_hold()
+    {
+        const int Chunks = 262_144, PerTerm = 1_024;
+        var terms = new List<(XetPlannedTerm, XetLedgerTerm)>();
+        for (int t = 0; t < Chunks / PerTerm; t++)
+        {
+            long offset = (long)t * PerTerm * 65_536;
+            var range = new XetFetchRangeRef(XorbA, new Uri("http://cas.invalid/xorb"), 0, PerTerm, 0, 1, null);
+            var chunks = Enumerable.Range(0, PerTerm).Select(i => new XetChunkHash(XetHasher.ChunkHash(BitConverter.GetBytes(offset + i)), 65_536)).ToList();
+            terms.Add((new XetPlannedTerm(t, offset, PerTerm * 65_536L, 0, PerTerm, range), new XetLedgerTerm(offset, PerTerm * 65_536L, chunks)));
+        }
+        string path = XetBlobRecords.PathFor(_cache.Combine("models--acme--big"), new string('e', 64));
+        Assert.True(XetBlobRecords.TryWrite(path, new string('c', 64), (long)Chunks * 65_536, new string('e', 64), terms));
+        long text = new FileInfo(path).Length;
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        XetBlobRecord record = XetBlobRecords.TryRead(path)!;
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(Chunks, record.Terms.Sum(t => t.ChunkHashes.Count));
+        Assert.Equal(terms[^1].Item2.Chunks[^1].Hash, record.Terms[^1].ChunkHashes[^1]);
+        Assert.True(allocated < Chunks * 100L, $"Reading a {text / 1_000_000} MB record allocated {allocated / 1_000_000} MB for {Chunks} chunks.");
     }
 
     [Fact]
