@@ -53,6 +53,10 @@ internal sealed class HubEventLog(TextWriter error) : ILoggerProvider, ILogger
             case "XetFallback":
                 Write($"note: Xet storage could not serve {Value("Path")} ({Value("Reason")}); it comes over the plain-HTTP bridge");
                 break;
+            case "XetHandedOver":
+                Write(string.Create(CultureInfo.InvariantCulture,
+                    $"note: the bridge continues {Value("Path")} from the {ByteSize.Format(long.Parse(Value("Bytes"), CultureInfo.InvariantCulture))} Xet storage wrote"));
+                break;
             case "Transport" when Verbose:
                 Write($"fetched {Value("Path")} over {TransportName(Value("Transport"))}");
                 break;

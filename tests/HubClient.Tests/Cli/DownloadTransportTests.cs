@@ -64,4 +64,30 @@ public sealed class DownloadTransportTests : IAsyncLifetime
         Assert.Contains($"downloaded model.bin ({ByteSize.Format(XetWeights.Length)})", lines);
         Assert.Equal(XetWeights, await File.ReadAllBytesAsync(Assert.Single(run.OutLines)));
     }
+
+    [Fact]
+    public async Task A_bridge_that_continues_what_xet_wrote_says_so()
+    {
+        // An earlier run over Xet, one term at a time, stopped after its first term: its partial and ledger stay.
+        using (HubApi first = _f.NewClient(o => o.Transfer.MaxXetFetches = 1))
+        using (var stop = new CancellationTokenSource())
+        {
+            var progress = new SynchronousProgress<DownloadProgress>(p =>
+            {
+                if (p.BytesDownloaded > 0) stop.Cancel();
+            });
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+                first.DownloadFileAsync(Repo, "model.bin", new DownloadFileOptions { Progress = progress }, stop.Token));
+        }
+        _f.Hub.InjectFault(FakeFault.Status(404), r => r.IsXorb, times: null); // Gone from the xorb store: no retries.
+
+        CliResult run = await Run("download", Repo, "model.bin");
+
+        Assert.Equal(0, run.Code);
+        string note = Assert.Single(Lines(run.Err), l => l.StartsWith("note: the bridge continues model.bin from the ", StringComparison.Ordinal));
+        Assert.EndsWith(" Xet storage wrote", note, StringComparison.Ordinal);
+        FakeHubRequest bridge = Assert.Single(_f.Hub.Requests, r => r.IsCdn);
+        Assert.StartsWith("bytes=", bridge.Range, StringComparison.Ordinal);
+        Assert.Equal(XetWeights, await File.ReadAllBytesAsync(Assert.Single(run.OutLines)));
+    }
 }
