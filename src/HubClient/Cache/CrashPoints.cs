@@ -1,7 +1,8 @@
 namespace HubClient;
 
 /// <summary>
-/// A test seam, internal on purpose: named points between the steps that publish a download, where the crash tests'
+/// A test seam, internal on purpose: named points between the steps that publish a download (or hand a partial from one
+/// transport to another), where the crash tests'
 /// helper process pauses so that it can be killed there deterministically. Nothing is called when no hook is set.
 /// </summary>
 internal static class CrashPoints
@@ -17,6 +18,12 @@ internal static class CrashPoints
 
     /// <summary>Shared store publish: the payload is in the store; the repo blob has not been replaced by a link to it yet.</summary>
     public const string SharedBlobStored = "shared-blob-stored";
+
+    /// <summary>Xet handover: the bridge's sidecar describes what Xet wrote; the Xet partial has not been moved to the bridge's partial yet.</summary>
+    public const string XetHandoverRecorded = "xet-handover-recorded";
+
+    /// <summary>Xet handover: the Xet partial is the bridge's partial now; the Xet ledger has not been deleted yet.</summary>
+    public const string XetHandedOver = "xet-handed-over";
 
     /// <summary>Set by the crash-test helper only.</summary>
     internal static Action<string>? Hook { get; set; }

@@ -219,6 +219,48 @@ public sealed class KillTests : IAsyncLifetime
         CacheInvariants.AssertSnapshotsVerified(_f.CacheDirectory);
     }
 
+    /// <summary>
+    /// Xet storage gives up half-way (its one xorb answer stalls, every later one is refused) and hands what it wrote to the
+    /// parallel ranges; the process is killed between the handover's steps. The rerun (the hub healthy again) must publish
+    /// the right file, leave no partial behind, and fetch at most the file once more in all.
+    /// </summary>
+    [Theory]
+    [InlineData("xet-handover-recorded")]
+    [InlineData("xet-handed-over")]
+    public async Task Killed_while_handing_a_xet_partial_to_the_bridge_then_run_again_publishes_the_right_file(string point)
+    {
+        const string xetRepo = "acme/xet-handover";
+        const int size = 3_000_000;
+        byte[] weights = Bytes.Random(size, seed: 25);
+        _f.Hub.XetChunksPerXorb = 10_000;
+        _f.Hub.XetChunksPerTerm = 10_000;
+        _f.Hub.AddRepo(xetRepo).Commit(c => c.AddXet("model.bin", weights));
+        _f.Hub.InjectFault(FakeFault.Stall(1_500_000, TimeSpan.FromSeconds(30)), r => r.IsXorb);
+        _f.Hub.InjectFault(FakeFault.Status(404), r => r.IsXorb, times: null);
+        string[] ranges = ["--parallel-threshold", "1048576", "--chunk-size", "262144", "--download-timeout-ms", "1000"];
+
+        using (HelperProcess helper = HelperProcess.Start(HelperProcess.DownloadArgs(_f.Hub, _f.CacheDirectory, xetRepo, "model.bin", [.. ranges, "--pause-at", point])))
+        {
+            await helper.WaitForLineAsync("paused at " + point);
+            await helper.KillAsync();
+        }
+        Assert.DoesNotContain(_f.Hub.Requests, r => r.IsCdn);
+        _f.Hub.ClearFaults();
+        _f.Hub.ClearRequests();
+
+        string path;
+        using (HelperProcess helper = HelperProcess.Start(HelperProcess.DownloadArgs(_f.Hub, _f.CacheDirectory, xetRepo, "model.bin", ranges)))
+        {
+            path = await helper.SucceedsAsync();
+        }
+
+        Assert.Equal(weights, await File.ReadAllBytesAsync(path));
+        long rerun = _f.Hub.Requests.Where(r => r.IsCdn || r.IsXorb).Sum(r => r.BytesSent);
+        Assert.True(rerun < size - 1_000_000, $"The rerun fetched {rerun} bytes of a {size}-byte file half written before the kill.");
+        CacheInvariants.AssertNoIncomplete(_f.CacheDirectory);
+        CacheInvariants.AssertSnapshotsVerified(_f.CacheDirectory);
+    }
+
     /// <summary>Runs the helper until it reports its pause, SIGKILLs it there, and returns the bytes written when it paused (or -1).</summary>
     private async Task<long> RunAndKillAsync(params string[] pause)
     {

@@ -56,9 +56,10 @@ internal sealed class TransferEngine
             return false;
         }
 
-        if (xet && !force && blobLock.IsHeld && !File.Exists(target.XetLedgerPath) && HoldsBridgePartial(target, request, parallel))
+        if (xet && !force && blobLock.IsHeld && !File.Exists(target.XetPartialPath) && HoldsBridgePartial(target, request, parallel))
         {
-            // An earlier run fell back to the bridge (or had Xet off) and stopped: it continues from its partial.
+            // An earlier run fell back to the bridge (or had Xet off) and stopped: it continues from its partial (Xet has
+            // none to continue from).
             xet = false;
         }
         if (xet)

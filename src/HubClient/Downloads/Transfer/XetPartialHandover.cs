@@ -80,7 +80,9 @@ internal static class XetPartialHandover
         // The sidecar first: killed before the move, a rerun finds the sidecar's chunks failing their checksums in whatever
         // partial is there, and fetches them.
         await stateFile.SaveAsync(state, cancellationToken).ConfigureAwait(false);
+        CrashPoints.Reached(CrashPoints.XetHandoverRecorded);
         File.Move(target.XetPartialPath, target.ChunkedPartialPath, overwrite: true);
+        CrashPoints.Reached(CrashPoints.XetHandedOver);
         return kept;
     }
 
@@ -94,6 +96,7 @@ internal static class XetPartialHandover
             RandomAccess.SetLength(file, prefix);
         }
         File.Move(target.XetPartialPath, target.ResumablePartialPath, overwrite: true);
+        CrashPoints.Reached(CrashPoints.XetHandedOver);
         return prefix;
     }
 }
