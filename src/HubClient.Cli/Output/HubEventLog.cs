@@ -57,6 +57,9 @@ internal sealed class HubEventLog(TextWriter error) : ILoggerProvider, ILogger
                 Write(string.Create(CultureInfo.InvariantCulture,
                     $"note: the bridge continues {Value("Path")} from the {ByteSize.Format(long.Parse(Value("Bytes"), CultureInfo.InvariantCulture))} Xet storage wrote"));
                 break;
+            case "BridgeFailed":
+                Write($"note: the plain-HTTP bridge could not continue {Value("Path")} ({Value("Reason")}); trying Xet storage");
+                break;
             case "Transport" when Verbose:
                 Write($"fetched {Value("Path")} over {TransportName(Value("Transport"))}");
                 break;

@@ -35,6 +35,9 @@ internal static partial class HubLog
     [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "The plain-HTTP bridge continues {Path} from the {Bytes} of {Size} bytes Xet storage wrote")]
     public static partial void XetHandedOver(ILogger logger, string path, long bytes, long size);
 
+    [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "The plain-HTTP bridge could not continue {Path} from its partial; trying Xet storage ({Reason})")]
+    public static partial void BridgeFailed(ILogger logger, string path, string reason);
+
     [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "The cache holds no file list of {RepoId}@{Commit}: returning its snapshot folder {Folder} as it is, unchecked for completeness")]
     public static partial void SnapshotUnchecked(ILogger logger, string repoId, string commit, string folder);
 }

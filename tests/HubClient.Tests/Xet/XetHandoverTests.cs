@@ -120,6 +120,21 @@ public sealed class XetHandoverTests
     }
 
     [Fact]
+    public async Task When_the_bridge_cannot_continue_its_partial_xet_storage_serves_the_file()
+    {
+        await using HubFixture f = Fixture(parallel: true);
+        await LeaveBridgePartialAsync(f);
+        f.Hub.InjectFault(FakeFault.Status(404), r => r.IsCdn, times: null); // The bridge is gone for good.
+
+        string path = await f.Api.DownloadFileAsync(Repo, "model.bin");
+
+        Assert.Equal(Weights, await File.ReadAllBytesAsync(path));
+        Assert.Contains(f.Hub.Requests, r => r.IsCdn && r.StatusCode == 404);
+        Assert.Contains(f.Hub.Requests, r => r.IsXorb && r.StatusCode == 206);
+        CacheInvariants.AssertNoIncomplete(f.CacheDirectory);
+    }
+
+    [Fact]
     public async Task A_forced_download_over_xet_removes_the_bridge_partial_an_earlier_run_left()
     {
         await using HubFixture f = Fixture(parallel: true);

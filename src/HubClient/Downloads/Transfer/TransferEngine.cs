@@ -1,3 +1,5 @@
+using System.Runtime.ExceptionServices;
+
 namespace HubClient;
 
 /// <summary>
@@ -56,25 +58,49 @@ internal sealed class TransferEngine
             return false;
         }
 
+        Exception? bridgeFailure = null;
         if (xet && !force && blobLock.IsHeld && !File.Exists(target.XetPartialPath) && HoldsBridgePartial(target, request, parallel))
         {
-            // An earlier run fell back to the bridge (or had Xet off) and stopped: it continues from its partial (Xet has
-            // none to continue from).
-            xet = false;
+            // An earlier run fell back to the bridge (or had Xet off) and stopped: the bridge continues from its partial (Xet
+            // has none to continue from). Should the bridge fail now, Xet storage still gets its chance; the partial stays.
+            try
+            {
+                await BridgeAsync(target, request, parallel, lockHeld: true, force: false, cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && IsBridgeUnavailable(e))
+            {
+                HubLog.BridgeFailed(_http.Logger, request.RepoPath, e.Message);
+                bridgeFailure = e;
+            }
         }
         if (xet)
         {
             XetOutcome outcome = await TryXetAsync(target, request, blobLock.IsHeld, force, parallel, cancellationToken).ConfigureAwait(false);
             if (outcome == XetOutcome.Published) return true;
+            // Both transports failed this call: the bridge's own failure says why.
+            if (bridgeFailure is not null) ExceptionDispatchInfo.Capture(bridgeFailure).Throw();
             // What Xet handed over was written by this very call: a forced download keeps it.
             if (outcome == XetOutcome.HandedOver) force = false;
         }
-        if (parallel && await TryParallelAsync(target, request, blobLock.IsHeld, force, cancellationToken).ConfigureAwait(false))
-        {
-            return true;
-        }
-        await StreamAsync(target, request, blobLock.IsHeld, force, cancellationToken).ConfigureAwait(false);
+        await BridgeAsync(target, request, parallel, blobLock.IsHeld, force, cancellationToken).ConfigureAwait(false);
         return true;
+    }
+
+    /// <summary>
+    /// A failure of the plain-HTTP bridge that says nothing against the file or the disk (the network, the CDN's answers),
+    /// after which Xet storage may still serve the file.
+    /// </summary>
+    private static bool IsBridgeUnavailable(Exception e) =>
+        e is HttpRequestException or TimeoutException
+        || (e is IOException && e is not LocalWriteException)
+        || (e is HubException && e is not (HubIntegrityException or HubFileChangedException));
+
+    /// <summary>The plain-HTTP bridge: parallel ranges for a large file (one stream if the server serves no ranges), else one stream.</summary>
+    private async Task BridgeAsync(TransferTarget target, TransferRequest request, bool parallel, bool lockHeld, bool force, CancellationToken cancellationToken)
+    {
+        if (parallel && await TryParallelAsync(target, request, lockHeld, force, cancellationToken).ConfigureAwait(false)) return;
+        await StreamAsync(target, request, lockHeld, force, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>One stream into the resumable partial (with the lock) or a unique temp file, then publish.</summary>
