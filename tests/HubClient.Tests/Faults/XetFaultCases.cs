@@ -85,6 +85,28 @@ public static class XetFaultCases
                 AssertFellBackToBridge(c);
             },
             Paths: XetPaths),
+        // The xorb store goes away part-way (one term: its answer stalls after 300 KB, then every request is refused): Xet
+        // gives up, and the bridge continues from what Xet wrote instead of fetching the whole file.
+        new("xet: the xorb store gone part-way", Lfs,
+            c =>
+            {
+                c.Hub.XetChunksPerXorb = 10_000;
+                c.Hub.XetChunksPerTerm = 10_000;
+                c.Inject(FakeFault.Stall(300_000, TimeSpan.FromSeconds(30)), FaultContext.Xorb);
+                c.Inject(FakeFault.Status(404), FaultContext.Xorb, times: null);
+            },
+            Check: c =>
+            {
+                Assert.Equal(1, c.Metrics.Sum("hubclient.xet.fallbacks"));
+                FakeHubRequest bridge = Assert.Single(c.Hub.Requests, r => c.Bridge(r));
+                string range = bridge.Range ?? "";
+                Assert.StartsWith("bytes=", range, StringComparison.Ordinal);
+                long from = long.Parse(range["bytes=".Length..range.IndexOf('-', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture);
+                Assert.True(from >= 150_000, $"The bridge was asked for {bridge.Range} after Xet wrote about 300 KB.");
+                Assert.Equal(c.File.Size - from, bridge.BytesSent);
+            },
+            Paths: XetPaths,
+            DownloadTimeout: TimeSpan.FromSeconds(1)),
         // An older CAS: /v2/reconstructions answers 404, /v1 serves the same terms.
         new("xet: v2 reconstructions not found", Lfs,
             c => c.Inject(FakeFault.Status(404), r => r.IsCas && r.Path.StartsWith("/cas/v2/", StringComparison.Ordinal), times: null),
