@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Microsoft.Win32.SafeHandles;
 
 namespace HubClient.Xet;
@@ -64,12 +65,23 @@ internal sealed class XetFileDownloader
         using XetTermLedger ledger = ledgerPath is null ? XetTermLedger.None() : XetTermLedger.Open(ledgerPath, request.XetHash, request.Size);
         XetReconstructionPlan plan = await _cas.GetReconstructionAsync(request, cancellationToken).ConfigureAwait(false);
 
+        // What the ledger says earlier runs wrote, each term's part checked on disk (several terms at once).
+        var onDisk = new XetLedgerTerm?[plan.Terms.Count];
+        await Parallel.ForEachAsync(plan.Terms, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
+            async (term, token) =>
+            {
+                if (ledger.WrittenFrom(term.Offset, term.Length) is { } written)
+                {
+                    onDisk[term.Index] = await XetWrittenCheck.OnDiskPrefixAsync(file, written, token).ConfigureAwait(false);
+                }
+            }).ConfigureAwait(false);
+
         var done = new XetLedgerTerm?[plan.Terms.Count];
         var prefixes = new Dictionary<int, XetLedgerTerm>();
         long resumed = 0;
         foreach (XetPlannedTerm term in plan.Terms)
         {
-            XetLedgerTerm? written = ledger.WrittenFrom(term.Offset, term.Length);
+            XetLedgerTerm? written = onDisk[term.Index];
             if (written is null) continue;
             if (written.Length < term.Length)
             {
@@ -142,8 +154,18 @@ internal sealed class XetFileDownloader
             if (done[term.Index] is null) terms.Add(new TermFetch(term, prefixes.GetValueOrDefault(term.Index)));
         }
         await NarrowAsync(context.Request, terms, refused: false, cancellationToken).ConfigureAwait(false);
-        await Parallel.ForEachAsync(PlanJobs(terms), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.MaxConcurrentFetches), CancellationToken = cancellationToken },
-            async (job, token) => await RunJobAsync(job, context, token).ConfigureAwait(false)).ConfigureAwait(false);
+        Task fetches = Parallel.ForEachAsync(PlanJobs(terms), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.MaxConcurrentFetches), CancellationToken = cancellationToken },
+            async (job, token) => await RunJobAsync(job, context, token).ConfigureAwait(false));
+        try
+        {
+            await fetches.ConfigureAwait(false);
+        }
+        catch (XetUnavailableException e) when (!e.WrittenBytesSuspect
+            && fetches.Exception?.InnerExceptions.OfType<XetUnavailableException>().FirstOrDefault(x => x.WrittenBytesSuspect) is { } suspect)
+        {
+            // Another fetch found the reconstruction malformed: that is what the caller must hear (its bytes are not kept).
+            ExceptionDispatchInfo.Capture(suspect).Throw();
+        }
         foreach (TermFetch term in terms) done[term.Term.Index] = new XetLedgerTerm(term.Term.Offset, term.Term.Length, term.Chunks);
     }
 

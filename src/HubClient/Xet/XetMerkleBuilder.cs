@@ -12,15 +12,21 @@ namespace HubClient.Xet;
 internal sealed class XetMerkleBuilder
 {
     private readonly List<Level> _levels = [];
+    private bool _ended;
 
     /// <summary>How many leaves were added.</summary>
     public long Count => _levels.Count == 0 ? 0 : _levels[0].Count;
 
-    public void Add(XetChunkHash leaf) => Push(0, leaf);
+    public void Add(XetChunkHash leaf)
+    {
+        if (_ended) throw new InvalidOperationException("The tree's root was taken: it takes no more leaves.");
+        Push(0, leaf);
+    }
 
-    /// <summary>The root (the zero hash when no leaf was added). Ends the tree: add nothing after it.</summary>
+    /// <summary>The root (the zero hash when no leaf was added). Ends the tree: no leaf can be added after it.</summary>
     public XetHash Root()
     {
+        _ended = true;
         for (int height = 0; height < _levels.Count; height++)
         {
             Level level = _levels[height];

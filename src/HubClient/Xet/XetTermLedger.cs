@@ -15,7 +15,8 @@ namespace HubClient.Xet;
 /// so the file hash can be recomputed without refetching. A term is done when spans chained from its offset cover it;
 /// a shorter chain is a written prefix whose rest is asked of the CAS as a narrower range (a term can be a whole 64 MiB
 /// xorb). A line counts only once its newline is written: a torn last line is cut off on load. A header for another
-/// file or size discards the ledger. No fsync: after a power loss the file hash check fails and the ledger is dropped.
+/// file or size discards the ledger. No fsync: after a power loss the ledger may claim chunks whose bytes never reached
+/// the disk, so a rerun reads every recorded chunk back and hashes it again before trusting it (<see cref="XetWrittenCheck"/>).
 /// </summary>
 internal sealed class XetTermLedger : IDisposable
 {
@@ -46,11 +47,17 @@ internal sealed class XetTermLedger : IDisposable
         return at == offset ? null : new XetLedgerTerm(offset, at - offset, chunks);
     }
 
+    /// <summary>Every recorded span (of two at one offset, the longer).</summary>
+    public IReadOnlyCollection<XetLedgerTerm> Spans => _spans.Values;
+
     /// <summary>The bytes the recorded spans cover, as sorted, disjoint [start, end) ranges of the file.</summary>
-    public List<(long Start, long End)> WrittenRanges()
+    public List<(long Start, long End)> WrittenRanges() => Cover(_spans.Values);
+
+    /// <summary>The bytes <paramref name="spans"/> cover, as sorted, disjoint [start, end) ranges of the file.</summary>
+    public static List<(long Start, long End)> Cover(IEnumerable<XetLedgerTerm> spans)
     {
         var ranges = new List<(long Start, long End)>();
-        foreach (XetLedgerTerm span in _spans.Values.OrderBy(s => s.Offset))
+        foreach (XetLedgerTerm span in spans.OrderBy(s => s.Offset))
         {
             long end = span.Offset + span.Length;
             if (ranges.Count > 0 && span.Offset <= ranges[^1].End)

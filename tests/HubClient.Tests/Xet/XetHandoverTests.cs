@@ -1,4 +1,5 @@
 using System.Globalization;
+using HubClient.Xet;
 
 namespace HubClient.Tests.Xet;
 
@@ -144,6 +145,109 @@ public sealed class XetHandoverTests
 
         Assert.Equal(Weights, await File.ReadAllBytesAsync(path));
         Assert.DoesNotContain(f.Hub.Requests, r => r.IsCdn);
+        CacheInvariants.AssertNoIncomplete(f.CacheDirectory);
+    }
+
+    private static string Blobs(HubFixture f) => Path.Combine(f.RepoDir("models--acme--xet-model"), "blobs");
+
+    /// <summary>A first run over Xet alone, stopped by cancellation with about half of the file written: its partial and ledger stay.</summary>
+    private static async Task<(string Partial, string Ledger)> LeaveXetPartialAsync(HubFixture f, Action? afterClearingFaults = null)
+    {
+        f.Hub.ClearFaults();
+        afterClearingFaults?.Invoke();
+        f.Hub.InjectFault(FakeFault.Stall(XorbBytesBeforeStall, TimeSpan.FromSeconds(30)), r => r.IsXorb);
+        using var stop = new CancellationTokenSource();
+        var progress = new SynchronousProgress<DownloadProgress>(p =>
+        {
+            if (p.BytesDownloaded >= 1_100_000) stop.Cancel();
+        });
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            f.Api.DownloadFileAsync(Repo, "model.bin", new DownloadFileOptions { Progress = progress }, stop.Token));
+        f.Hub.ClearFaults();
+        afterClearingFaults?.Invoke();
+        f.Hub.ClearRequests();
+        return (Directory.GetFiles(Blobs(f), "*.xet.incomplete").Single(), Directory.GetFiles(Blobs(f), "*.xet-terms.incomplete").Single());
+    }
+
+    /// <summary>
+    /// Killed after the handover saved the bridge's sidecar and before it moved the Xet partial (an older bridge partial at
+    /// the chunked path). The rerun, Xet storage still down, hands over again: the sidecar it finds is its own, holding no
+    /// more than the Xet partial, so the Xet partial replaces the old one and the bridge fetches only the rest.
+    /// </summary>
+    [Fact]
+    public async Task Killed_between_recording_the_handover_and_moving_the_partial_the_rerun_keeps_what_xet_wrote()
+    {
+        await using HubFixture f = Fixture(parallel: true);
+        (string xetPartial, string xetLedger) = await LeaveXetPartialAsync(f);
+        byte[] partialBytes = await File.ReadAllBytesAsync(xetPartial);
+        byte[] ledgerBytes = await File.ReadAllBytesAsync(xetLedger);
+        f.Hub.InjectFault(FakeFault.Status(404), r => r.IsXorb, times: null);
+        f.Hub.InjectFault(FakeFault.Status(404), r => r.IsCdn, times: null);
+        await Assert.ThrowsAnyAsync<HubException>(() => f.Api.DownloadFileAsync(Repo, "model.bin"));
+        string chunked = Directory.GetFiles(Blobs(f), "*.chunked.incomplete").Single();
+        // What the kill leaves: the new sidecar, the Xet partial and ledger in place, an older bridge partial (nothing of the file yet).
+        await File.WriteAllBytesAsync(xetPartial, partialBytes);
+        await File.WriteAllBytesAsync(xetLedger, ledgerBytes);
+        await File.WriteAllBytesAsync(chunked, new byte[Size]);
+        f.Hub.ClearFaults();
+        f.Hub.ClearRequests();
+        f.Hub.InjectFault(FakeFault.Status(404), r => r.IsXorb, times: null);
+
+        string path = await f.Api.DownloadFileAsync(Repo, "model.bin");
+
+        Assert.Equal(Weights, await File.ReadAllBytesAsync(path));
+        Assert.InRange(BridgeBytes(f), 1, Size - (1024 * 1024));
+        CacheInvariants.AssertNoIncomplete(f.CacheDirectory);
+    }
+
+    /// <summary>One stream: killed after the handover truncated the Xet partial to its prefix and before it moved it: the rerun moves it.</summary>
+    [Fact]
+    public async Task Killed_between_truncating_and_moving_the_prefix_the_rerun_keeps_it()
+    {
+        await using HubFixture f = Fixture(parallel: false);
+        (string xetPartial, string xetLedger) = await LeaveXetPartialAsync(f);
+        long prefix;
+        using (XetTermLedger ledger = XetTermLedger.Open(xetLedger, f.Hub.FindRepo(Repo)!.Resolve("main")!.Files["model.bin"].XetHash!, Size))
+        {
+            prefix = ledger.WrittenRanges()[0].End;
+        }
+        using (var partial = new FileStream(xetPartial, FileMode.Open)) partial.SetLength(prefix);
+        f.Hub.InjectFault(FakeFault.Status(404), r => r.IsXorb, times: null);
+
+        string path = await f.Api.DownloadFileAsync(Repo, "model.bin");
+
+        Assert.Equal(Weights, await File.ReadAllBytesAsync(path));
+        FakeHubRequest bridge = Assert.Single(f.Hub.Requests, r => r.IsCdn);
+        Assert.Equal(prefix, RangeStart(bridge));
+        Assert.DoesNotContain(f.Hub.Requests, r => r.IsXorb);
+        CacheInvariants.AssertNoIncomplete(f.CacheDirectory);
+    }
+
+    /// <summary>
+    /// After a power loss the ledger (no fsync) can claim chunks whose bytes never reached the disk. Neither Xet resuming
+    /// its ledger nor a handover to the bridge may take them on the ledger's word: with an etag that is no content hash
+    /// nothing else would catch them. Here the first 64 KiB of what the ledger records are zeros on disk.
+    /// </summary>
+    [Theory]
+    [InlineData(true, true, false)]   // Xet up: it resumes its ledger (the file hash comes from the ledger's hashes)
+    [InlineData(true, false, false)]  // Xet down: handover to parallel ranges
+    [InlineData(false, false, false)] // Xet down: handover to one stream
+    [InlineData(true, true, true)]    // the same three with the hub's SHA-256 etag
+    [InlineData(true, false, true)]
+    [InlineData(false, false, true)]
+    public async Task Bytes_the_ledger_claims_but_the_disk_lost_are_fetched_again(bool parallel, bool xetUp, bool sha256Etag)
+    {
+        await using HubFixture f = Fixture(parallel);
+        (string xetPartial, _) = await LeaveXetPartialAsync(f, () =>
+        {
+            if (!sha256Etag) f.Hub.InjectFault(FakeFault.Header("X-Linked-Etag", "\"opaque-v1\""), r => r.Method == "HEAD", times: null);
+        });
+        using (var partial = new FileStream(xetPartial, FileMode.Open)) partial.Write(new byte[65_536]);
+        if (!xetUp) f.Hub.InjectFault(FakeFault.Status(404), r => r.IsXorb, times: null);
+
+        string path = await f.Api.DownloadFileAsync(Repo, "model.bin");
+
+        Assert.Equal(Weights, await File.ReadAllBytesAsync(path));
         CacheInvariants.AssertNoIncomplete(f.CacheDirectory);
     }
 }

@@ -61,6 +61,42 @@ public sealed class XetTermLedgerTests : IDisposable
         Assert.StartsWith("xet-ledger 1 " + new string('c', 64), File.ReadAllText(path), StringComparison.Ordinal);
     }
 
+    /// <summary>Lines far longer than the reader's 64 KiB buffer (a term of thousands of chunks), at every alignment, and a torn long last line.</summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(37)]
+    [InlineData(873)]
+    public void Long_lines_across_buffer_boundaries_read_back_whole(int shortSpans)
+    {
+        string path = _temp.Combine("ledger");
+        var spans = new List<XetLedgerTerm>();
+        long at = 0;
+        for (int i = 0; i < shortSpans; i++)
+        {
+            spans.Add(Span(at, [.. Enumerable.Repeat(1_000L, 1 + (i % 5))]));
+            at += spans[^1].Length;
+        }
+        foreach (int count in new[] { 900, 3_000, 1, 7_000, 2 })
+        {
+            spans.Add(Span(at, [.. Enumerable.Repeat(1_000L, count)]));
+            at += spans[^1].Length;
+        }
+        using (XetTermLedger ledger = XetTermLedger.Open(path, FileHash, 1L << 40))
+        {
+            foreach (XetLedgerTerm span in spans) ledger.Record([span]);
+        }
+        long good = new FileInfo(path).Length;
+        File.AppendAllText(path, "999999 5 " + string.Concat(Enumerable.Repeat(new string('b', 64) + ":1,", 5_000)));
+
+        using (XetTermLedger reread = XetTermLedger.Open(path, FileHash, 1L << 40))
+        {
+            Assert.Equal([(0L, at)], reread.WrittenRanges());
+            Assert.Equal(spans.SelectMany(s => s.Chunks), reread.WrittenFrom(0, at)!.Chunks);
+        }
+        Assert.Equal(good, new FileInfo(path).Length);
+    }
+
     /// <summary>
     /// A resume of a large file reads its ledger line by line: what it allocates is the spans themselves (≈ 40 bytes per
     /// chunk hash in a list), not the ledger's text (≈ 75 bytes per chunk, twice that as a string, and a string per entry).

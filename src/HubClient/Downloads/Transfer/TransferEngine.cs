@@ -58,6 +58,7 @@ internal sealed class TransferEngine
             return false;
         }
 
+        if (blobLock.IsHeld) XetPartialHandover.FinishInterrupted(target, request.Size);
         Exception? bridgeFailure = null;
         if (xet && !force && blobLock.IsHeld && !File.Exists(target.XetPartialPath) && HoldsBridgePartial(target, request, parallel))
         {
@@ -204,7 +205,7 @@ internal sealed class TransferEngine
                 {
                     try
                     {
-                        handedOver = await XetPartialHandover.HandOverAsync(target, request, parallel, _http.Options.Transfer, cancellationToken).ConfigureAwait(false);
+                        handedOver = await XetPartialHandover.HandOverAsync(target, request, parallel, force, _http.Options.Transfer, cancellationToken).ConfigureAwait(false);
                     }
                     catch (Exception handover) when (handover is IOException or UnauthorizedAccessException)
                     {
