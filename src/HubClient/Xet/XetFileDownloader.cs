@@ -164,6 +164,8 @@ internal sealed class XetFileDownloader
             && fetches.Exception?.InnerExceptions.OfType<XetUnavailableException>().FirstOrDefault(x => x.WrittenBytesSuspect) is { } suspect)
         {
             // Another fetch found the reconstruction malformed: that is what the caller must hear (its bytes are not kept).
+            // Best effort: a fetch stopped by the first failure may not have got as far as seeing it; the etag's hash,
+            // which a handover requires, still catches misplaced bytes.
             ExceptionDispatchInfo.Capture(suspect).Throw();
         }
         foreach (TermFetch term in terms) done[term.Term.Index] = new XetLedgerTerm(term.Term.Offset, term.Term.Length, term.Chunks);

@@ -33,18 +33,36 @@ internal sealed class XetTermLedger : IDisposable
 
     /// <summary>
     /// What a previous run wrote of bytes [<paramref name="offset"/>, <paramref name="offset"/> + <paramref name="length"/>)
-    /// from its start: the spans chained from <paramref name="offset"/> (the whole range, a prefix of it, or null).
+    /// from its start: the chunks of the spans chained from <paramref name="offset"/> (the whole range, a prefix of it, or
+    /// null). At every chunk boundary the chain moves to a span starting there when that one reaches further: a run that
+    /// resumed inside an older span (whose later chunks failed their check on disk) recorded its spans from that boundary.
     /// </summary>
     public XetLedgerTerm? WrittenFrom(long offset, long length)
     {
+        long end = offset + length;
+        XetLedgerTerm? Fit(long at) => at < end && _spans.TryGetValue(at, out XetLedgerTerm? span) && span.Length <= end - at ? span : null;
+
         var chunks = new List<XetChunkHash>();
-        long at = offset;
-        while (at < offset + length && _spans.TryGetValue(at, out XetLedgerTerm? span) && span.Length <= offset + length - at)
+        long position = offset;
+        XetLedgerTerm? current = Fit(position);
+        int index = 0;
+        while (current is not null)
         {
-            chunks.AddRange(span.Chunks);
-            at += span.Length;
+            XetChunkHash chunk = current.Chunks[index++];
+            chunks.Add(chunk);
+            position += chunk.Size;
+            XetLedgerTerm? next = Fit(position);
+            if (next is not null && (index == current.Chunks.Count || next.Offset + next.Length > current.Offset + current.Length))
+            {
+                current = next;
+                index = 0;
+            }
+            else if (index == current.Chunks.Count)
+            {
+                current = null;
+            }
         }
-        return at == offset ? null : new XetLedgerTerm(offset, at - offset, chunks);
+        return position == offset ? null : new XetLedgerTerm(offset, position - offset, chunks);
     }
 
     /// <summary>Every recorded span (of two at one offset, the longer).</summary>

@@ -16,31 +16,50 @@ internal static class XetWrittenCheck
     /// </summary>
     public static async Task<XetLedgerTerm?> OnDiskPrefixAsync(SafeFileHandle file, XetLedgerTerm written, CancellationToken cancellationToken)
     {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(XetChunkHeader.MaxUncompressedLength);
+        // Read in blocks of whole chunks (about 1 MiB), each chunk then hashed from the block.
+        const int BlockSize = 1024 * 1024;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(BlockSize + XetChunkHeader.MaxUncompressedLength);
         try
         {
             long offset = written.Offset;
             int good = 0;
-            for (; good < written.Chunks.Count; good++)
+            while (good < written.Chunks.Count)
             {
-                XetChunkHash chunk = written.Chunks[good];
-                Memory<byte> bytes = buffer.AsMemory(0, (int)chunk.Size);
-                int read = 0;
-                while (read < bytes.Length)
+                int count = 0;
+                long blockLength = 0;
+                while (good + count < written.Chunks.Count && (count == 0 || blockLength + written.Chunks[good + count].Size <= BlockSize))
                 {
-                    int n = await RandomAccess.ReadAsync(file, bytes[read..], offset + read, cancellationToken).ConfigureAwait(false);
+                    blockLength += written.Chunks[good + count].Size;
+                    count++;
+                }
+                int read = 0;
+                while (read < blockLength)
+                {
+                    int n = await RandomAccess.ReadAsync(file, buffer.AsMemory(read, (int)(blockLength - read)), offset + read, cancellationToken).ConfigureAwait(false);
                     if (n == 0) break;
                     read += n;
                 }
-                if (read < bytes.Length || XetHasher.ChunkHash(bytes.Span) != chunk.Hash) break;
-                offset += chunk.Size;
+                int at = 0;
+                for (int i = 0; i < count; i++)
+                {
+                    XetChunkHash chunk = written.Chunks[good];
+                    if (at + chunk.Size > read || XetHasher.ChunkHash(buffer.AsSpan(at, (int)chunk.Size)) != chunk.Hash)
+                    {
+                        return Prefix(written, good, offset);
+                    }
+                    at += (int)chunk.Size;
+                    offset += chunk.Size;
+                    good++;
+                }
             }
-            if (good == written.Chunks.Count) return written;
-            return good == 0 ? null : new XetLedgerTerm(written.Offset, offset - written.Offset, [.. written.Chunks.Take(good)]);
+            return written;
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
+
+    private static XetLedgerTerm? Prefix(XetLedgerTerm written, int chunks, long end) =>
+        chunks == 0 ? null : new XetLedgerTerm(written.Offset, end - written.Offset, [.. written.Chunks.Take(chunks)]);
 }

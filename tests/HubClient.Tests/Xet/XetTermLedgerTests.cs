@@ -35,6 +35,23 @@ public sealed class XetTermLedgerTests : IDisposable
     }
 
     [Fact]
+    public void The_chain_moves_to_a_span_that_starts_at_a_chunk_boundary_inside_another_and_reaches_further()
+    {
+        string path = _temp.Combine("ledger");
+        XetLedgerTerm older = Span(0, 100, 100, 100, 100);  // [0, 400), from a run whose third chunk the disk lost
+        XetLedgerTerm resumed = Span(200, 100, 100, 100);   // [200, 500), the resumed run's, from that chunk on
+        XetLedgerTerm after = Span(500, 100);               // [500, 600)
+        using (XetTermLedger ledger = XetTermLedger.Open(path, FileHash, 1_000)) ledger.Record([older, resumed, after]);
+
+        using XetTermLedger reread = XetTermLedger.Open(path, FileHash, 1_000);
+
+        XetLedgerTerm chain = reread.WrittenFrom(0, 1_000)!;
+        Assert.Equal(600, chain.Length);
+        Assert.Equal([.. older.Chunks.Take(2), .. resumed.Chunks, .. after.Chunks], chain.Chunks);
+        Assert.Null(reread.WrittenFrom(0, 300)); // A span that does not fit the range (another term's) is not taken.
+    }
+
+    [Fact]
     public void A_torn_last_line_and_everything_after_a_bad_line_are_cut_off_and_another_files_ledger_is_discarded()
     {
         string path = _temp.Combine("ledger");
