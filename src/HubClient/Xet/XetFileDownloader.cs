@@ -32,10 +32,11 @@ internal sealed class XetFileDownloader
     /// download. <paramref name="bytesWritten"/> receives increments of file bytes written.
     /// </summary>
     public Task DownloadAsync(XetFileRequest request, SafeFileHandle file, string? ledgerPath, Action<long>? bytesWritten, CancellationToken cancellationToken) =>
-        DownloadAsync(request, file, ledgerPath, bytesWritten, rangeWritten: null, reuse: null, cancellationToken);
+        DownloadAsync(request, file, ledgerPath, bytesWritten, bytesResumed: null, rangeWritten: null, reuse: null, cancellationToken);
 
     /// <summary>
-    /// As above. <paramref name="rangeWritten"/> also receives (file offset, length) of every range of the file that is on
+    /// As above. <paramref name="bytesResumed"/> receives the bytes earlier runs wrote that this one keeps (null: they go to
+    /// <paramref name="bytesWritten"/> too, as progress of the file). <paramref name="rangeWritten"/> also receives (file offset, length) of every range of the file that is on
     /// disk — each chunk as it is written (from several fetches at once), each term copied from a held blob and each term a
     /// resumed ledger already holds — so that the caller can hash the file in order while the download runs
     /// (<see cref="WrittenPrefixHasher"/>). <paramref name="reuse"/>: first copy the terms whose chunks the cache holds (null:
@@ -44,7 +45,7 @@ internal sealed class XetFileDownloader
     /// bad file.
     /// </summary>
     public async Task<XetDownloadResult> DownloadAsync(XetFileRequest request, SafeFileHandle file, string? ledgerPath, Action<long>? bytesWritten,
-        WrittenRange? rangeWritten, XetReuse? reuse, CancellationToken cancellationToken)
+        Action<long>? bytesResumed, WrittenRange? rangeWritten, XetReuse? reuse, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(file);
@@ -116,7 +117,7 @@ internal sealed class XetFileDownloader
             resumed += prefix.Length;
             rangeWritten?.Invoke(prefix.Offset, prefix.Length, default);
         }
-        if (resumed > 0) bytesWritten?.Invoke(resumed);
+        if (resumed > 0) (bytesResumed ?? bytesWritten)?.Invoke(resumed);
 
         var context = new FetchContext(request, file, ledger, new OffsetOrderedGate(Math.Max(1, _options.MaxConcurrentDecodes)), bytesWritten, rangeWritten);
         await FetchMissingAsync(plan, done, prefixes, context, cancellationToken).ConfigureAwait(false);

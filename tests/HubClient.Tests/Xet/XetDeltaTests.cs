@@ -322,7 +322,7 @@ public sealed class XetDeltaTests(ITestOutputHelper output)
         var request = new HubClient.Xet.XetFileRequest(RepoType.Model, "other/two", two.Sha, "model.bin", file.XetHash!, file.Size);
         using (Microsoft.Win32.SafeHandles.SafeFileHandle handle = File.OpenHandle(target, FileMode.Open, FileAccess.ReadWrite))
         {
-            await new HubClient.Xet.XetFileDownloader(http).DownloadAsync(request, handle, ledger, null, null,
+            await new HubClient.Xet.XetFileDownloader(http).DownloadAsync(request, handle, ledger, null, null, null,
                 new HubClient.Xet.XetReuse(f.CacheDirectory, null, null), CancellationToken.None);
         }
 

@@ -1,3 +1,5 @@
+using HubClient.Tests.Diagnostics;
+
 namespace HubClient.Tests.Xet;
 
 /// <summary>Xet storage as a transfer source of the download engine: chosen for Xet-backed files, verified, with the bridge as fallback.</summary>
@@ -25,6 +27,30 @@ public sealed class XetEngineTests
         Assert.All(requests.Where(r => r.IsCas), r => Assert.NotEqual("Bearer hf_fake_token", r.Authorization));
         Assert.All(requests.Where(r => r.IsXorb), r => Assert.Null(r.Authorization));
         CacheInvariants.AssertNoIncomplete(f.CacheDirectory);
+    }
+
+    [Fact]
+    public async Task A_resumed_xet_download_counts_each_byte_received_once()
+    {
+        await using var f = new HubFixture(o => o.Transfer.MaxXetFetches = 1);
+        f.Hub.AddRepo(Repo).Commit(c => c.AddXet("model.bin", Weights));
+        using var metrics = new MetricCapture();
+        using (var stop = new CancellationTokenSource())
+        {
+            var progress = new SynchronousProgress<DownloadProgress>(p =>
+            {
+                if (p.BytesDownloaded > 0) stop.Cancel();
+            });
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+                f.Api.DownloadFileAsync(Repo, "model.bin", new DownloadFileOptions { Progress = progress }, stop.Token));
+        }
+        long first = metrics.Sum("hubclient.download.bytes");
+
+        string path = await f.Api.DownloadFileAsync(Repo, "model.bin");
+
+        Assert.Equal(Weights, await File.ReadAllBytesAsync(path));
+        Assert.InRange(first, 1, Weights.Length - 1);
+        Assert.Equal(Weights.Length, metrics.Sum("hubclient.download.bytes"));
     }
 
     [Fact]

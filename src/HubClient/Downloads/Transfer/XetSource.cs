@@ -53,11 +53,12 @@ internal sealed class XetSource
             XetDownloadResult result;
             try
             {
+                // Resumed bytes are progress of the file, not bytes received (hubclient.download.bytes).
                 result = await _downloader.DownloadAsync(xet, file, ledgerPath, bytes =>
                 {
                     progress.Add(bytes);
                     HubTelemetry.BytesDownloaded.Add(bytes);
-                }, hasher is null ? null : hasher.Written, reuse, cancellationToken).ConfigureAwait(false);
+                }, progress.Add, hasher is null ? null : hasher.Written, reuse, cancellationToken).ConfigureAwait(false);
                 if (hasher is not null)
                 {
                     XetVerification.CheckEtag(await hasher.FinishAsync(cancellationToken).ConfigureAwait(false), request.RepoPath, request.Etag);
