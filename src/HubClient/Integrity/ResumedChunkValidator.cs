@@ -69,7 +69,7 @@ internal static class ResumedChunkValidator
     /// Feeds bytes <c>[offset, offset + length)</c> of the file to <paramref name="checksum"/> (and to <paramref name="inline"/>,
     /// the content hash, when the bytes extend its prefix); false when the file ends first.
     /// </summary>
-    private static async Task<bool> ChecksumAsync(SafeFileHandle file, long offset, long length, XxHash3 checksum, OrderedChunkHasher? inline,
+    internal static async Task<bool> ChecksumAsync(SafeFileHandle file, long offset, long length, XxHash3 checksum, OrderedChunkHasher? inline,
         byte[] buffer, int bufferSize, CancellationToken cancellationToken)
     {
         long end = offset + length;

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Buffers.Binary;
+using System.Text;
 using System.Globalization;
 
 namespace HubClient.Xet;
@@ -75,16 +77,8 @@ internal readonly struct XetHash : IEquatable<XetHash>
     public static bool TryParse(ReadOnlySpan<byte> ascii, out XetHash hash)
     {
         hash = default;
-        if (ascii.Length != 64
-            || !ulong.TryParse(ascii[..16], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong w0)
-            || !ulong.TryParse(ascii[16..32], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong w1)
-            || !ulong.TryParse(ascii[32..48], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong w2)
-            || !ulong.TryParse(ascii[48..], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong w3))
-        {
-            return false;
-        }
-        hash = new XetHash(w0, w1, w2, w3);
-        return true;
+        Span<char> text = stackalloc char[64];
+        return ascii.Length == 64 && Ascii.ToUtf16(ascii, text, out _) == OperationStatus.Done && TryParse(text, out hash);
     }
 
     public override string ToString() => string.Create(64, this, static (chars, hash) => hash.Format(chars));

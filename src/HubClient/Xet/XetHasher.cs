@@ -44,22 +44,19 @@ internal static class XetHasher
     }
 
     /// <summary>The root of the aggregation tree over <paramref name="leaves"/>; the zero hash when there are none.</summary>
-    public static XetHash MerkleRoot(IEnumerable<XetChunkHash> leaves)
-    {
-        var tree = new XetMerkleBuilder();
-        foreach (XetChunkHash leaf in leaves) tree.Add(leaf);
-        return tree.Root();
-    }
+    public static XetHash MerkleRoot(IEnumerable<XetChunkHash> leaves) => TreeOf(leaves).Root();
 
     /// <summary>A xorb's hash: the aggregation root over its chunks.</summary>
     public static XetHash XorbHash(IEnumerable<XetChunkHash> chunks) => MerkleRoot(chunks);
 
     /// <summary>A file's hash: the aggregation root over its chunks, hashed again with an all-zero key; zero for an empty file.</summary>
-    public static XetHash FileHash(IEnumerable<XetChunkHash> chunks)
+    public static XetHash FileHash(IEnumerable<XetChunkHash> chunks) => TreeOf(chunks).FileHash();
+
+    private static XetMerkleBuilder TreeOf(IEnumerable<XetChunkHash> leaves)
     {
         var tree = new XetMerkleBuilder();
-        foreach (XetChunkHash chunk in chunks) tree.Add(chunk);
-        return tree.FileHash();
+        foreach (XetChunkHash leaf in leaves) tree.Add(leaf);
+        return tree;
     }
 
     /// <summary>A (non-empty) file's hash from the aggregation root over its chunks.</summary>
@@ -78,24 +75,27 @@ internal static class XetHasher
     internal static int DecidedCut(ReadOnlySpan<XetChunkHash> entries)
     {
         if (entries.Length <= 2) return 0;
-        int end = Math.Min(MaxChildren, entries.Length);
-        for (int i = 2; i < end; i++)
-        {
-            if (entries[i].Hash.LastWord % MeanBranchingFactor == 0) return i + 1;
-        }
-        return entries.Length >= MaxChildren ? MaxChildren : 0;
+        int cut = CutAfterMarker(entries);
+        return cut > 0 ? cut : entries.Length >= MaxChildren ? MaxChildren : 0;
     }
 
     /// <summary>How many of <paramref name="entries"/> the next node takes (xet-core's <c>next_merge_cut</c>).</summary>
     internal static int NextCut(ReadOnlySpan<XetChunkHash> entries)
     {
         if (entries.Length <= 2) return entries.Length;
+        int cut = CutAfterMarker(entries);
+        return cut > 0 ? cut : Math.Min(MaxChildren, entries.Length);
+    }
+
+    /// <summary>One past the first entry from the third on (within the first nine) whose last word is divisible by the mean fan-out; 0 when none is.</summary>
+    private static int CutAfterMarker(ReadOnlySpan<XetChunkHash> entries)
+    {
         int end = Math.Min(MaxChildren, entries.Length);
         for (int i = 2; i < end; i++)
         {
             if (entries[i].Hash.LastWord % MeanBranchingFactor == 0) return i + 1;
         }
-        return end;
+        return 0;
     }
 
     private static XetHash Keyed(ReadOnlySpan<byte> key, ReadOnlySpan<byte> data)

@@ -68,9 +68,6 @@ internal sealed class XetTermLedger : IDisposable
     /// <summary>Every recorded span (of two at one offset, the longer).</summary>
     public IReadOnlyCollection<XetLedgerTerm> Spans => _spans.Values;
 
-    /// <summary>The bytes the recorded spans cover, as sorted, disjoint [start, end) ranges of the file.</summary>
-    public List<(long Start, long End)> WrittenRanges() => Cover(_spans.Values);
-
     /// <summary>The bytes <paramref name="spans"/> cover, as sorted, disjoint [start, end) ranges of the file.</summary>
     public static List<(long Start, long End)> Cover(IEnumerable<XetLedgerTerm> spans)
     {
@@ -189,6 +186,7 @@ internal sealed class XetTermLedger : IDisposable
     {
         if (_stream is null) return;
         var text = new StringBuilder();
+        Span<char> hash = stackalloc char[64];
         foreach (XetLedgerTerm term in terms)
         {
             text.Append(term.Offset.ToString(CultureInfo.InvariantCulture)).Append(' ')
@@ -196,7 +194,8 @@ internal sealed class XetTermLedger : IDisposable
             for (int i = 0; i < term.Chunks.Count; i++)
             {
                 if (i > 0) text.Append(',');
-                text.Append(term.Chunks[i].Hash.ToString()).Append(':').Append(term.Chunks[i].Size.ToString(CultureInfo.InvariantCulture));
+                term.Chunks[i].Hash.Format(hash);
+                text.Append(hash).Append(':').Append(term.Chunks[i].Size.ToString(CultureInfo.InvariantCulture));
             }
             text.Append('\n');
         }

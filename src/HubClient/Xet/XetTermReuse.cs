@@ -46,7 +46,7 @@ internal static class XetTermReuse
                     {
                         sources[chunk.BlobPath] = source = TryOpen(chunk.BlobPath);
                     }
-                    if (source is null || !await ReadExactlyAsync(source, buffer.AsMemory(0, (int)chunk.Size), chunk.Offset, cancellationToken).ConfigureAwait(false))
+                    if (source is null || !await PositionalRead.TryReadExactlyAsync(source, buffer.AsMemory(0, (int)chunk.Size), chunk.Offset, cancellationToken).ConfigureAwait(false))
                     {
                         break;
                     }
@@ -88,24 +88,6 @@ internal static class XetTermReuse
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return null;
-        }
-    }
-
-    private static async Task<bool> ReadExactlyAsync(SafeFileHandle source, Memory<byte> buffer, long offset, CancellationToken cancellationToken)
-    {
-        try
-        {
-            for (int read = 0; read < buffer.Length;)
-            {
-                int n = await RandomAccess.ReadAsync(source, buffer[read..], offset + read, cancellationToken).ConfigureAwait(false);
-                if (n == 0) return false;
-                read += n;
-            }
-            return true;
-        }
-        catch (IOException)
-        {
-            return false;
         }
     }
 }

@@ -32,18 +32,15 @@ internal static class XetWrittenCheck
                     blockLength += written.Chunks[good + count].Size;
                     count++;
                 }
-                int read = 0;
-                while (read < blockLength)
+                if (!await PositionalRead.TryReadExactlyAsync(file, buffer.AsMemory(0, (int)blockLength), offset, cancellationToken).ConfigureAwait(false))
                 {
-                    int n = await RandomAccess.ReadAsync(file, buffer.AsMemory(read, (int)(blockLength - read)), offset + read, cancellationToken).ConfigureAwait(false);
-                    if (n == 0) break;
-                    read += n;
+                    return Prefix(written, good, offset);
                 }
                 int at = 0;
                 for (int i = 0; i < count; i++)
                 {
                     XetChunkHash chunk = written.Chunks[good];
-                    if (at + chunk.Size > read || XetHasher.ChunkHash(buffer.AsSpan(at, (int)chunk.Size)) != chunk.Hash)
+                    if (XetHasher.ChunkHash(buffer.AsSpan(at, (int)chunk.Size)) != chunk.Hash)
                     {
                         return Prefix(written, good, offset);
                     }

@@ -209,7 +209,7 @@ public sealed class XetHandoverTests
         long prefix;
         using (XetTermLedger ledger = XetTermLedger.Open(xetLedger, f.Hub.FindRepo(Repo)!.Resolve("main")!.Files["model.bin"].XetHash!, Size))
         {
-            prefix = ledger.WrittenRanges()[0].End;
+            prefix = XetTermLedger.Cover(ledger.Spans)[0].End;
         }
         using (var partial = new FileStream(xetPartial, FileMode.Open)) partial.SetLength(prefix);
         f.Hub.InjectFault(FakeFault.Status(404), r => r.IsXorb, times: null);

@@ -122,7 +122,7 @@ internal sealed class ParallelRangeSource
 
         int[] pending = Enumerable.Range(0, plan.Count).Where(i => !state.IsComplete(i)).ToArray();
         var progress = new ByteProgress(request.RepoPath, request.Size, request.Progress);
-        progress.Reset(request.Size - pending.Sum(i => plan[i].Length - (state.Partial(i)?.Length ?? 0)));
+        progress.Reset(state.BytesRecorded);
 
         if (pending.Length > 0)
         {

@@ -67,13 +67,9 @@ internal static class XetPartialHandover
                 if (written[range].Start > chunk.Offset) continue;
                 long length = Math.Min(written[range].End, chunk.End) - chunk.Offset;
                 var checksum = new XxHash3();
-                for (long at = chunk.Offset; at < chunk.Offset + length;)
+                if (!await ResumedChunkValidator.ChecksumAsync(file, chunk.Offset, length, checksum, inline: null, buffer, options.BufferSize, cancellationToken).ConfigureAwait(false))
                 {
-                    int read = await RandomAccess.ReadAsync(file, buffer.AsMemory(0, (int)Math.Min(options.BufferSize, chunk.Offset + length - at)), at, cancellationToken)
-                        .ConfigureAwait(false);
-                    if (read == 0) throw new IOException($"'{target.XetPartialPath}' ended at byte {at}.");
-                    checksum.Append(buffer.AsSpan(0, read));
-                    at += read;
+                    throw new IOException($"'{target.XetPartialPath}' ended before byte {chunk.Offset + length}.");
                 }
                 state.MarkPartial(i, length, checksum.GetCurrentHashAsUInt64());
                 kept += length;
@@ -103,8 +99,7 @@ internal static class XetPartialHandover
     private static long ToPrefixPartial(TransferTarget target, long size, List<(long Start, long End)> written, bool force)
     {
         long prefix = written[0].Start == 0 ? written[0].End : 0;
-        var existing = new FileInfo(target.ResumablePartialPath);
-        if (prefix == 0 || (!force && existing.Exists && existing.Length >= prefix && existing.Length <= size)) return 0;
+        if (prefix == 0 || (!force && PrefixPartialHolds(target, prefix, size))) return 0;
         // Truncated first, then moved: a Xet partial shorter than the file is always this step's, which
         // FinishInterrupted completes if a kill came in between.
         using (SafeFileHandle file = File.OpenHandle(target.XetPartialPath, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
@@ -124,13 +119,9 @@ internal static class XetPartialHandover
     public static void FinishInterrupted(TransferTarget target, long size)
     {
         if (new FileInfo(target.XetPartialPath) is not { Exists: true } partial || partial.Length >= size) return;
-        var existing = new FileInfo(target.ResumablePartialPath);
         try
         {
-            if (!existing.Exists || existing.Length < partial.Length || existing.Length > size)
-            {
-                File.Move(target.XetPartialPath, target.ResumablePartialPath, overwrite: true);
-            }
+            if (!PrefixPartialHolds(target, partial.Length, size)) File.Move(target.XetPartialPath, target.ResumablePartialPath, overwrite: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -139,4 +130,8 @@ internal static class XetPartialHandover
         AtomicFile.TryDelete(target.XetPartialPath);
         AtomicFile.TryDelete(target.XetLedgerPath);
     }
+
+    /// <summary>Whether the prefix partial already holds at least <paramref name="bytes"/> of a file of <paramref name="size"/> bytes.</summary>
+    private static bool PrefixPartialHolds(TransferTarget target, long bytes, long size) =>
+        new FileInfo(target.ResumablePartialPath) is { Exists: true } existing && existing.Length >= bytes && existing.Length <= size;
 }
