@@ -36,9 +36,10 @@ internal sealed class XetFileDownloader
 
     /// <summary>
     /// As above. <paramref name="bytesResumed"/> receives the bytes earlier runs wrote that this one keeps (null: they go to
-    /// <paramref name="bytesWritten"/> too, as progress of the file). <paramref name="rangeWritten"/> also receives (file offset, length) of every range of the file that is on
-    /// disk — each chunk as it is written (from several fetches at once), each term copied from a held blob and each term a
-    /// resumed ledger already holds — so that the caller can hash the file in order while the download runs
+    /// <paramref name="bytesWritten"/> too, as progress of the file). <paramref name="rangeWritten"/> also receives (file
+    /// offset, length) of every range of the file that is on disk — each batch of chunks as it is written (from several
+    /// fetches at once) and each part of a term a resumed ledger holds as it is checked on disk, both with their bytes, and
+    /// each term copied from a held blob — so that the caller can hash the file in order while the download runs
     /// (<see cref="WrittenPrefixHasher"/>). <paramref name="reuse"/>: first copy the terms whose chunks the cache holds (null:
     /// fetch everything). If the assembled file's hash is wrong while some terms were copied, those terms are fetched and the
     /// hash checked once more (those ranges are reported again, as rewritten): a bad local source costs a refetch, never a
@@ -66,14 +67,16 @@ internal sealed class XetFileDownloader
         using XetTermLedger ledger = ledgerPath is null ? XetTermLedger.None() : XetTermLedger.Open(ledgerPath, request.XetHash, request.Size);
         XetReconstructionPlan plan = await _cas.GetReconstructionAsync(request, cancellationToken).ConfigureAwait(false);
 
-        // What the ledger says earlier runs wrote, each term's part checked on disk (several terms at once).
+        // What the ledger says earlier runs wrote, each term's part checked on disk (several terms at once, in file order) and
+        // handed to the etag's hash as it is read: the lowest term's bytes are hashed from this read, the others' moments
+        // later while still in the page cache, instead of read again from disk after the whole check.
         var onDisk = new XetLedgerTerm?[plan.Terms.Count];
         await Parallel.ForEachAsync(plan.Terms, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken },
             async (term, token) =>
             {
                 if (ledger.WrittenFrom(term.Offset, term.Length) is { } written)
                 {
-                    onDisk[term.Index] = await XetWrittenCheck.OnDiskPrefixAsync(file, written, token).ConfigureAwait(false);
+                    onDisk[term.Index] = await XetWrittenCheck.OnDiskPrefixAsync(file, written, rangeWritten, token).ConfigureAwait(false);
                 }
             }).ConfigureAwait(false);
 
@@ -91,7 +94,6 @@ internal sealed class XetFileDownloader
             }
             done[term.Index] = written;
             resumed += term.Length;
-            rangeWritten?.Invoke(term.Offset, term.Length, default);
         }
 
         long reused = 0;
@@ -112,11 +114,7 @@ internal sealed class XetFileDownloader
             // Copied terms stay out of the ledger: a resumed run copies them again, so a record that lies is still refetched.
             if (reused > 0) reuse.BytesReused?.Invoke(reused);
         }
-        foreach (XetLedgerTerm prefix in prefixes.Values)
-        {
-            resumed += prefix.Length;
-            rangeWritten?.Invoke(prefix.Offset, prefix.Length, default);
-        }
+        foreach (XetLedgerTerm prefix in prefixes.Values) resumed += prefix.Length;
         if (resumed > 0) (bytesResumed ?? bytesWritten)?.Invoke(resumed);
 
         var context = new FetchContext(request, file, ledger, new OffsetOrderedGate(Math.Max(1, _options.MaxConcurrentDecodes)), bytesWritten, rangeWritten);

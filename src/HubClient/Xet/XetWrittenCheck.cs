@@ -12,9 +12,12 @@ internal static class XetWrittenCheck
 {
     /// <summary>
     /// The longest leading part of <paramref name="written"/> whose chunks hash on disk to what the ledger recorded (all of
-    /// it, a prefix, or null when its first chunk already differs).
+    /// it, a prefix, or null when its first chunk already differs). Each part found good is handed to
+    /// <paramref name="verified"/> with its bytes as it is read, so that the etag's hash can take them from this read
+    /// rather than read them again (<see cref="WrittenPrefixHasher"/>).
     /// </summary>
-    public static async Task<XetLedgerTerm?> OnDiskPrefixAsync(SafeFileHandle file, XetLedgerTerm written, CancellationToken cancellationToken)
+    public static async Task<XetLedgerTerm?> OnDiskPrefixAsync(SafeFileHandle file, XetLedgerTerm written, WrittenRange? verified,
+        CancellationToken cancellationToken)
     {
         // Read in blocks of whole chunks (about 1 MiB), each chunk then hashed from the block.
         const int BlockSize = 1024 * 1024;
@@ -42,12 +45,14 @@ internal static class XetWrittenCheck
                     XetChunkHash chunk = written.Chunks[good];
                     if (XetHasher.ChunkHash(buffer.AsSpan(at, (int)chunk.Size)) != chunk.Hash)
                     {
+                        verified?.Invoke(offset - at, at, buffer.AsSpan(0, at));
                         return Prefix(written, good, offset);
                     }
                     at += (int)chunk.Size;
                     offset += chunk.Size;
                     good++;
                 }
+                verified?.Invoke(offset - at, at, buffer.AsSpan(0, at));
             }
             return written;
         }

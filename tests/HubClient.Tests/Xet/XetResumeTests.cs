@@ -253,6 +253,42 @@ public sealed class XetResumeTests : IAsyncDisposable
         Assert.True(fetched < left + 200_000, $"Run 3 fetched {fetched} xorb bytes; run 2 had left {left} (run 1 stopped at {run1End}).");
     }
 
+    /// <summary>
+    /// A resume checks every byte the ledger claims by reading it back; those very reads feed the etag's hash (every range
+    /// reported with its bytes), so that a resumed file is not read a second time to be hashed.
+    /// </summary>
+    [Fact]
+    public async Task A_resume_hands_the_bytes_it_checks_on_disk_to_the_etag_hash()
+    {
+        _hub.XetChunksPerTerm = 6;
+        FakeFile file = Add(Bytes.Random(3_000_000, seed: 72));
+        string ledger = _temp.Combine("model.bin.xet-ledger");
+        string target = _temp.Combine("model.bin.incomplete");
+        var options = new XetDownloadOptions { WriteBufferSize = 128 * 1024, MaxConcurrentFetches = 4 };
+        using (SafeFileHandle create = File.OpenHandle(target, FileMode.Create, FileAccess.ReadWrite)) RandomAccess.SetLength(create, file.Size);
+        long kept = await RunUntilAsync(file, target, ledger, options, 1_800_000);
+
+        var reports = new List<(long Offset, long Length, bool WithBytes)>();
+        long resumed = 0;
+        using (SafeFileHandle handle = File.OpenHandle(target, FileMode.Open, FileAccess.ReadWrite))
+        {
+            using var hasher = new WrittenPrefixHasher(handle, file.Size, file.Sha256, CancellationToken.None);
+            await new XetFileDownloader(_http, options).DownloadAsync(Request(file), handle, ledger, bytesWritten: null,
+                bytesResumed: n => resumed += n, rangeWritten: (offset, length, bytes) =>
+                {
+                    lock (reports) reports.Add((offset, length, bytes.Length == length && bytes.SequenceEqual(file.Content.AsSpan((int)offset, (int)length))));
+                    hasher.Written(offset, length, bytes);
+                }, reuse: null, CancellationToken.None);
+            Assert.Equal(file.Sha256, await hasher.FinishAsync(CancellationToken.None));
+            Assert.False(hasher.Rewritten);
+        }
+
+        Assert.True(resumed >= kept - 200_000, $"The first run wrote {kept} bytes, the resume kept {resumed}.");
+        Assert.All(reports, r => Assert.True(r.WithBytes, $"[{r.Offset}, {r.Offset + r.Length}) was reported without its bytes"));
+        Assert.Equal(file.Size, reports.Sum(r => r.Length)); // each byte once
+        Assert.Equal(file.Content, File.ReadAllBytes(target));
+    }
+
     public async ValueTask DisposeAsync()
     {
         _client.Dispose();

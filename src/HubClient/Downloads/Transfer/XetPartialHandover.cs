@@ -39,7 +39,7 @@ internal static class XetPartialHandover
             var onDisk = new List<XetLedgerTerm>();
             foreach (XetLedgerTerm span in ledger.Spans)
             {
-                if (await XetWrittenCheck.OnDiskPrefixAsync(file, span, cancellationToken).ConfigureAwait(false) is { } verified) onDisk.Add(verified);
+                if (await XetWrittenCheck.OnDiskPrefixAsync(file, span, verified: null, cancellationToken).ConfigureAwait(false) is { } verified) onDisk.Add(verified);
             }
             written = XetTermLedger.Cover(onDisk);
         }
