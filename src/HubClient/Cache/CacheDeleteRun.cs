@@ -208,10 +208,9 @@ internal sealed class CacheDeleteRun
             }
             foreach (FileSystemInfo entry in entries)
             {
-                if (entry.LinkTarget is { } target)
+                if (PathContainment.LexicalTarget(entry) is { } full)
                 {
                     if (Directory.Exists(entry.FullName)) continue;
-                    string full = Path.GetFullPath(Path.IsPathRooted(target) ? target : Path.Combine(folder, target));
                     linked.Add(PathContainment.AsDirectChild(full, blobs) ?? full);
                 }
                 else if (entry is DirectoryInfo)

@@ -210,7 +210,7 @@ internal static class CacheScanner
             FileInfo? blob = isLink ? ResolveFinalTarget(entry) : (FileInfo)entry;
             if (blob is null || !blob.Exists)
             {
-                string? target = isLink ? LexicalTarget(entry) : null;
+                string? target = isLink ? PathContainment.LexicalTarget(entry) : null;
                 broken.Add(new BrokenEntry(entry.FullName, target));
                 warnings.Add(new CacheWarning(CacheWarningKind.BrokenSymlink, entry.FullName, $"Blob missing (broken symlink): {entry.FullName} -> {target ?? entry.LinkTarget}"));
                 continue;
@@ -218,7 +218,7 @@ internal static class CacheScanner
             // A repo blob that links into the shared blob store is the file's blob (the first hop); its bytes are the payload's.
             string blobPath = blob.FullName;
             string? sharedPath = null;
-            string? firstHop = isLink && store is not null && LexicalTarget(entry) is { } hop ? PathContainment.AsDirectChild(hop, blobsPath) : null;
+            string? firstHop = isLink && store is not null && PathContainment.LexicalTarget(entry) is { } hop ? PathContainment.AsDirectChild(hop, blobsPath) : null;
             if (firstHop is not null && store!.TargetOf(firstHop) is { } payload && SameFile(payload, blob.FullName))
             {
                 blobPath = firstHop;
@@ -276,14 +276,6 @@ internal static class CacheScanner
         {
             return null; // A link loop, or a target we may not read.
         }
-    }
-
-    /// <summary>The link's target as a full path, without requiring it to exist.</summary>
-    private static string? LexicalTarget(FileSystemInfo link)
-    {
-        string? target = link.LinkTarget;
-        if (target is null) return null;
-        return Path.GetFullPath(Path.IsPathRooted(target) ? target : Path.Combine(Path.GetDirectoryName(link.FullName)!, target));
     }
 
     private static List<FileSystemInfo> SortedEntries(string folder)

@@ -54,6 +54,14 @@ internal static class PathContainment
             : null;
     }
 
+    /// <summary>A symlink's target as a full path (a relative one taken from the link's folder), neither followed nor required to exist; null for no link.</summary>
+    public static string? LexicalTarget(FileSystemInfo link)
+    {
+        string? target = link.LinkTarget;
+        if (target is null) return null;
+        return Path.GetFullPath(Path.IsPathRooted(target) ? target : Path.Combine(Path.GetDirectoryName(link.FullName)!, target));
+    }
+
     /// <summary>The path with every symlink on the way resolved (missing components are kept as written).</summary>
     public static string RealPath(string path) => RealPath(path, 0);
 

@@ -109,6 +109,8 @@ internal sealed class HubJsonClient
             throw new HubProtocolException($"The next-page link '{target}' is not a URL.", current);
         }
         next = OnEndpoint(LinkHeader.OntoEndpoint(next, _http.Endpoint), current, "next-page link");
+        // Loops over several pages are caught by the listing (LinkedPageable); this one also stops a caller resuming page
+        // by page from continuation tokens, which no listing sees whole.
         if (next == current) throw new HubProtocolException("The next-page link points at the page itself.", current);
         return next;
     }
