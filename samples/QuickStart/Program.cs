@@ -2,7 +2,7 @@
 // cache, and run again to show the cache hit.
 //   dotnet run --project samples/QuickStart                      embedded demo hub, no network
 //   dotnet run --project samples/QuickStart -- --endpoint https://huggingface.co --repo openai-community/gpt2
-//   dotnet run --project samples/QuickStart -- --serve           only run the demo hub (prints its endpoint; Ctrl+C or close stdin to stop)
+//   dotnet run --project samples/QuickStart -- --serve           only run the demo hub (prints its endpoint; Enter, Ctrl+C or closing stdin stops it)
 using System.Diagnostics;
 using HubClient;
 using HubClient.Cli.Output;
@@ -124,7 +124,7 @@ static async Task<int> ServeAsync(string[] args)
     await using SampleHub hub = SampleHub.Start(args);
     Console.WriteLine(hub.Endpoint);
     Console.Out.Flush();
-    // Runs until stdin closes (a CI script's pipe) or Ctrl+C.
+    // Runs until Enter, stdin closes (a CI script's pipe) or Ctrl+C.
     using var stop = new CancellationTokenSource();
     Console.CancelKeyPress += (_, e) =>
     {
@@ -133,7 +133,7 @@ static async Task<int> ServeAsync(string[] args)
     };
     try
     {
-        await Task.Run(() => Console.In.ReadToEnd(), stop.Token).WaitAsync(stop.Token);
+        await Task.Run(() => Console.In.ReadLine(), stop.Token).WaitAsync(stop.Token);
     }
     catch (OperationCanceledException)
     {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using HubClient.Cli.Commands;
 using HubClient.Cli.Commands.Cache;
 using Spectre.Console;
@@ -7,7 +8,7 @@ namespace HubClient.Cli;
 
 /// <summary>
 /// Builds the <c>hub</c> command tree and runs it: exit 0 ok, 1 error, 2 usage (bad options, ids, paths, revisions,
-/// patterns, endpoint); every error is one clear line on the error stream, with details only under <c>--verbose</c>.
+/// patterns, endpoint), 130 cancelled (Ctrl+C or SIGTERM); every error is one clear line on the error stream, with details only under <c>--verbose</c>.
 /// </summary>
 internal static class HubCommandLine
 {
@@ -46,16 +47,26 @@ internal static class HubCommandLine
             return ExitCodes.Usage;
         }
         bool verbose = parse.GetValue(GlobalOptions.Verbose);
+        // Ctrl+C or SIGTERM cancels the command's token and waits for it to stop, so that it can say so (System.CommandLine's
+        // own handler exits 130 without a word); a second one ends the process at once.
+        using var stop = new CancellationTokenSource();
+        using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => Stop(c, stop));
+        using PosixSignalRegistration terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => Stop(c, stop));
         try
         {
-            // System.CommandLine cancels the action's token on Ctrl+C.
-            var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = output, Error = error };
-            return await parse.InvokeAsync(invocation).ConfigureAwait(false);
+            var invocation = new InvocationConfiguration
+            {
+                EnableDefaultExceptionHandler = false,
+                ProcessTerminationTimeout = null,
+                Output = output,
+                Error = error,
+            };
+            return await parse.InvokeAsync(invocation, stop.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            await error.WriteLineAsync("cancelled").ConfigureAwait(false);
-            return ExitCodes.Error;
+            await error.WriteLineAsync("cancelled: a download keeps what it wrote, and the same command continues it").ConfigureAwait(false);
+            return ExitCodes.Cancelled;
         }
         catch (Exception e)
         {
@@ -66,6 +77,13 @@ internal static class HubCommandLine
             else if (code == ExitCodes.Usage) await error.WriteLineAsync($"Run '{HelpCommand(parse)} --help' for usage.").ConfigureAwait(false);
             return code;
         }
+    }
+
+    private static void Stop(PosixSignalContext signal, CancellationTokenSource stop)
+    {
+        if (stop.IsCancellationRequested) return; // The second time: the default, end the process.
+        signal.Cancel = true;
+        stop.Cancel();
     }
 
     /// <summary>The command whose help fits the error: <c>hub download</c>, <c>hub cache delete</c>, or <c>hub</c>.</summary>

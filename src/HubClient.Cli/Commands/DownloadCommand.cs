@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using HubClient.Cli.Output;
 
 namespace HubClient.Cli.Commands;
@@ -18,13 +19,6 @@ internal static class DownloadCommand
     {
         var repo = new Argument<string>("repo") { Description = "Repository id, e.g. openai-community/gpt2" };
         var files = new Argument<string[]>("files") { Description = "Files to download, or one folder ending in '/' (default: the whole repository)", Arity = ArgumentArity.ZeroOrMore };
-        files.Validators.Add(r =>
-        {
-            foreach (var token in r.Tokens.Where(t => t.Value.StartsWith('-')))
-            {
-                r.AddError($"Unrecognized option '{token.Value}'.");
-            }
-        });
         var revision = new Option<string?>("--revision") { Description = "Branch, tag or commit (default: main)", HelpName = "revision" };
         var include = new Option<string[]>("--include") { Description = "Glob of files to download, e.g. \"*.json\" (one per --include; repeat it)", HelpName = "pattern", AllowMultipleArgumentsPerToken = false };
         var exclude = new Option<string[]>("--exclude") { Description = "Glob of files to skip, e.g. \"*.onnx\" (one per --exclude; repeat it)", HelpName = "pattern", AllowMultipleArgumentsPerToken = false };
@@ -52,6 +46,7 @@ internal static class DownloadCommand
             string[] includes = result.GetValue(include) ?? [];
             string[] excludes = result.GetValue(exclude) ?? [];
             bool isQuiet = result.GetValue(quiet);
+            ThrowIfOptionLike(result, files);
             ThrowIfPatternsMisplaced(result, paths, includes, excludes);
             string? folder = paths is [{ } only] && only.EndsWith('/') ? only : null;
             if (folder is not null && (includes.Length > 0 || excludes.Length > 0))
@@ -138,17 +133,34 @@ internal static class DownloadCommand
     }
 
     /// <summary>
+    /// A file name that starts with '-' is a mistyped option (<c>--includ</c>) unless it comes after <c>--</c>, where
+    /// POSIX puts arguments that look like options (<c>hub download REPO -- -notes.txt</c>).
+    /// </summary>
+    private static void ThrowIfOptionLike(ParseResult result, Argument<string[]> files)
+    {
+        IReadOnlyList<Token> fileTokens = result.GetResult(files)?.Tokens ?? [];
+        foreach (Token token in result.Tokens)
+        {
+            if (token.Type == TokenType.DoubleDash) return;
+            if (token.Value.StartsWith('-') && fileTokens.Any(t => ReferenceEquals(t, token)))
+            {
+                throw new UsageException($"Unrecognized option '{token.Value}' (a file whose name starts with '-' goes after '--').");
+            }
+        }
+    }
+
+    /// <summary>
     /// Each <c>--include</c>/<c>--exclude</c> takes one pattern. A bare argument right after one's pattern
     /// (<c>--include "*.json" "*.md"</c>), or a wildcard among the file names while patterns are given, cannot be what was
     /// meant: it would silently become a file name, so it is a usage error before any request.
     /// </summary>
     private static void ThrowIfPatternsMisplaced(ParseResult result, string[] paths, string[] includes, string[] excludes)
     {
-        IReadOnlyList<System.CommandLine.Parsing.Token> tokens = result.Tokens;
+        IReadOnlyList<Token> tokens = result.Tokens;
         for (int i = 0; i + 2 < tokens.Count; i++)
         {
-            if (tokens[i].Type == System.CommandLine.Parsing.TokenType.Option && tokens[i].Value is "--include" or "--exclude"
-                && tokens[i + 2].Type == System.CommandLine.Parsing.TokenType.Argument && paths.Contains(tokens[i + 2].Value))
+            if (tokens[i].Type == TokenType.Option && tokens[i].Value is "--include" or "--exclude"
+                && tokens[i + 2].Type == TokenType.Argument && paths.Contains(tokens[i + 2].Value))
             {
                 throw new UsageException(
                     $"{tokens[i].Value} takes one pattern; '{tokens[i + 2].Value}' after '{tokens[i + 1].Value}' would be read as a file name. Repeat the option: {tokens[i].Value} \"{tokens[i + 1].Value}\" {tokens[i].Value} \"{tokens[i + 2].Value}\".");

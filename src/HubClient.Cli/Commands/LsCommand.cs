@@ -17,7 +17,7 @@ internal static class LsCommand
         command.SetAction(async (result, cancellationToken) =>
         {
             using HubApi api = context.CreateApi(result);
-            HubPageable<RepoTreeEntry> entries = api.ListRepoTreeAsync(result.GetValue(repo)!, result.GetValue(path), result.GetValue(recursive),
+            HubPageable<RepoTreeEntry> entries = api.ListRepoTreeAsync(result.GetValue(repo)!, FolderOf(result.GetValue(path)), result.GetValue(recursive),
                 revision: result.GetValue(revision), repoType: GlobalOptions.ParseRepoType(result), cancellationToken: cancellationToken);
             if (result.GetValue(json))
             {
@@ -37,4 +37,7 @@ internal static class LsCommand
         });
         return command;
     }
+
+    /// <summary>A folder as <c>hub download</c> names one (<c>onnx/</c>, as <c>ls</c> prints it) is the same folder to list.</summary>
+    private static string? FolderOf(string? path) => path is { Length: > 1 } && path.EndsWith('/') && !path.EndsWith("//", StringComparison.Ordinal) ? path[..^1] : path;
 }

@@ -73,15 +73,17 @@ public sealed class FakeRepo
     public IReadOnlyDictionary<string, string> Tags => _tags;
 
     /// <summary>
-    /// Makes a commit on <paramref name="branch"/> (created if new) whose files are the branch's current files changed by
-    /// <paramref name="change"/>, and moves the branch to it.
+    /// Makes a commit on <paramref name="branch"/> whose files are the branch's current files changed by
+    /// <paramref name="change"/>, and moves the branch to it. A new branch starts from <c>main</c>'s head, as the hub's
+    /// <c>create_branch</c> and pull requests do (from nothing when there is no <c>main</c>); to start it elsewhere, point it
+    /// at a commit first (<see cref="SetBranch"/>).
     /// </summary>
     public FakeCommit Commit(Action<FakeCommitBuilder> change, string branch = "main", string? title = null)
     {
         ArgumentNullException.ThrowIfNull(change);
         lock (_commitLock)
         {
-            FakeCommit? parent = _branches.TryGetValue(branch, out string? head) ? _commits[head] : null;
+            FakeCommit? parent = _branches.TryGetValue(branch, out string? head) || _branches.TryGetValue("main", out head) ? _commits[head] : null;
             var builder = new FakeCommitBuilder(parent?.Files);
             change(builder);
             int number = ++_commitCount;

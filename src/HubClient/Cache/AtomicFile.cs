@@ -1,11 +1,34 @@
+using System.Text;
+
 namespace HubClient;
 
 /// <summary>File operations that are safe against crashes and concurrent writers: write a unique temp name, then rename.</summary>
 internal static class AtomicFile
 {
-    /// <summary>A unique sibling of <paramref name="path"/> for a temp file.</summary>
-    public static string TempSibling(string path, string suffix = ".tmp") =>
-        path + "." + Guid.NewGuid().ToString("N")[..12] + suffix;
+    /// <summary>The longest file name every supported file system takes: 255 bytes of UTF-8 (Linux, macOS; Windows counts 255 UTF-16 units).</summary>
+    private const int MaxNameBytes = 255;
+
+    /// <summary>
+    /// A unique sibling of <paramref name="path"/> for a temp file: its name, a random tag and <paramref name="suffix"/>, the
+    /// name cut short (at whole characters) when all three would not fit in one file name — a name that itself fits just
+    /// (huggingface_hub's <c>{file}.metadata</c> for a 246-byte file name) still gets a temp sibling.
+    /// </summary>
+    public static string TempSibling(string path, string suffix = ".tmp")
+    {
+        string tag = "." + Guid.NewGuid().ToString("N")[..12] + suffix;
+        string name = Path.GetFileName(path);
+        int room = MaxNameBytes - Encoding.UTF8.GetByteCount(tag);
+        if (Encoding.UTF8.GetByteCount(name) <= room) return path + tag;
+        var kept = new StringBuilder();
+        int bytes = 0;
+        foreach (Rune rune in name.EnumerateRunes())
+        {
+            if (bytes + rune.Utf8SequenceLength > room) break;
+            kept.Append(rune.ToString());
+            bytes += rune.Utf8SequenceLength;
+        }
+        return Path.Combine(Path.GetDirectoryName(path)!, kept + tag);
+    }
 
     /// <summary>Writes <paramref name="content"/> to <paramref name="path"/> atomically, unless it already holds exactly that.</summary>
     public static void WriteTextIfChanged(string path, string content)

@@ -76,6 +76,23 @@ public sealed class FirstContactTests : IAsyncLifetime
         Assert.Equal("", run.Out);
     }
 
+    /// <summary>
+    /// A file whose name starts with '-' is downloaded when it comes after '--' (POSIX); before it, it is taken for a mistyped
+    /// option. (A new-user review found it refused either way.)
+    /// </summary>
+    [Fact]
+    public async Task A_file_named_like_an_option_is_downloaded_after_a_double_dash()
+    {
+        _repo.Commit(c => c.Add("-notes.txt", "dash"));
+
+        CliResult mistyped = await RunExactly("download", DemoRepos.TinyModel, "-notes.txt", "--endpoint", _f.Hub.Endpoint, "--cache-dir", _f.CacheDirectory);
+        CliResult run = await RunExactly("download", DemoRepos.TinyModel, "--quiet", "--endpoint", _f.Hub.Endpoint, "--cache-dir", _f.CacheDirectory, "--", "-notes.txt");
+
+        Assert.Contains("Unrecognized option '-notes.txt'", AssertFails(mistyped, 2), StringComparison.Ordinal);
+        Assert.True(run.Code == 0, run.Err);
+        Assert.Equal("dash", File.ReadAllText(run.Out.Trim()));
+    }
+
     [Fact]
     public async Task A_wildcard_file_name_beside_include_is_a_usage_error()
     {
@@ -118,8 +135,8 @@ public sealed class FirstContactTests : IAsyncLifetime
         Assert.Contains(endpoint, line, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task A_bad_HF_ENDPOINT_in_a_real_process_is_one_line_and_exit_2()
+    /// <summary>Starts <c>hub</c> as a process of its own with <paramref name="args"/> and <paramref name="environment"/>.</summary>
+    private static Process StartHubProcess(string[] args, Dictionary<string, string> environment)
     {
         string hub = typeof(HubCommandLine).Assembly.Location;
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
@@ -129,21 +146,56 @@ public sealed class FirstContactTests : IAsyncLifetime
         };
         // The test's runtime config and dependencies: hub.dll here runs without its own (it is a referenced assembly).
         string bin = Path.GetDirectoryName(hub)!;
-        string[] args =
-        [
-            "exec", "--runtimeconfig", Path.Combine(bin, "HubClient.Tests.runtimeconfig.json"), "--depsfile", Path.Combine(bin, "HubClient.Tests.deps.json"),
-            hub, "ls", DemoRepos.TinyModel,
-        ];
-        foreach (string a in args) start.ArgumentList.Add(a);
-        start.Environment["HF_ENDPOINT"] = "localhost:8080";
-        start.Environment["HF_HUB_CACHE"] = _f.CacheDirectory;
-        using Process process = Process.Start(start)!;
+        foreach (string a in (string[])["exec", "--runtimeconfig", Path.Combine(bin, "HubClient.Tests.runtimeconfig.json"), "--depsfile",
+            Path.Combine(bin, "HubClient.Tests.deps.json"), hub, .. args])
+        {
+            start.ArgumentList.Add(a);
+        }
+        foreach ((string name, string value) in environment) start.Environment[name] = value;
+        return Process.Start(start)!;
+    }
+
+    [Fact]
+    public async Task A_bad_HF_ENDPOINT_in_a_real_process_is_one_line_and_exit_2()
+    {
+        using Process process = StartHubProcess(["ls", DemoRepos.TinyModel], new() { ["HF_ENDPOINT"] = "localhost:8080", ["HF_HUB_CACHE"] = _f.CacheDirectory });
         Task<string> err = process.StandardError.ReadToEndAsync();
         Task<string> output = process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync();
 
         string line = AssertFails(new CliResult(process.ExitCode, await output, await err), 2);
         Assert.Contains("HF_ENDPOINT must be an absolute http(s) URL", line, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Ctrl+C during a download stops it and says so, exit 130, and the same command then finishes it. (A new-user review
+    /// found it silent: System.CommandLine's own handler exited 130 without a word.)
+    /// </summary>
+    [UnixFact]
+    public async Task Ctrl_C_during_a_download_says_it_was_cancelled_and_the_rerun_finishes_it()
+    {
+        var stalled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _f.Hub.InjectFault(FakeFault.Stall(0, TimeSpan.FromMinutes(2)), r =>
+        {
+            if (!r.IsXorb && !r.IsCdn) return false;
+            stalled.TrySetResult();
+            return true;
+        }, times: 1);
+        using Process process = StartHubProcess(["download", DemoRepos.TinyModel, "model.safetensors", "--endpoint", _f.Hub.Endpoint, "--cache-dir", _f.CacheDirectory],
+            new() { ["HF_HUB_DISABLE_PROGRESS_BARS"] = "1" });
+        Task<string> err = process.StandardError.ReadToEndAsync();
+        Task<string> output = process.StandardOutput.ReadToEndAsync();
+
+        await stalled.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        using (Process kill = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!) await kill.WaitForExitAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+
+        var run = new CliResult(process.ExitCode, await output, await err);
+        Assert.True(run.Code == 130, $"exit {run.Code}: {run.Err}");
+        Assert.Contains("cancelled: a download keeps what it wrote", run.Err, StringComparison.Ordinal);
+        CliRunner.AssertNoStackTrace(run.Err);
+        CliResult rerun = await Run("download", DemoRepos.TinyModel, "model.safetensors", "--quiet");
+        Assert.True(rerun.Code == 0, rerun.Err);
     }
 
     // Item 6: retries and cache fallbacks are reported on the error stream.
@@ -196,6 +248,18 @@ public sealed class FirstContactTests : IAsyncLifetime
         Assert.All(entries, e => Assert.True(e.TryGetProperty("type", out _), e.ToString()));
         Assert.Equal("directory", entries.Single(e => e.GetProperty("path").GetString() == "onnx").GetProperty("type").GetString());
         Assert.Equal("file", entries.Single(e => e.GetProperty("path").GetString() == "config.json").GetProperty("type").GetString());
+    }
+
+    /// <summary><c>ls</c> prints a folder as <c>onnx/</c> and <c>download</c> takes it so: <c>ls</c> takes it so too (a new-user review).</summary>
+    [Fact]
+    public async Task Ls_takes_a_folder_as_it_prints_one()
+    {
+        CliResult bare = await Run("ls", DemoRepos.TinyModel, "onnx");
+        CliResult slash = await Run("ls", DemoRepos.TinyModel, "onnx/");
+
+        Assert.True(slash.Code == 0, slash.Err);
+        Assert.Contains("onnx/model.onnx", slash.Out, StringComparison.Ordinal);
+        Assert.Equal(bare.Out, slash.Out);
     }
 
     // Item 8: bad ids, paths and revisions are usage errors in the command's words.

@@ -35,6 +35,24 @@ public sealed partial class ReadmeCheckTests
         }
     }
 
+    /// <summary>
+    /// The examples read as one program: a block calls the client <c>hub</c> (declared in "Use it") or a variable it declares
+    /// itself, so that pasting one block after another compiles. (A new-user review pasted one that called <c>api</c>.)
+    /// </summary>
+    [Fact]
+    public void Every_example_calls_the_client_by_its_one_name_or_declares_what_it_calls()
+    {
+        foreach (string block in CodeBlocks("csharp"))
+        {
+            HashSet<string> declared = [.. Declaration().Matches(block).Select(m => m.Groups["name"].Value), "hub"];
+            foreach (Match call in AwaitedCall().Matches(block))
+            {
+                Assert.True(declared.Contains(call.Groups["receiver"].Value),
+                    $"A README example awaits '{call.Value}' on a variable it never declares: {block[..Math.Min(80, block.Length)]}");
+            }
+        }
+    }
+
     [Fact]
     public void Every_sample_is_run_with_dotnet_run_and_every_project_exists()
     {
@@ -128,6 +146,12 @@ public sealed partial class ReadmeCheckTests
     private static partial Regex CodeBlock();
 
     /// <summary>A sample named as if it were a command (<c>samples/QuickStart -- …</c>) instead of <c>dotnet run --project samples/QuickStart -- …</c>.</summary>
+    [GeneratedRegex(@"\bawait (?:using |foreach \(.*? in )?(?<receiver>[a-z]\w*)\.\w+\(")]
+    private static partial Regex AwaitedCall();
+
+    [GeneratedRegex(@"(?:\bvar|\b[A-Z]\w*(?:<[\w<>, ]+>)?\??) (?<name>[a-z]\w*) =")]
+    private static partial Regex Declaration();
+
     [GeneratedRegex(@"(?<!--project )\bsamples/\w+ --")]
     private static partial Regex BareSampleCommand();
 

@@ -97,4 +97,25 @@ public sealed class LocalDirectoryTests : IAsyncLifetime
         Assert.False(File.Exists(Path.Combine(_dir, "model.onnx")));
         Assert.Empty(Directory.EnumerateFiles(_dir, "*.incomplete", SearchOption.AllDirectories));
     }
+
+    /// <summary>
+    /// An 80-character CJK name is 244 bytes of UTF-8: its <c>.metadata</c> (253 bytes) fits a file name, as huggingface_hub
+    /// writes it, but a temp sibling with a random tag does not. (Found by a new-user review: the file was written, then
+    /// the metadata threw <see cref="PathTooLongException"/>, and every rerun downloaded it again.)
+    /// </summary>
+    [Fact]
+    public async Task A_name_whose_metadata_just_fits_a_file_name_is_downloaded_once()
+    {
+        string name = new string('\u6a21', 80) + ".txt";
+        _f.Hub.FindRepo(Repo)!.Commit(c => c.Add(name, "x"));
+
+        string path = await _f.Api.DownloadFileAsync(Repo, name, Local);
+        _f.Hub.ClearRequests();
+        await _f.Api.DownloadFileAsync(Repo, name, Local);
+
+        Assert.Equal("x", Bytes.Text(path));
+        Assert.True(File.Exists(Path.Combine(_dir, ".cache", "huggingface", "download", name + ".metadata")));
+        Assert.DoesNotContain(_f.Hub.Requests, r => r.Method == "GET");
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(_dir, ".cache", "huggingface", "download"), "*.tmp"));
+    }
 }

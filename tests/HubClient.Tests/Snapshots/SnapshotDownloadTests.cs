@@ -357,4 +357,21 @@ public sealed class SnapshotDownloadTests : IAsyncLifetime
         Assert.Same(drop.Fault, cdn[0].Fault);
         Assert.StartsWith("bytes=", cdn[1].Range, StringComparison.Ordinal); // resumed after the drop
     }
+
+    /// <summary>
+    /// A listing HubClient refuses (here a file name with a tab, which it never joins to a folder) with nothing cached is
+    /// reported as the hub's answer refused, not as a hub that could not be reached: every request was answered.
+    /// </summary>
+    [Fact]
+    public async Task A_refused_listing_is_not_reported_as_an_unreachable_hub()
+    {
+        _f.Hub.AddRepo("acme/odd-names").Commit(c => c.Add("config.json", "{}").Add("notes/tab\there.txt", "t"));
+
+        LocalEntryNotFoundException e = await Assert.ThrowsAsync<LocalEntryNotFoundException>(() =>
+            _f.Api.DownloadSnapshotAsync("acme/odd-names", new SnapshotDownloadOptions { AllowPatterns = ["*.json"] }));
+
+        Assert.IsType<HubProtocolException>(e.InnerException);
+        Assert.Contains("the hub's answer was refused", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("could not be reached", e.Message, StringComparison.Ordinal);
+    }
 }

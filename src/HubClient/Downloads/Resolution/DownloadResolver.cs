@@ -81,6 +81,8 @@ internal sealed class DownloadResolver
             null => "the network is off (offline mode or LocalFilesOnly)",
             // An HTTP error (429 after the retries, 5xx, 401 with a cached copy): the hub answered, just not usably.
             HubException { StatusCode: not null } => $"the hub answered with an error: {cause.Message}",
+            // The hub answered, with something HubClient will not use (an unsafe path, a malformed or inconsistent reply).
+            HubProtocolException or HubIntegrityException => $"the hub's answer was refused: {cause.Message}",
             _ => $"the hub could not be reached: {cause.Message}",
         };
 }
