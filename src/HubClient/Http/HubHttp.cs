@@ -38,6 +38,12 @@ internal sealed class HubHttp
     /// <summary>A request option: send this bearer token (and not the hub token), whatever the host.</summary>
     public static HttpRequestOptionsKey<string> BearerToken { get; } = new("HubClient.BearerToken");
 
+    /// <summary>
+    /// A request option: send no token at all, whatever the host — a signed URL carries its own authority, and one that a
+    /// server chose may point anywhere, the hub included.
+    /// </summary>
+    public static HttpRequestOptionsKey<bool> Anonymous { get; } = new("HubClient.Anonymous");
+
     public HubApiOptions Options => _options;
 
     /// <summary>The logger of this client (never null).</summary>
@@ -145,6 +151,7 @@ internal sealed class HubHttp
     {
         request.Headers.TryAddWithoutValidation("User-Agent", _userAgent);
         request.Headers.Authorization = null;
+        if (request.Options.TryGetValue(Anonymous, out bool anonymous) && anonymous) return;
         if (request.Options.TryGetValue(BearerToken, out string? bearer))
         {
             // A token for another service (the Xet CAS): sent as given, and the hub token never with it.

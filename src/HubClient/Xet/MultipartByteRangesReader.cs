@@ -7,11 +7,15 @@ namespace HubClient.Xet;
 /// <summary>
 /// Reads a <c>multipart/byteranges</c> body (RFC 9110 §14.6) as a stream: <see cref="NextPartAsync"/> reads a part's
 /// headers and returns its <c>Content-Range</c>; the part's bytes are then read from this stream, exactly that many.
-/// Lines are bounded (8 KiB) so a hostile body cannot grow memory.
+/// Lines are bounded (8 KiB), and so is their number before a delimiter and in a part's headers (64), so that a hostile
+/// body can neither grow memory nor be read for ever without a byte of a part.
 /// </summary>
 internal sealed class MultipartByteRangesReader : ReadOnlyStream
 {
     private const int MaxLine = 8 * 1024;
+
+    /// <summary>Blank lines before a delimiter, and header lines in a part, that a hostile body may send before it is refused.</summary>
+    private const int MaxLines = 64;
     private readonly Stream _inner;
     private readonly string _delimiter;
     private readonly Uri? _source;
@@ -40,8 +44,10 @@ internal sealed class MultipartByteRangesReader : ReadOnlyStream
     {
         if (_finished) return null;
         string line;
+        int lines = 0;
         do
         {
+            if (++lines > MaxLines) throw new HubProtocolException("multipart/byteranges: no boundary line after many blank lines.", _source);
             line = await ReadLineAsync(cancellationToken).ConfigureAwait(false);
         }
         while (line.Length == 0);
@@ -52,8 +58,10 @@ internal sealed class MultipartByteRangesReader : ReadOnlyStream
         }
         if (line != _delimiter) throw new HubProtocolException("multipart/byteranges: expected a boundary line.", _source);
         (long First, long Last)? range = null;
+        lines = 0;
         while ((line = await ReadLineAsync(cancellationToken).ConfigureAwait(false)).Length > 0)
         {
+            if (++lines > MaxLines) throw new HubProtocolException("multipart/byteranges: a part's headers do not end.", _source);
             int colon = line.IndexOf(':', StringComparison.Ordinal);
             if (colon > 0 && line.AsSpan(0, colon).Trim().Equals("Content-Range", StringComparison.OrdinalIgnoreCase))
             {

@@ -61,6 +61,7 @@ internal sealed class XetCasClient
             response = await _http.SendAsync(() =>
             {
                 var request = new HttpRequestMessage(HttpMethod.Get, url);
+                request.Options.Set(HubHttp.Anonymous, true); // Even on the hub's own host: the CAS chose the URL.
                 request.Headers.TryAddWithoutValidation("Range", "bytes=" + ranges);
                 return request;
             }, _http.Options.DownloadTimeout, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
@@ -117,8 +118,9 @@ internal sealed class XetCasClient
             return await response.Content.ReadFromJsonAsync(type, cancellationToken).ConfigureAwait(false)
                 ?? throw new XetUnavailableException("Malformed Xet reconstruction: null.");
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a charset .NET does not know.
             throw new XetUnavailableException($"Malformed Xet reconstruction: {e.Message}", e);
         }
     }

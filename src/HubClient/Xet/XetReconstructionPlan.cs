@@ -30,12 +30,14 @@ internal sealed class XetReconstructionPlan
         foreach ((string xorb, List<XetMultiRangeFetch> entries) in v2.Xorbs ?? [])
         {
             var list = new List<XetFetchRangeRef>();
-            foreach (XetMultiRangeFetch entry in entries ?? [])
+            foreach (XetMultiRangeFetch? entry in entries ?? [])
             {
+                if (entry is null) throw Malformed($"xorb {xorb} has a null fetch entry");
                 Uri url = ParseUrl(entry.Url);
                 var siblings = new List<XetFetchRangeRef>();
-                foreach (XetFetchRange range in entry.Ranges ?? [])
+                foreach (XetFetchRange? range in entry.Ranges ?? [])
                 {
+                    if (range is null) throw Malformed($"xorb {xorb} has a null range");
                     siblings.Add(Range(xorb, url, range.Chunks, range.Bytes, siblings));
                 }
                 list.AddRange(siblings);
@@ -51,7 +53,9 @@ internal sealed class XetReconstructionPlan
         var ranges = new Dictionary<string, List<XetFetchRangeRef>>(StringComparer.Ordinal);
         foreach ((string xorb, List<XetFetchInfoV1> entries) in v1.FetchInfo ?? [])
         {
-            ranges[xorb] = [.. (entries ?? []).Select(e => Range(xorb, ParseUrl(e.Url), e.Range, e.UrlRange, siblings: null))];
+            ranges[xorb] = [.. (entries ?? []).Select(e => e is null
+                ? throw Malformed($"xorb {xorb} has a null fetch entry")
+                : Range(xorb, ParseUrl(e.Url), e.Range, e.UrlRange, siblings: null))];
         }
         return ranges;
     }
@@ -94,6 +98,12 @@ internal sealed class XetReconstructionPlan
         {
             throw Malformed($"xorb {xorb} has an invalid fetch range");
         }
+        // Its chunks cannot fill more (a header and at most MaxCompressedLength each): a longer range would have the client
+        // read whatever the server sends after the chunks it needs, for ever.
+        if (bytes.End - bytes.Start >= (chunks.End - chunks.Start) * MaxSerializedChunk)
+        {
+            throw Malformed($"xorb {xorb} has a fetch range of bytes [{bytes.Start}, {bytes.End}] for {chunks.End - chunks.Start} chunk(s)");
+        }
         return new XetFetchRangeRef(xorb, url, (int)chunks.Start, (int)chunks.End, bytes.Start, bytes.End, siblings);
     }
 
@@ -105,6 +115,8 @@ internal sealed class XetReconstructionPlan
         }
         return uri;
     }
+
+    private const long MaxSerializedChunk = XetChunkHeader.Size + XetChunkHeader.MaxCompressedLength;
 
     private static XetUnavailableException Malformed(string why) => new($"Malformed Xet reconstruction: {why}.");
 }

@@ -67,9 +67,10 @@ internal sealed class XetTokenProvider
             {
                 body = await response.Content.ReadFromJsonAsync(HubJsonContext.Default.XetReadTokenResponse, cancellationToken).ConfigureAwait(false);
             }
-            catch (JsonException e)
+            catch (Exception e) when (e is JsonException or InvalidOperationException)
             {
-                throw new XetUnavailableException("The hub's Xet token answer is not valid JSON.", e);
+                // InvalidOperationException: a charset .NET does not know.
+                throw new XetUnavailableException($"The hub's Xet token answer is not valid JSON: {e.Message}", e);
             }
             if (body is null || body.AccessToken.Length == 0 || !Uri.TryCreate(body.CasUrl, UriKind.Absolute, out Uri? cas)
                 || (cas.Scheme != Uri.UriSchemeHttps && cas.Scheme != Uri.UriSchemeHttp))
