@@ -12,10 +12,9 @@ public sealed class XetHostileEngineTests
     private static bool V2(FakeHubRequest r) => r.IsCas && r.Path.StartsWith("/cas/v2/", StringComparison.Ordinal);
 
     /// <summary>
-    /// DEFECT (engine view of the NullReferenceException in XetReconstructionPlan.RangesOf): a reconstruction with a null
-    /// fetch entry is a malformed CAS answer, after which the bridge should serve the file. Instead the download fails with
-    /// a raw NullReferenceException (the bridge is never tried), every time, and a full-size preallocated Xet partial and
-    /// its ledger are left in blobs/.
+    /// A reconstruction with a null fetch entry is a malformed CAS answer: the bridge serves the file and no Xet partial is
+    /// left. (Found by review: a raw NullReferenceException, the bridge never tried, a full-size Xet partial and its ledger
+    /// left in blobs/, on every run.)
     /// </summary>
     [Fact]
     public async Task A_reconstruction_with_a_null_fetch_entry_falls_back_to_the_bridge()
@@ -33,8 +32,8 @@ public sealed class XetHostileEngineTests
     }
 
     /// <summary>
-    /// DEFECT: a reconstruction (from the CAS, a host other than the hub) whose signed xorb URL points at the hub's own
-    /// host gets the user's HUB token attached to the xorb GET. Xorb URLs must get no Authorization at all.
+    /// A reconstruction (from the CAS, a host other than the hub) whose signed xorb URL points at the hub's own host: the
+    /// xorb GET carries no Authorization at all. (Found by review: it carried the user's hub token.)
     /// </summary>
     [Fact]
     public async Task A_xorb_url_pointing_back_at_the_hub_host_does_not_get_the_hub_token()

@@ -191,9 +191,8 @@ public sealed class XetHostileServerTests : IDisposable
     // ---------------------------------------------------------------- defects
 
     /// <summary>
-    /// DEFECT: a reconstruction whose signed xorb URL points at the hub's own host makes the client send the HUB token
-    /// with the xorb GET (HubHttp.Prepare adds it for any request to the endpoint's host without a BearerToken option).
-    /// XetCasClient promises xorb URLs get "no Authorization"; HUB_PROTOCOL: the hub token never goes to the CAS/xorb side.
+    /// A signed xorb URL on the hub's own host is fetched with no Authorization: the hub token never goes to the CAS or
+    /// xorb side. (Found by review: HubHttp added the hub token to any request to the endpoint's host.)
     /// </summary>
     [Fact]
     public async Task A_xorb_url_on_the_hub_host_is_fetched_without_the_hub_token()
@@ -216,8 +215,8 @@ public sealed class XetHostileServerTests : IDisposable
     }
 
     /// <summary>
-    /// DEFECT: null entries in a reconstruction's fetch lists (JSON <c>null</c> where an object is expected) crash the plan
-    /// builder with NullReferenceException instead of "Malformed Xet reconstruction" (XetUnavailableException → bridge).
+    /// Null entries in a reconstruction's fetch lists (JSON <c>null</c> where an object is expected) are a malformed
+    /// reconstruction (XetUnavailableException, so the bridge serves the file). (Found by review: NullReferenceException.)
     /// </summary>
     [Theory]
     [InlineData("v2 xorbs entry null")]
@@ -270,9 +269,8 @@ public sealed class XetHostileServerTests : IDisposable
     }
 
     /// <summary>
-    /// DEFECT: a token or reconstruction answer whose Content-Type names an unknown charset makes ReadFromJsonAsync throw
-    /// InvalidOperationException, which neither XetTokenProvider nor XetCasClient catch (they catch JsonException only):
-    /// an untyped exception instead of XetUnavailableException (→ bridge).
+    /// A token or reconstruction answer whose Content-Type names an unknown charset is XetUnavailableException (so the
+    /// bridge serves the file). (Found by review: ReadFromJsonAsync's InvalidOperationException escaped untyped.)
     /// </summary>
     [Theory]
     [InlineData("/xet-read-token/")]
@@ -305,10 +303,10 @@ public sealed class XetHostileServerTests : IDisposable
     }
 
     /// <summary>
-    /// DEFECT: nothing bounds a signed range's byte length by what its chunks can hold (a xorb is at most 64 MiB; a chunk at
-    /// most 8 + 132 KiB): a reconstruction whose range claims 2^50 bytes for 2 chunks, the term needing only the first, makes
-    /// the client read (SkipRestAsync) whatever the server keeps sending — a 120 KB file's download never ends while the
-    /// server streams. The idle timeout cannot fire: bytes keep coming.
+    /// A signed range's byte length is bounded by what its chunks can hold (a chunk is at most 8 + 132 KiB): a
+    /// reconstruction whose range claims 2^50 bytes for a few chunks is malformed. (Found by review: the client read
+    /// whatever the server kept sending after the chunks it needed — a 120 KB file's download never ended, and the idle
+    /// timeout cannot fire while bytes keep coming.)
     /// </summary>
     [Fact]
     public async Task A_signed_range_far_longer_than_its_chunks_is_not_read_for_ever()
@@ -335,8 +333,8 @@ public sealed class XetHostileServerTests : IDisposable
     }
 
     /// <summary>
-    /// DEFECT: MultipartByteRangesReader bounds each line (8 KiB) but not how many blank lines precede a delimiter nor how
-    /// many header lines a part has: a multipart answer that keeps sending "\r\n" (or "X: y\r\n") is read for ever.
+    /// A multipart answer that keeps sending "\r\n" before a delimiter (or "X: y\r\n" in a part's headers) is refused after
+    /// a bounded number of lines. (Found by review: only each line's length was bounded, so it was read for ever.)
     /// </summary>
     [Theory]
     [InlineData("\r\n")]
