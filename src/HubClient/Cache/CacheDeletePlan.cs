@@ -65,14 +65,15 @@ public sealed class CacheDeletePlan
 
     /// <summary>
     /// Deletes what the plan lists, checking again as it goes: a blob a snapshot links to again (a download since the
-    /// plan) is kept, and so is a partial download that was written to since, or whose blob lock is held; a shared-store
+    /// plan) is kept, and so is a ref moved to another revision since, a whole repo that gained a revision or a running
+    /// download since, and a partial download that was written to since, or whose blob lock is held; a shared-store
     /// entry is collected only if no repo blob links to it when it is swept. Failures do
     /// not stop the rest; they are reported in <see cref="CacheDeleteResult.NotDeleted"/>.
     /// </summary>
     public CacheDeleteResult Execute()
     {
         var run = new CacheDeleteRun(CacheDirectory, _incompleteCutoff);
-        run.DeleteAll(_items.Where(i => i.Kind == PlannedKind.Ref), afterEach: run.RemoveEmptyRefFolders);
+        run.DeleteRefs(_items.Where(i => i.Kind == PlannedKind.Ref));
         run.DeleteAll(_items.Where(i => i.Kind is PlannedKind.Snapshot or PlannedKind.Other));
         run.DeleteBlobs(_items.Where(i => i.Kind == PlannedKind.Blob));
         run.DeleteIncomplete(_items.Where(i => i.Kind == PlannedKind.Incomplete));
@@ -98,5 +99,8 @@ internal enum PlannedKind
     SharedBlob,
 }
 
-/// <summary>One entry of a plan. <paramref name="Group"/> ties a partial download to its sidecars.</summary>
-internal sealed record PlannedDeletion(PlannedKind Kind, string Path, long Bytes, string? Group = null);
+/// <summary>
+/// One entry of a plan. <paramref name="Group"/> ties a partial download to its sidecars. <paramref name="Seen"/> is what
+/// the scan saw that executing checks again: a ref's commit; a whole repo's snapshot folders (names, sorted, comma-joined).
+/// </summary>
+internal sealed record PlannedDeletion(PlannedKind Kind, string Path, long Bytes, string? Group = null, string? Seen = null);

@@ -22,7 +22,7 @@ internal static class CacheDeletePlanner
             }
             if (!wholeRepos.Add(repo.RepoPath)) continue;
             found.UnionWith(repo.Revisions.Select(r => r.CommitHash));
-            items.Add(new PlannedDeletion(PlannedKind.Repo, repo.RepoPath, SafeDelete.SizeOf(repo.RepoPath)));
+            items.Add(new PlannedDeletion(PlannedKind.Repo, repo.RepoPath, SafeDelete.SizeOf(repo.RepoPath), Seen: CacheDeleteRun.SnapshotsOf(repo.RepoPath)));
         }
 
         var wanted = new HashSet<string>(commits, StringComparer.Ordinal);
@@ -122,7 +122,7 @@ internal static class CacheDeletePlanner
         if (going.Length == 0) return;
         if (wholeRepoAllowed && going.Length == repo.Revisions.Count)
         {
-            items.Add(new PlannedDeletion(PlannedKind.Repo, repo.RepoPath, SafeDelete.SizeOf(repo.RepoPath)));
+            items.Add(new PlannedDeletion(PlannedKind.Repo, repo.RepoPath, SafeDelete.SizeOf(repo.RepoPath), Seen: CacheDeleteRun.SnapshotsOf(repo.RepoPath)));
             return;
         }
 
@@ -136,7 +136,8 @@ internal static class CacheDeletePlanner
             // Copy-mode files live inside the snapshot folder and go with it.
             long inSnapshot = revision.Files.Where(f => !f.IsSymbolicLink).Sum(f => f.SizeOnDisk);
             items.Add(new PlannedDeletion(PlannedKind.Snapshot, revision.SnapshotPath, inSnapshot));
-            items.AddRange(revision.Refs.Select(name => new PlannedDeletion(PlannedKind.Ref, Path.Combine([repo.RepoPath, "refs", .. name.Split('/')]), 0)));
+            items.AddRange(revision.Refs.Select(name =>
+                new PlannedDeletion(PlannedKind.Ref, Path.Combine([repo.RepoPath, "refs", .. name.Split('/')]), 0, Seen: revision.CommitHash)));
             foreach (string extra in new[] { Path.Combine(repo.RepoPath, ".no_exist", revision.CommitHash), Path.Combine(repo.RepoPath, "trees", revision.CommitHash + ".json") })
             {
                 if (SafeDelete.Exists(extra)) items.Add(new PlannedDeletion(PlannedKind.Other, extra, SafeDelete.SizeOf(extra)));

@@ -29,6 +29,46 @@ internal sealed class CacheDeleteRun
         }
     }
 
+    /// <summary>Deletes refs that still name the commit the plan saw (a download may have moved one to a revision it keeps).</summary>
+    public void DeleteRefs(IEnumerable<PlannedDeletion> items)
+    {
+        foreach (PlannedDeletion item in items)
+        {
+            string? now;
+            try
+            {
+                now = File.Exists(item.Path) ? File.ReadAllText(item.Path).Trim() : null;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                now = null;
+            }
+            if (now is not null && item.Seen is not null && now != item.Seen)
+            {
+                _notDeleted[item.Path] = $"Points at {now} since the plan was made (it saw {item.Seen}): kept.";
+                continue;
+            }
+            TryDelete(item.Path, item.Bytes);
+            RemoveEmptyRefFolders(item.Path);
+        }
+    }
+
+    /// <summary>The names of a repo folder's snapshot folders, sorted and comma-joined (what a plan to remove it saw).</summary>
+    public static string SnapshotsOf(string repoPath)
+    {
+        try
+        {
+            string snapshots = Path.Combine(repoPath, "snapshots");
+            return Directory.Exists(snapshots)
+                ? string.Join(',', Directory.EnumerateFileSystemEntries(snapshots).Select(Path.GetFileName).Order(StringComparer.Ordinal))
+                : "";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "";
+        }
+    }
+
     /// <summary>Removes <c>refs/refs/pr</c> and the like once their last ref is gone (never <c>refs/</c> itself).</summary>
     public void RemoveEmptyRefFolders(string refPath)
     {
@@ -88,12 +128,20 @@ internal sealed class CacheDeleteRun
         }
     }
 
-    /// <summary>Removes whole repo folders: refs first, then snapshots, then the rest, so an interruption leaves no ref to a missing blob.</summary>
+    /// <summary>
+    /// Removes whole repo folders: refs first, then snapshots, then the rest, so an interruption leaves no ref to a missing
+    /// blob. A repo that gained a revision since the plan was made, or holds a partial a download is writing, is kept.
+    /// </summary>
     public void DeleteRepos(IEnumerable<PlannedDeletion> items)
     {
         foreach (PlannedDeletion repo in items)
         {
             bool isLink = new FileInfo(repo.Path).LinkTarget is not null;
+            if (!isLink && WhyRepoChanged(repo) is { } changed)
+            {
+                _notDeleted[repo.Path] = changed;
+                continue;
+            }
             if (!isLink)
             {
                 foreach (string part in new[] { "refs", "snapshots" })
@@ -133,6 +181,35 @@ internal sealed class CacheDeleteRun
                 _notDeleted[entry.Path] = "A repo blob still links to this shared blob (or its .refs manifest cannot be read, or its lock is held): kept.";
             }
         }
+    }
+
+    private string? WhyRepoChanged(PlannedDeletion repo)
+    {
+        if (repo.Seen is { } seen)
+        {
+            HashSet<string> planned = [.. seen.Split(',', StringSplitOptions.RemoveEmptyEntries)];
+            if (SnapshotsOf(repo.Path).Split(',', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(s => !planned.Contains(s)) is { } added)
+            {
+                return $"Revision {added} was downloaded since the plan was made: kept.";
+            }
+        }
+        string blobs = Path.Combine(repo.Path, "blobs");
+        IEnumerable<string> partials;
+        try
+        {
+            partials = Directory.Exists(blobs) ? Directory.EnumerateFiles(blobs, "*" + RepoCacheLayout.IncompleteSuffix).ToList() : [];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+        foreach (string partial in partials)
+        {
+            if (WhyBusy(partial, []) is not null) return "A download is writing into this repo: kept.";
+            using BlobLock? blobLock = BlobLock.TryAcquireExisting(LockPathOf(partial));
+            if (blobLock is null) return "A download holds the lock of a blob of this repo: kept.";
+        }
+        return null;
     }
 
     private string? WhyBusy(string partial, PlannedDeletion[] files)
@@ -211,7 +288,14 @@ internal sealed class CacheDeleteRun
                 if (PathContainment.LexicalTarget(entry) is { } full)
                 {
                     if (Directory.Exists(entry.FullName)) continue;
-                    linked.Add(PathContainment.AsDirectChild(full, blobs) ?? full);
+                    try
+                    {
+                        linked.Add(PathContainment.AsDirectChild(full, blobs) ?? full);
+                    }
+                    catch (IOException)
+                    {
+                        linked.Add(full); // Through a symlink loop: named as written (it names no blob to keep).
+                    }
                 }
                 else if (entry is DirectoryInfo)
                 {

@@ -52,9 +52,9 @@ internal static class CacheVerifier
             {
                 actual = await BlobVerifier.HashFileAsync(content.FullName, blob.Name, cancellationToken, bytes).ConfigureAwait(false);
             }
-            catch (FileNotFoundException)
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
             {
-                actual = blob.Name; // Removed since the scan (deleted or set aside by someone else): nothing to judge.
+                actual = blob.Name; // Removed since the scan (deleted or set aside by someone else, its repo too): nothing to judge.
             }
             bytesDone += content.Length;
             blobsDone++;

@@ -25,8 +25,17 @@ internal static class CrashPoints
     /// <summary>Xet handover: the Xet partial is the bridge's partial now; the Xet ledger has not been deleted yet.</summary>
     public const string XetHandedOver = "xet-handed-over";
 
-    /// <summary>Set by the crash-test helper only.</summary>
-    internal static Action<string>? Hook { get; set; }
+    private static readonly AsyncLocal<Action<string>?> CurrentHook = new();
+
+    /// <summary>
+    /// Set by the crash-test helper, and by tests: it holds for the code that runs in the flow that set it (tasks it starts
+    /// included), so that tests running side by side never see each other's hook.
+    /// </summary>
+    internal static Action<string>? Hook
+    {
+        get => CurrentHook.Value;
+        set => CurrentHook.Value = value;
+    }
 
     public static void Reached(string point) => Hook?.Invoke(point);
 }

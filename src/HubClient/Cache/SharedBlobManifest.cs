@@ -29,6 +29,19 @@ internal static class SharedBlobManifest
         stream.Flush(flushToDisk: true);
     }
 
+    /// <summary>Whether the manifest at <paramref name="manifestPath"/> has the line <paramref name="relativeBlobPath"/> (false when it cannot be read).</summary>
+    public static bool Lists(string manifestPath, string relativeBlobPath)
+    {
+        try
+        {
+            return File.ReadLines(manifestPath, StrictUtf8).Any(line => line.TrimEnd('\r') == relativeBlobPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DecoderFallbackException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>
     /// The repo blobs listed in the manifest of <paramref name="entryPath"/> that are still links to it (full paths); null
     /// when the manifest is missing or unreadable, or a listed link cannot be read — then nothing may be collected.

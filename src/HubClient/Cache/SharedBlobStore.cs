@@ -83,6 +83,10 @@ internal sealed partial class SharedBlobStore
     private string? SharableBlobPath(string blobPath) =>
         RelativeBlobPath(blobPath) is { } relative && PathContainment.IsEntryInside(blobPath, CacheRoot) ? relative : null;
 
+    /// <summary>Whether the manifest of <paramref name="xetHash"/>'s entry lists the repo blob <paramref name="blobPath"/> (a publish got that far).</summary>
+    public bool Lists(string blobPath, string xetHash) =>
+        IsXetHash(xetHash) && SharableBlobPath(blobPath) is { } relative && SharedBlobManifest.Lists(SharedBlobManifest.PathFor(EntryPath(xetHash)), relative);
+
     /// <summary>
     /// The store entry a repo blob links to, read lexically (the link text, not the file system): null when the blob is
     /// not a symlink, or links anywhere but to <c>blobs/{prefix}/{xet_hash}</c> of this store.

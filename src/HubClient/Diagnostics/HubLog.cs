@@ -40,4 +40,7 @@ internal static partial class HubLog
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "The cache holds no file list of {RepoId}@{Commit}: returning its snapshot folder {Folder} as it is, unchecked for completeness")]
     public static partial void SnapshotUnchecked(ILogger logger, string repoId, string commit, string folder);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "The cache's copy of {Path} of {RepoId} was removed while it was being linked (a cache delete or prune?): fetching it again")]
+    public static partial void BlobRemovedWhilePlaced(ILogger logger, string repoId, string path);
 }

@@ -11,6 +11,9 @@ namespace HubClient;
 /// </summary>
 internal sealed class FileDownloadPipeline
 {
+    /// <summary>How many times a file is fetched again when its blob vanishes while it is linked (a concurrent cache delete).</summary>
+    private const int MaxPlaceAttempts = 3;
+
     private readonly HubHttp _http;
     private readonly FileMetadataFetcher _metadata;
     private readonly DownloadResolver _resolver;
@@ -87,15 +90,32 @@ internal sealed class FileDownloadPipeline
         }
         if (!force && await destination.TryPlaceFromLocalCopyAsync(path, metadata, cancellationToken).ConfigureAwait(false))
         {
-            HubTelemetry.CacheHits.Add(1);
-            return destination.Place(path, metadata, newlyPublished: false);
+            string copied = destination.Place(path, metadata, newlyPublished: false);
+            if (EntryPresence.IsPresent(copied, metadata.Size))
+            {
+                HubTelemetry.CacheHits.Add(1);
+                return copied;
+            }
         }
 
         long started = Stopwatch.GetTimestamp();
-        bool published = await _engine.FetchAsync(destination.TargetFor(path, metadata), request, force, cancellationToken).ConfigureAwait(false);
-        if (published) await destination.SharePublishedAsync(path, metadata, force, cancellationToken).ConfigureAwait(false);
-        CrashPoints.Reached(CrashPoints.BlobPublished);
-        string entry = destination.Place(path, metadata, published);
+        bool published;
+        string entry;
+        for (int attempt = 1; ; attempt++)
+        {
+            published = await _engine.FetchAsync(destination.TargetFor(path, metadata), request, force, cancellationToken).ConfigureAwait(false);
+            await destination.SharePublishedAsync(path, metadata, published, force, cancellationToken).ConfigureAwait(false);
+            CrashPoints.Reached(CrashPoints.BlobPublished);
+            entry = destination.Place(path, metadata, published);
+            // A cache delete or prune beside this download (another process) may remove the blob between "it is there" and
+            // its link: the entry is checked, and the blob fetched again, rather than a dangling link returned.
+            if (EntryPresence.IsPresent(entry, metadata.Size)) break;
+            if (attempt == MaxPlaceAttempts)
+            {
+                throw new IOException($"'{entry}' lost its file {attempt} times while it was being placed: something (a cache delete or prune?) keeps removing it.");
+            }
+            HubLog.BlobRemovedWhilePlaced(_http.Logger, repoId, path);
+        }
         if (published)
         {
             HubTelemetry.FilesDownloaded.Add(1);

@@ -65,9 +65,11 @@ internal sealed class CacheDestination : IDownloadDestination
 
     /// <summary>
     /// Moves a freshly verified Xet-backed blob into the shared store and links it. An existing entry is kept only when this
-    /// process verified it (or the caller trusts the store); otherwise the fresh copy replaces it.
+    /// process verified it (or the caller trusts the store); otherwise the fresh copy replaces it. A blob an earlier run
+    /// published is linked only when the entry's manifest lists it already: that run was killed after putting the payload
+    /// in the store and before replacing the blob by a link (both are one file then, and would be counted twice).
     /// </summary>
-    public async ValueTask SharePublishedAsync(string repoPath, HubFileMetadata metadata, bool force, CancellationToken cancellationToken)
+    public async ValueTask SharePublishedAsync(string repoPath, HubFileMetadata metadata, bool newlyPublished, bool force, CancellationToken cancellationToken)
     {
         // Only content whose SHA-256 the transfer checked (a 64-hex etag) goes into the store.
         if (_store is null || metadata.XetHash is not { } xetHash || !SharedBlobStore.IsXetHash(xetHash)
@@ -77,6 +79,11 @@ internal sealed class CacheDestination : IDownloadDestination
         }
         string blob = Layout.BlobPath(metadata.Etag);
         if (!SharedBlobStore.IsRegularFile(blob)) return;
+        if (!newlyPublished)
+        {
+            if (_store.Lists(blob, xetHash)) await _store.PublishAsync(blob, xetHash, metadata.Size, replaceExisting: false, _lockTimeout, cancellationToken).ConfigureAwait(false);
+            return;
+        }
         string entry = _store.EntryPath(xetHash);
         bool replace = force || !(_trustStore || VerifiedSharedBlobs.IsKnown(entry));
         if (await _store.PublishAsync(blob, xetHash, metadata.Size, replace, _lockTimeout, cancellationToken).ConfigureAwait(false))

@@ -44,11 +44,12 @@ internal interface IDownloadDestination
     TransferTarget TargetFor(string repoPath, HubFileMetadata metadata);
 
     /// <summary>
-    /// Called once a transfer published verified content at <see cref="TargetFor"/>'s final path, before <see cref="Place"/>:
-    /// the cache moves a Xet-backed blob into its shared blob store (best effort; <paramref name="force"/>: replace the
-    /// store's entry). A local folder does nothing.
+    /// Called once the transfer step found verified content at <see cref="TargetFor"/>'s final path, before
+    /// <see cref="Place"/>: the cache moves a Xet-backed blob into its shared blob store (best effort; <paramref name="force"/>:
+    /// replace the store's entry). Content an earlier run published (<paramref name="newlyPublished"/> false) is only moved
+    /// when that run was stopped part-way through moving it. A local folder does nothing.
     /// </summary>
-    ValueTask SharePublishedAsync(string repoPath, HubFileMetadata metadata, bool force, CancellationToken cancellationToken);
+    ValueTask SharePublishedAsync(string repoPath, HubFileMetadata metadata, bool newlyPublished, bool force, CancellationToken cancellationToken);
 
     /// <summary>Makes the published content visible at its entry and returns the entry (<paramref name="newlyPublished"/>: this call published it).</summary>
     string Place(string repoPath, HubFileMetadata metadata, bool newlyPublished);

@@ -58,7 +58,7 @@ internal sealed class LocalDirectoryDestination : IDownloadDestination
     public ValueTask<bool> TryPlaceFromLocalCopyAsync(string repoPath, HubFileMetadata metadata, CancellationToken cancellationToken) =>
         ValueTask.FromResult(TryCopyFromCache(repoPath, metadata));
 
-    public ValueTask SharePublishedAsync(string repoPath, HubFileMetadata metadata, bool force, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+    public ValueTask SharePublishedAsync(string repoPath, HubFileMetadata metadata, bool newlyPublished, bool force, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
     private bool TryCopyFromCache(string repoPath, HubFileMetadata metadata)
     {
