@@ -41,7 +41,9 @@ internal sealed class FileMetadataFetcher
                 Uri? location = response.Headers.Location;
                 if (location is null) throw new HubProtocolException($"Redirect {status} from {current} without a Location header.", current);
                 // "//host/path" names a host like an absolute location does.
-                Uri target = location.IsAbsoluteUri ? location : new Uri(current, location);
+                Uri target = location.IsAbsoluteUri ? location
+                    : Uri.TryCreate(current, location, out Uri? resolved) ? resolved
+                    : throw new HubProtocolException($"Redirect {status} from {current} to '{location.OriginalString}', which is not a URL.", current);
                 bool relative = !location.IsAbsoluteUri && !location.OriginalString.StartsWith("//", StringComparison.Ordinal);
                 // A redirect that carries the file's metadata (an LFS/Xet file's 302) is the answer, its location where the
                 // bytes are, even on the hub's own host (mirrors serving LFS themselves); one without it is followed.
@@ -73,7 +75,7 @@ internal sealed class FileMetadataFetcher
         if (size is null) throw new HubProtocolException($"{answer} has no file size (X-Linked-Size or Content-Length header).", requestUri);
         if (!Revision.IsCommitHash(commit)) throw new HubProtocolException($"X-Repo-Commit '{commit}' is not a 40-hex commit.", requestUri);
         if (!IsSafeFileName(etag)) throw new HubProtocolException($"The etag '{etag}' cannot name a cache file.", requestUri);
-        if (size < 0) throw new HubProtocolException($"Negative size {size}.", requestUri);
+        if (!FileSizeLimit.IsPlausible(size.Value)) throw new HubProtocolException($"The file size {size} is not a size (0 to 2^50 bytes).", requestUri);
 
         return new HubFileMetadata(commit, etag, size.Value, location, linkedEtag is not null, Header(response, "X-Xet-Hash"));
     }

@@ -137,10 +137,15 @@ internal sealed class RepoApiClient
     }
 
     /// <summary><c>GET /api/{type}s/{repo}/refs</c>, with <c>include_prs=1</c> when asked.</summary>
-    public Task<GitRefs> GetRefsAsync(RepoType type, string repoId, bool includePullRequests, CancellationToken cancellationToken)
+    public async Task<GitRefs> GetRefsAsync(RepoType type, string repoId, bool includePullRequests, CancellationToken cancellationToken)
     {
         Uri uri = RepoUri(type, repoId, "refs", new QueryString().Add("include_prs", includePullRequests ? "1" : null));
-        return _json.GetAsync(uri, HubJsonContext.Default.GitRefs, cancellationToken);
+        GitRefs refs = await _json.GetAsync(uri, HubJsonContext.Default.GitRefs, cancellationToken).ConfigureAwait(false);
+        CheckNoNull(refs.Branches, uri);
+        CheckNoNull(refs.Tags, uri);
+        CheckNoNull(refs.Converts, uri);
+        if (refs.PullRequests is { } pullRequests) CheckNoNull(pullRequests, uri);
+        return refs;
     }
 
     /// <summary><c>GET /api/{type}s/{repo}/commits/{rev}</c>, newest first, paginated by <c>Link</c>.</summary>
@@ -177,6 +182,7 @@ internal sealed class RepoApiClient
 
     private static void CheckSiblings(RepoInfo info, Uri uri)
     {
+        CheckNoNull(info.Tags, uri);
         CheckNoNull(info.Siblings, uri);
         foreach (RepoSibling sibling in info.Siblings)
         {
@@ -202,7 +208,10 @@ internal sealed class RepoApiClient
 
     private static void CheckSize(long? size, string path, Uri uri)
     {
-        if (size < 0) throw new HubProtocolException($"The hub listed a negative size ({size}) for '{RepoId.Printable(path)}'.", uri);
+        if (size is { } value && !FileSizeLimit.IsPlausible(value))
+        {
+            throw new HubProtocolException($"The hub listed a size of {value} bytes for '{RepoId.Printable(path)}' (0 to 2^50 allowed).", uri);
+        }
     }
 
     /// <summary>Refuses a path from the hub that could escape a folder it is joined to ('..', absolute, drive letter, NUL).</summary>

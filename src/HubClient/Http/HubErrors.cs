@@ -13,9 +13,21 @@ internal static class HubErrors
     /// <summary>What replaces the token wherever a server's message repeats it.</summary>
     internal const string Redacted = "[token redacted]";
 
-    public static async Task<HubException> FromResponseAsync(HttpResponseMessage response, TimeProvider time, CancellationToken cancellationToken, string? token = null)
+    public static async Task<HubException> FromResponseAsync(HttpResponseMessage response, TimeProvider time, CancellationToken cancellationToken, string? token = null,
+        TimeSpan? bodyTimeout = null)
     {
-        string? body = await ReadBoundedBodyAsync(response, cancellationToken).ConfigureAwait(false);
+        // An error's body is only its message: one that does not arrive within the timeout is done without.
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (bodyTimeout is { } timeout && timeout != Timeout.InfiniteTimeSpan) limit.CancelAfter(timeout);
+        string? body;
+        try
+        {
+            body = await ReadBoundedBodyAsync(response, limit.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            body = null;
+        }
         return FromResponse(response, body, time, token);
     }
 
@@ -26,9 +38,9 @@ internal static class HubErrors
     public static HubException FromResponse(HttpResponseMessage response, string? body, TimeProvider time, string? token = null)
     {
         HttpStatusCode status = response.StatusCode;
-        string? errorCode = Header(response, "X-Error-Code");
+        string? errorCode = Header(response, "X-Error-Code") is { } code ? Redact(code, token) : null;
         string serverMessage = Redact(Header(response, "X-Error-Message") ?? MessageFromBody(body) ?? response.ReasonPhrase ?? "", token);
-        string? requestId = Header(response, "X-Request-Id") ?? Header(response, "X-Amzn-Trace-Id") ?? Header(response, "X-Amz-Cf-Id");
+        string? requestId = (Header(response, "X-Request-Id") ?? Header(response, "X-Amzn-Trace-Id") ?? Header(response, "X-Amz-Cf-Id")) is { } id ? Redact(id, token) : null;
         Uri? uri = response.RequestMessage?.RequestUri;
         string message = Describe(status, serverMessage, requestId, uri);
 

@@ -143,7 +143,7 @@ internal sealed class HubHttp
         if (response.IsSuccessStatusCode) return;
         using (response)
         {
-            throw await HubErrors.FromResponseAsync(response, _options.TimeProvider, cancellationToken, _options.Token).ConfigureAwait(false);
+            throw await HubErrors.FromResponseAsync(response, _options.TimeProvider, cancellationToken, _options.Token, _options.MetadataTimeout).ConfigureAwait(false);
         }
     }
 

@@ -13,12 +13,19 @@ internal static class Redirects
     private const int MaxRedirects = 10;
 
     /// <summary>Where <paramref name="response"/> redirects to, or null when it is not a redirect.</summary>
-    public static Uri? Target(HttpResponseMessage response, Uri requested) =>
-        response.StatusCode is HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.SeeOther
-            or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect
-        && response.Headers.Location is { } location
-            ? (location.IsAbsoluteUri ? location : new Uri(requested, location))
-            : null;
+    /// <exception cref="HubProtocolException">The <c>Location</c> is no URL (say, a port past 65535).</exception>
+    public static Uri? Target(HttpResponseMessage response, Uri requested)
+    {
+        if (response.StatusCode is not (HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.SeeOther
+            or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect) || response.Headers.Location is not { } location)
+        {
+            return null;
+        }
+        if (location.IsAbsoluteUri) return location;
+        return Uri.TryCreate(requested, location, out Uri? target)
+            ? target
+            : throw new HubProtocolException($"The redirect's Location '{location.OriginalString}' is not a URL.", requested);
+    }
 
     /// <summary>Counts one more redirect while fetching <paramref name="what"/>; throws past the limit (a loop).</summary>
     public static Uri Follow(Uri target, ref int redirects, string what)

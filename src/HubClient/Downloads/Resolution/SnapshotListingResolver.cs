@@ -51,9 +51,16 @@ internal sealed class SnapshotListingResolver(RepoApiClient repoApi, DownloadRes
     private async Task<IReadOnlyList<TreeFile>> ListAsync(RepoType repoType, string repoId, string commit, string? treeFolder, CancellationToken cancellationToken)
     {
         var files = new List<TreeFile>();
+        long total = 0;
         await foreach (RepoTreeEntry entry in repoApi.ListTree(repoType, repoId, commit, path: null, recursive: true, expand: false, cancellationToken).ConfigureAwait(false))
         {
-            if (entry is RepoFile file) files.Add(TreeFile.From(file));
+            if (entry is not RepoFile file) continue;
+            files.Add(TreeFile.From(file));
+            // Each size is at most 2^50 (checked with the page): the sum is checked here, before plans and progress add it up.
+            if ((total += file.Size) > FileSizeLimit.MaxListingSize)
+            {
+                throw new HubProtocolException($"The file list of {repoId}@{commit} adds up to more than 2^62 bytes.", null);
+            }
         }
         if (treeFolder is not null) TreeCache.Write(treeFolder, commit, files);
         return files;

@@ -71,7 +71,17 @@ internal sealed class HttpRangeReader
                     if (IsEncoded(response.Content.Headers)) body = Decode(body, response.Content.Headers.ContentEncoding);
                     await using (body.ConfigureAwait(false))
                     {
-                        await CopyAsync(request, body, sink, buffer, cancellationToken).ConfigureAwait(false);
+                        try
+                        {
+                            await CopyAsync(request, body, sink, buffer, cancellationToken).ConfigureAwait(false);
+                        }
+                        catch (Exception e) when (e is InvalidDataException or InvalidOperationException && IsEncoded(response.Content.Headers))
+                        {
+                            // The decoder's own errors (gzip, deflate, br): the body is not what its Content-Encoding says.
+                            throw new HubProtocolException(
+                                $"The body of '{request.RepoPath}' does not decode as its Content-Encoding '{string.Join(", ", response.Content.Headers.ContentEncoding)}' says: {e.Message}",
+                                response.RequestMessage?.RequestUri, e);
+                        }
                     }
                 }
                 if (sink.Position < request.End)

@@ -1,0 +1,230 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace HubClient.Tests.Hostile;
+
+/// <summary>
+/// Hostile or malformed hub/CDN replies on the plain-HTTP paths (not Xet) that a review found escaping the promise — a
+/// typed HubException, no hang, no token in messages — each test failing before its fix (a raw decoder, URI, argument or
+/// overflow exception, a download that never returned, a null in a list typed non-null, the token in a request id).
+/// </summary>
+public sealed class HostileReplyTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+    private readonly ScriptedHub _hub = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    private string Cache => _temp.Combine("hub");
+
+    /// <summary>Runs <paramref name="action"/> and returns what it threw (null if nothing), failing the test if it does not end within <paramref name="limit"/>.</summary>
+    private static async Task<Exception?> Within(TimeSpan limit, Func<Task> action)
+    {
+        Task task = action();
+        if (await Task.WhenAny(task, Task.Delay(limit)) != task) Assert.Fail($"Still running after {limit.TotalSeconds} s: a hang.");
+        try
+        {
+            await task;
+            return null;
+        }
+        catch (Exception e)
+        {
+            return e;
+        }
+    }
+
+#pragma warning disable CA5350 // git blob ids are SHA-1.
+    private static string GitSha1(byte[] content) =>
+        Convert.ToHexStringLower(SHA1.HashData([.. Encoding.ASCII.GetBytes($"blob {content.Length}\0"), .. content]));
+#pragma warning restore CA5350
+
+    /// <summary>The hub resolves main to <see cref="ScriptedHub.Commit"/> and lists <paramref name="tree"/> (JSON); resolve GETs serve <paramref name="files"/>.</summary>
+    private void ServeSnapshot(string tree, params (string Path, byte[] Content)[] files)
+    {
+        _hub.Answer = r =>
+        {
+            string path = r.RequestUri!.AbsolutePath;
+            if (path.StartsWith("/api/models/acme/hostile/revision/", StringComparison.Ordinal))
+                return ScriptedHub.Json($$"""{"id":"acme/hostile","sha":"{{ScriptedHub.Commit}}"}""");
+            if (path.StartsWith("/api/models/acme/hostile/tree/", StringComparison.Ordinal)) return ScriptedHub.Json(tree);
+            string prefix = $"/acme/hostile/resolve/{ScriptedHub.Commit}/";
+            if (path.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                string repoPath = Uri.UnescapeDataString(path[prefix.Length..]);
+                return new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(files.First(f => f.Path == repoPath).Content) };
+            }
+            return new HttpResponseMessage(HttpStatusCode.NotFound);
+        };
+    }
+
+    private static string TreeOf(params (string Path, byte[] Content)[] files) =>
+        "[" + string.Join(",", files.Select(f => $$"""{"type":"file","path":"{{f.Path}}","oid":"{{GitSha1(f.Content)}}","size":{{f.Content.Length}}}""")) + "]";
+
+    // 1 ------------------------------------------------------------------------------------------------------------
+    [Fact]
+    public async Task An_error_answer_whose_body_never_arrives_does_not_hang_the_download()
+    {
+        // The CDN answers 404 (headers only), then sends no byte of the body. The stall timeout (DownloadTimeout, 2 s here)
+        // covers bodies being downloaded, but the error body is read with the caller's token only.
+        _hub.Answer = r => r.RequestUri!.Host == "cdn.test"
+            ? new HttpResponseMessage(HttpStatusCode.NotFound) { Content = new StreamContent(new SilentAfterStream([])) }
+            : _hub.DefaultAnswer(r);
+        using HubApi api = _hub.CreateApi(Cache);
+        using var giveUp = new CancellationTokenSource(TimeSpan.FromSeconds(45)); // lets a hung download unwind after the test
+
+        Exception? e = await Within(TimeSpan.FromSeconds(30), () => api.DownloadFileAsync(ScriptedHub.Repo, "model.bin", cancellationToken: giveUp.Token));
+
+        Assert.IsAssignableFrom<HubException>(e);
+    }
+
+    // 2 ------------------------------------------------------------------------------------------------------------
+    [Theory]
+    [InlineData("gzip")]
+    [InlineData("deflate")]
+    [InlineData("br")]
+    public async Task A_Content_Encoding_the_body_does_not_have_is_a_HubException_not_a_decoder_exception(string encoding)
+    {
+        _hub.Answer = r =>
+        {
+            if (r.RequestUri!.Host != "cdn.test") return _hub.DefaultAnswer(r);
+            var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(_hub.Content) };
+            response.Content.Headers.ContentEncoding.Add(encoding); // plain bytes, labelled compressed
+            return response;
+        };
+        using HubApi api = _hub.CreateApi(Cache);
+
+        Exception? e = await Within(TimeSpan.FromSeconds(30), () => api.DownloadFileAsync(ScriptedHub.Repo, "model.bin"));
+
+        // Today: System.IO.InvalidDataException (gzip, deflate) or System.InvalidOperationException (br).
+        Assert.IsAssignableFrom<HubException>(e);
+    }
+
+    // 3 ------------------------------------------------------------------------------------------------------------
+    [Theory]
+    [InlineData("36028797018963968")] // 2^55: more 16 MiB chunks than an int counts
+    [InlineData("1000000000000000000")]
+    [InlineData("9223372036854775807")] // long.MaxValue
+    public async Task An_absurd_X_Linked_Size_is_refused_as_a_protocol_error(string size)
+    {
+        _hub.Answer = r => r.RequestUri!.Host != "cdn.test" && r.Method == HttpMethod.Head ? _hub.LfsHead(size: size) : _hub.DefaultAnswer(r);
+        using HubApi api = _hub.CreateApi(Cache);
+
+        Exception? e = await Within(TimeSpan.FromSeconds(30), () => api.DownloadFileAsync(ScriptedHub.Repo, "model.bin"));
+
+        // Today: ArgumentOutOfRangeException ("Too many chunks: use a larger chunk size.") from ChunkPlan, or for
+        // long.MaxValue the internal LocalWriteException (an IOException blaming the disk) from preallocating 8 EiB.
+        Assert.IsAssignableFrom<HubException>(e);
+    }
+
+    // 4 ------------------------------------------------------------------------------------------------------------
+    [Fact]
+    public async Task Listed_sizes_whose_sum_overflows_are_a_protocol_error_not_an_OverflowException()
+    {
+        string tree = """
+            [{"type":"file","path":"a.bin","oid":"0123456789abcdef0123456789abcdef01234567","size":5000000000000000000},
+             {"type":"file","path":"b.bin","oid":"0123456789abcdef0123456789abcdef01234567","size":5000000000000000000}]
+            """;
+        ServeSnapshot(tree);
+        using HubApi api = _hub.CreateApi(Cache);
+
+        // SnapshotProgressTracker sums the sizes with checked LINQ Sum before any download starts.
+        Exception? download = await Within(TimeSpan.FromSeconds(30), () => api.DownloadSnapshotAsync(ScriptedHub.Repo));
+        Assert.IsAssignableFrom<HubException>(download);
+
+        // The plan comes back, then its TotalBytes property throws when read.
+        Exception? plan = await Within(TimeSpan.FromSeconds(30), async () => _ = (await api.PlanSnapshotDownloadAsync(ScriptedHub.Repo)).TotalBytes);
+        Assert.True(plan is null or HubException, plan?.ToString());
+    }
+
+    // 5 ------------------------------------------------------------------------------------------------------------
+    public static TheoryData<string> RedirectingCalls() => new() { "head", "api", "cdn" };
+
+    [Theory]
+    [MemberData(nameof(RedirectingCalls))]
+    public async Task A_Location_with_an_impossible_port_is_a_protocol_error_not_a_UriFormatException(string where)
+    {
+        // "//host:99999/x" parses as a relative reference; resolving it against the URL asked throws UriFormatException.
+        const string location = "//evil.test:99999/x";
+        _hub.Answer = r =>
+        {
+            bool redirectHere = where switch
+            {
+                "head" => r.Method == HttpMethod.Head,
+                "api" => r.RequestUri!.AbsolutePath.StartsWith("/api/", StringComparison.Ordinal),
+                _ => r.RequestUri!.Host == "cdn.test",
+            };
+            if (!redirectHere) return _hub.DefaultAnswer(r);
+            var response = new HttpResponseMessage(HttpStatusCode.Found) { Content = new ByteArrayContent([]) };
+            response.Headers.TryAddWithoutValidation("Location", location);
+            return response;
+        };
+        using HubApi api = _hub.CreateApi(Cache);
+
+        Exception? e = await Within(TimeSpan.FromSeconds(30), () => where switch
+        {
+            "head" => api.GetFileMetadataAsync(ScriptedHub.Repo, "model.bin"),
+            "api" => api.GetRepoInfoAsync(ScriptedHub.Repo),
+            _ => api.DownloadFileAsync(ScriptedHub.Repo, "model.bin"),
+        });
+
+        Assert.IsAssignableFrom<HubException>(e);
+    }
+
+    [Fact]
+    public async Task A_Location_with_an_impossible_port_on_the_metadata_request_still_lets_the_cache_answer()
+    {
+        using HubApi api = _hub.CreateApi(Cache);
+        string cached = await api.DownloadFileAsync(ScriptedHub.Repo, "model.bin");
+        _hub.Answer = r =>
+        {
+            if (r.Method != HttpMethod.Head) return _hub.DefaultAnswer(r);
+            var response = new HttpResponseMessage(HttpStatusCode.Found) { Content = new ByteArrayContent([]) };
+            response.Headers.TryAddWithoutValidation("Location", "//evil.test:99999/x");
+            return response;
+        };
+
+        // Any HubException (a non-hub answer, an HTTP error) lets the cached copy answer; the raw UriFormatException does not.
+        Assert.Equal(cached, await api.DownloadFileAsync(ScriptedHub.Repo, "model.bin"));
+    }
+
+    // 6 ------------------------------------------------------------------------------------------------------------
+    [Fact]
+    public async Task A_null_ref_in_a_refs_listing_is_refused_not_handed_to_the_caller()
+    {
+        _hub.Answer = _ => ScriptedHub.Json("""{"branches":[null],"tags":[null],"converts":[],"pullRequests":[null]}""");
+        using HubApi api = _hub.CreateApi(Cache);
+
+        // Branches is IReadOnlyList<GitRef> (non-nullable items): today it holds a null, the caller's refs.Branches[0].Name throws NullReferenceException.
+        await Assert.ThrowsAsync<HubProtocolException>(() => api.ListRepoRefsAsync(ScriptedHub.Repo));
+    }
+
+    [Fact]
+    public async Task A_null_tag_in_repo_info_is_refused_not_handed_to_the_caller()
+    {
+        _hub.Answer = _ => ScriptedHub.Json($$"""{"id":"acme/hostile","sha":"{{ScriptedHub.Commit}}","tags":[null]}""");
+        using HubApi api = _hub.CreateApi(Cache);
+
+        await Assert.ThrowsAsync<HubProtocolException>(() => api.GetRepoInfoAsync(ScriptedHub.Repo));
+    }
+
+    // 8 ------------------------------------------------------------------------------------------------------------
+    [Fact]
+    public async Task A_request_id_that_echoes_the_token_does_not_put_the_token_in_the_exception()
+    {
+        // HubErrors redacts the token from the server's message, but quotes X-Request-Id as sent.
+        _hub.Answer = r =>
+        {
+            var response = new HttpResponseMessage(HttpStatusCode.Forbidden) { Content = new StringContent("") };
+            response.Headers.TryAddWithoutValidation("X-Request-Id", r.Headers.Authorization?.ToString() ?? "none");
+            return response;
+        };
+        using HubApi api = _hub.CreateApi(Cache);
+
+        HubException e = await Assert.ThrowsAnyAsync<HubException>(() => api.GetRepoInfoAsync(ScriptedHub.Repo));
+
+        Assert.DoesNotContain(ScriptedHub.Token, e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(ScriptedHub.Token, e.RequestId ?? "", StringComparison.Ordinal);
+    }
+
+}
