@@ -208,9 +208,10 @@ internal sealed class RepoApiClient
 
     private static void CheckSize(long? size, string path, Uri uri)
     {
-        if (size is { } value && !FileSizeLimit.IsPlausible(value))
+        if (size < 0) throw new HubProtocolException($"The hub listed a negative size ({size}) for '{RepoId.Printable(path)}'.", uri);
+        if (size > FileSizeLimit.MaxFileSize)
         {
-            throw new HubProtocolException($"The hub listed a size of {value} bytes for '{RepoId.Printable(path)}' (0 to 2^50 allowed).", uri);
+            throw new HubProtocolException($"The hub listed a size of {size} bytes for '{RepoId.Printable(path)}' (more than 2^50: no file is so large).", uri);
         }
     }
 

@@ -7,7 +7,7 @@ namespace HubClient;
 /// <summary>Turns a failed hub answer into the <see cref="HubException"/> a caller can act on.</summary>
 internal static class HubErrors
 {
-    private const int MaxErrorBodyBytes = 64 * 1024;
+    internal const int MaxErrorBodyBytes = 64 * 1024;
     private const int MaxMessageChars = 2_000;
 
     /// <summary>What replaces the token wherever a server's message repeats it.</summary>

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -95,7 +97,9 @@ internal sealed class HubHttp
                 long started = Stopwatch.GetTimestamp();
                 try
                 {
-                    HttpResponseMessage response = await state.self._client.SendAsync(request, state.completion, attempt.Token).ConfigureAwait(false);
+                    // A body read whole is read here, bounded, rather than by HttpClient (whose bound is 2 GiB).
+                    HttpResponseMessage response = await state.self._client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attempt.Token).ConfigureAwait(false);
+                    if (state.completion == HttpCompletionOption.ResponseContentRead) await BufferBoundedAsync(response, attempt.Token).ConfigureAwait(false);
                     if (request.RequestUri?.AbsolutePath != sent?.AbsolutePath)
                     {
                         // The handler followed a redirect itself (it rewrites the request's URI): the hub's answer was lost.
@@ -124,6 +128,68 @@ internal sealed class HubHttp
             ResilienceContextPool.Shared.Return(context);
         }
     }
+
+    /// <summary>
+    /// The most a body read whole may hold (JSON pages and answers, reconstructions, error bodies): 256 MiB, far above any
+    /// the hub sends, far below what a hostile server could make the client hold otherwise.
+    /// </summary>
+    internal const int MaxBufferedBody = 256 * 1024 * 1024;
+
+    /// <summary>
+    /// Reads <paramref name="response"/>'s body into memory: a success's up to <see cref="MaxBufferedBody"/> (longer is refused,
+    /// the response disposed), an error's first <see cref="HubErrors.MaxErrorBodyBytes"/> only (all its message needs).
+    /// </summary>
+    private static async Task BufferBoundedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            Uri? uri = response.RequestMessage?.RequestUri;
+            bool success = response.IsSuccessStatusCode;
+            long limit = success ? MaxBufferedBody : HubErrors.MaxErrorBodyBytes;
+            if (success && response.Content.Headers.ContentLength > limit) throw TooLong(uri, response.Content.Headers.ContentLength.Value);
+            var body = new MemoryStream();
+            Stream stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                byte[] buffer = ArrayPool<byte>.Shared.Rent(81920);
+                try
+                {
+                    int read;
+                    while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                    {
+                        if (body.Length + read > limit)
+                        {
+                            if (success) throw TooLong(uri, body.Length + read);
+                            body.Write(buffer, 0, (int)(limit - body.Length));
+                            break;
+                        }
+                        body.Write(buffer, 0, read);
+                    }
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+            }
+            var buffered = new ByteArrayContent(body.GetBuffer(), 0, (int)body.Length);
+            foreach (KeyValuePair<string, IEnumerable<string>> header in response.Content.Headers)
+            {
+                // An error body cut short keeps its type, not its length.
+                if (success || header.Key != "Content-Length") buffered.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
+            response.Content.Dispose();
+            response.Content = buffered;
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+    }
+
+    private static HubProtocolException TooLong(Uri? uri, long bytes) =>
+        new(string.Create(CultureInfo.InvariantCulture,
+            $"The answer from {uri?.GetLeftPart(UriPartial.Path)} is longer than {MaxBufferedBody / (1024 * 1024)} MiB ({bytes:N0} bytes so far): not read."), uri);
 
     /// <summary>A budget for one logical request (see <see cref="RetryBudget"/>).</summary>
     public RetryBudget NewRetryBudget() => new(_options.Retry);

@@ -209,6 +209,44 @@ public sealed class HostileReplyTests : IDisposable
     }
 
     // 8 ------------------------------------------------------------------------------------------------------------
+    /// <summary>
+    /// An error answer's body is only its message: at most 64 KB of it is read, however long it is. (Found by review: the
+    /// JSON API buffered the whole body, up to HttpClient's 2 GB, before looking at the status.)
+    /// </summary>
+    [Fact]
+    public async Task A_huge_JSON_error_body_is_not_read_whole()
+    {
+        var body = new CountingStream(50L * 1024 * 1024);
+        _hub.Answer = _ => new HttpResponseMessage(HttpStatusCode.NotFound) { Content = new StreamContent(body) };
+        using HubApi api = _hub.CreateApi(Cache);
+
+        Exception? e = await Within(TimeSpan.FromSeconds(60), () => api.GetRepoInfoAsync(ScriptedHub.Repo));
+
+        Assert.IsAssignableFrom<HubException>(e);
+        Assert.True(body.Served <= 1024 * 1024, $"{body.Served:N0} bytes of the error body were read into memory.");
+    }
+
+    /// <summary>A success answer that says it is longer than any JSON the hub sends (256 MiB) is refused before its body is read.</summary>
+    [Fact]
+    public async Task A_JSON_answer_longer_than_any_the_hub_sends_is_refused_unread()
+    {
+        var body = new CountingStream(300L * 1024 * 1024);
+        _hub.Answer = _ =>
+        {
+            var content = new StreamContent(body);
+            content.Headers.ContentLength = 300L * 1024 * 1024;
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            return new HttpResponseMessage(HttpStatusCode.OK) { Content = content };
+        };
+        using HubApi api = _hub.CreateApi(Cache);
+
+        Exception? e = await Within(TimeSpan.FromSeconds(60), () => api.GetRepoInfoAsync(ScriptedHub.Repo));
+
+        Assert.IsType<HubProtocolException>(e);
+        Assert.Contains("256 MiB", e!.Message, StringComparison.Ordinal);
+        Assert.True(body.Served < 1024 * 1024, $"{body.Served:N0} bytes were read.");
+    }
+
     [Fact]
     public async Task A_request_id_that_echoes_the_token_does_not_put_the_token_in_the_exception()
     {
