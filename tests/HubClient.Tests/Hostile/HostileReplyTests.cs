@@ -247,6 +247,39 @@ public sealed class HostileReplyTests : IDisposable
         Assert.True(body.Served < 1024 * 1024, $"{body.Served:N0} bytes were read.");
     }
 
+    /// <summary>
+    /// An etag that is the content's SHA-256 in upper case (as a mirror may send it) is checked like the hub's lowercase
+    /// one: a corrupted byte is an integrity failure and nothing is published. (Found by review: it was taken for an opaque
+    /// etag, checked by size only, and the corrupt bytes published.)
+    /// </summary>
+    [Fact]
+    public async Task A_file_whose_etag_is_its_sha256_in_upper_case_is_verified()
+    {
+        byte[] served = (byte[])_hub.Content.Clone();
+        served[100] ^= 0xFF; // the CDN corrupts one byte
+        string etag = _hub.Sha256.ToUpperInvariant();
+        _hub.Answer = r =>
+        {
+            if (r.RequestUri!.Host == "cdn.test") return new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(served) };
+            return r.Method == HttpMethod.Head ? _hub.LfsHead(etag: etag) : _hub.DefaultAnswer(r);
+        };
+        using HubApi api = _hub.CreateApi(Cache);
+
+        Exception? e = await Within(TimeSpan.FromSeconds(30), () => api.DownloadFileAsync(ScriptedHub.Repo, "model.bin"));
+
+        Assert.IsType<HubIntegrityException>(e);
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(Cache, "models--acme--hostile", "blobs")));
+
+        _hub.Answer = r =>
+        {
+            if (r.RequestUri!.Host == "cdn.test") return new HttpResponseMessage(HttpStatusCode.OK) { Content = new ByteArrayContent(_hub.Content) };
+            return r.Method == HttpMethod.Head ? _hub.LfsHead(etag: etag) : _hub.DefaultAnswer(r);
+        };
+        string path = await api.DownloadFileAsync(ScriptedHub.Repo, "model.bin");
+        Assert.Equal(_hub.Content, await File.ReadAllBytesAsync(path));
+        Assert.EndsWith(etag, new FileInfo(path).ResolveLinkTarget(returnFinalTarget: false)!.FullName, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_request_id_that_echoes_the_token_does_not_put_the_token_in_the_exception()
     {
