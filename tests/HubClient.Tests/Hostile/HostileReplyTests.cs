@@ -280,6 +280,51 @@ public sealed class HostileReplyTests : IDisposable
         Assert.EndsWith(etag, new FileInfo(path).ResolveLinkTarget(returnFinalTarget: false)!.FullName, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// GgufReader promises that a hostile header cannot make it allocate more than the file could hold. Arrays nested in
+    /// arrays each claim the whole file's count. (Found by review: each level was preallocated from its count, and each
+    /// fixed-size element boxed, so 8 levels from a 133-byte prefix allocated ~5.7x the file: ~1.5 GB at the header cap.)
+    /// </summary>
+    [Fact]
+    public void Nested_GGUF_arrays_cannot_allocate_more_than_the_file_holds()
+    {
+        const long fileLength = 64L * 1024 * 1024;
+        using var header = new MemoryStream();
+        using (var w = new BinaryWriter(header, Encoding.UTF8, leaveOpen: true))
+        {
+            w.Write("GGUF"u8);
+            w.Write(3u);
+            w.Write(0UL); // tensors
+            w.Write(1UL); // key/values
+            w.Write(1UL);
+            w.Write("k"u8);
+            w.Write((uint)GgufValueType.Array);
+            for (int level = 0; level < 7; level++)
+            {
+                w.Write((uint)GgufValueType.Array);
+                w.Flush();
+                w.Write((ulong)((fileLength - header.Position - 8) / 12));
+            }
+            w.Write((uint)GgufValueType.UInt64);
+            w.Flush();
+            w.Write((ulong)((fileLength - header.Position - 8) / 8));
+        }
+        byte[] prefix = header.ToArray();
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        try
+        {
+            GgufReader.Parse(prefix, fileLength, "hostile.gguf");
+        }
+        catch (Exception)
+        {
+            // NeedMoreBytes (the reader would fetch more) or a format error: either way, what was allocated counts.
+        }
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(allocated <= fileLength, $"{prefix.Length} header bytes made the reader allocate {allocated:N0} bytes for a file of {fileLength:N0}.");
+    }
+
     [Fact]
     public async Task A_request_id_that_echoes_the_token_does_not_put_the_token_in_the_exception()
     {

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace HubClient;
@@ -140,28 +141,54 @@ internal static class GgufReader
         };
         cursor.CheckCount(count, minSize, "array length");
         int n = (int)count;
-        Array values = elementType switch
+        if (elementType is not (GgufValueType.String or GgufValueType.Array))
         {
-            GgufValueType.UInt8 => new byte[n],
-            GgufValueType.Int8 => new sbyte[n],
-            GgufValueType.UInt16 => new ushort[n],
-            GgufValueType.Int16 => new short[n],
-            GgufValueType.UInt32 => new uint[n],
-            GgufValueType.Int32 => new int[n],
-            GgufValueType.Float32 => new float[n],
-            GgufValueType.Bool => new bool[n],
-            GgufValueType.String => new string[n],
-            GgufValueType.UInt64 => new ulong[n],
-            GgufValueType.Int64 => new long[n],
-            GgufValueType.Float64 => new double[n],
-            _ => new GgufMetadataValue[n],
-        };
-        for (int i = 0; i < n; i++)
-        {
-            GgufMetadataValue element = ReadValue(ref cursor, elementType, depth + 1);
-            values.SetValue(elementType == GgufValueType.Array ? element : element.Value, i);
+            // Fixed-size elements are taken in one slice, which must be in hand before anything is allocated, and decoded
+            // straight into the typed array (no object per element: a byte array would otherwise cost ~50 bytes per byte).
+            return new GgufMetadataValue(GgufValueType.Array, ReadFixed(cursor.Bytes((long)n * minSize), elementType, n), elementType);
         }
-        return new GgufMetadataValue(GgufValueType.Array, values, elementType);
+        // Strings and arrays are collected as they are read, not preallocated from the count: arrays nested in arrays could
+        // each claim the whole file, and only what was read is then held.
+        int initial = Math.Min(n, 1024);
+        if (elementType == GgufValueType.String)
+        {
+            var strings = new List<string>(initial);
+            for (int i = 0; i < n; i++) strings.Add(cursor.String());
+            return new GgufMetadataValue(GgufValueType.Array, strings.ToArray(), elementType);
+        }
+        var arrays = new List<GgufMetadataValue>(initial);
+        for (int i = 0; i < n; i++) arrays.Add(ReadArray(ref cursor, depth + 1));
+        return new GgufMetadataValue(GgufValueType.Array, arrays.ToArray(), elementType);
+    }
+
+    private static Array ReadFixed(ReadOnlySpan<byte> bytes, GgufValueType type, int n)
+    {
+        switch (type)
+        {
+            case GgufValueType.UInt8: return bytes.ToArray();
+            case GgufValueType.Int8: return MemoryMarshal.Cast<byte, sbyte>(bytes).ToArray();
+            case GgufValueType.Bool:
+                var flags = new bool[n];
+                for (int i = 0; i < n; i++) flags[i] = bytes[i] != 0;
+                return flags;
+            case GgufValueType.UInt16: return Decode(bytes, n, 2, BinaryPrimitives.ReadUInt16LittleEndian);
+            case GgufValueType.Int16: return Decode(bytes, n, 2, BinaryPrimitives.ReadInt16LittleEndian);
+            case GgufValueType.UInt32: return Decode(bytes, n, 4, BinaryPrimitives.ReadUInt32LittleEndian);
+            case GgufValueType.Int32: return Decode(bytes, n, 4, BinaryPrimitives.ReadInt32LittleEndian);
+            case GgufValueType.Float32: return Decode(bytes, n, 4, BinaryPrimitives.ReadSingleLittleEndian);
+            case GgufValueType.UInt64: return Decode(bytes, n, 8, BinaryPrimitives.ReadUInt64LittleEndian);
+            case GgufValueType.Int64: return Decode(bytes, n, 8, BinaryPrimitives.ReadInt64LittleEndian);
+            default: return Decode(bytes, n, 8, BinaryPrimitives.ReadDoubleLittleEndian);
+        }
+    }
+
+    private delegate T LittleEndianRead<T>(ReadOnlySpan<byte> source);
+
+    private static T[] Decode<T>(ReadOnlySpan<byte> bytes, int n, int size, LittleEndianRead<T> read)
+    {
+        var values = new T[n];
+        for (int i = 0; i < n; i++) values[i] = read(bytes.Slice(i * size, size));
+        return values;
     }
 
     /// <summary>Thrown when the header goes on past the bytes fetched so far (but not past the file).</summary>
