@@ -41,6 +41,7 @@ internal sealed class SnapshotDownloader
         // The branch is remembered in the cache's refs/ whatever the destination (as huggingface_hub does): offline runs resolve it there.
         new CacheDestination(layout, _http.Options.DisableSymlinks).RecordRef(revision, commit, bestEffort: true, snapshotFolder: destination is CacheDestination);
         TreeFile[] selected = listing.RequireFiles(repoId, destination.ListingFolder).Where(f => filter.IsSelected(f.Path)).ToArray();
+        ThrowIfAFileIsAFolder(selected, repoId, commit);
         activity?.SetTag("hub.files", selected.Length);
         var progress = new SnapshotProgressTracker(selected, options.Progress, options.FileProgress);
         progress.Start();
@@ -56,6 +57,26 @@ internal sealed class SnapshotDownloader
             }).ConfigureAwait(false);
 
         return EnsureDirectory(destination.SnapshotFolder(commit));
+    }
+
+    /// <summary>
+    /// Refuses a selection that names a path both as a file and as a folder of other files (<c>a</c> and <c>a/b.txt</c>): no
+    /// folder can hold both, and a hub's git tree never lists both.
+    /// </summary>
+    private static void ThrowIfAFileIsAFolder(TreeFile[] files, string repoId, string commit)
+    {
+        var paths = new HashSet<string>(files.Select(f => f.Path), StringComparer.Ordinal);
+        foreach (TreeFile file in files)
+        {
+            for (int slash = file.Path.IndexOf('/', StringComparison.Ordinal); slash > 0; slash = file.Path.IndexOf('/', slash + 1))
+            {
+                if (paths.Contains(file.Path[..slash]))
+                {
+                    throw new HubProtocolException(
+                        $"The file list of {repoId}@{commit} names '{RepoId.Printable(file.Path[..slash])}' both as a file and as the folder of '{RepoId.Printable(file.Path)}'.", null);
+                }
+            }
+        }
     }
 
     /// <summary>One file of the listing through the pipeline, pinned to the commit, its metadata taken from the listing.</summary>

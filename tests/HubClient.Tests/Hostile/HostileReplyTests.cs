@@ -325,6 +325,28 @@ public sealed class HostileReplyTests : IDisposable
         Assert.True(allocated <= fileLength, $"{prefix.Length} header bytes made the reader allocate {allocated:N0} bytes for a file of {fileLength:N0}.");
     }
 
+    /// <summary>
+    /// A listing that names 'a' both as a file and as the folder of 'a/b.txt' is a protocol error, in the cache and in a
+    /// local folder. (Found by review: a raw IOException, "already exists" or "Is a directory", from creating the entries.)
+    /// </summary>
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public async Task A_listing_with_a_file_and_a_folder_of_one_name_is_a_protocol_error(bool folderFirst, bool localDirectory)
+    {
+        (string, byte[]) file = ("a", "one"u8.ToArray());
+        (string, byte[]) inFolder = ("a/b.txt", "two"u8.ToArray());
+        (string, byte[])[] files = folderFirst ? [inFolder, file] : [file, inFolder];
+        ServeSnapshot(TreeOf(files), files);
+        using HubApi api = _hub.CreateApi(Cache);
+
+        Exception? e = await Within(TimeSpan.FromSeconds(30), () => api.DownloadSnapshotAsync(ScriptedHub.Repo,
+            new SnapshotDownloadOptions { MaxConcurrency = 1, LocalDirectory = localDirectory ? _temp.Combine("local") : null }));
+
+        Assert.IsAssignableFrom<HubException>(e);
+    }
+
     [Fact]
     public async Task A_request_id_that_echoes_the_token_does_not_put_the_token_in_the_exception()
     {
