@@ -6,8 +6,8 @@ namespace HubClient.Tests.Hostile;
 
 /// <summary>
 /// Hostile or malformed hub/CDN replies on the plain-HTTP paths (not Xet) that a review found escaping the promise — a
-/// typed HubException, no hang, no token in messages — each test failing before its fix (a raw decoder, URI, argument or
-/// overflow exception, a download that never returned, a null in a list typed non-null, the token in a request id).
+/// typed HubException, no hang, nothing unverified published, bounded memory, no token in messages — each test failing
+/// before its fix (each test's summary says how).
 /// </summary>
 public sealed class HostileReplyTests : IDisposable
 {
