@@ -114,7 +114,8 @@ internal sealed class SnapshotDownloader
             return folder;
         }
         string[] missing = held.Files
-            .Where(f => filter.IsSelected(f.Path) && !EntryPresence.IsPresent(destination.EntryPath(held.Commit, f.Path), f.ContentSize))
+            .Where(f => filter.IsSelected(f.Path) && !EntryPresence.IsPresent(destination.EntryPath(held.Commit, f.Path), f.ContentSize)
+                && !TryPlacePublished(destination, held.Commit, f))
             .Select(f => f.Path).ToArray();
         if (missing.Length > 0)
         {
@@ -127,6 +128,24 @@ internal sealed class SnapshotDownloader
         if (held.Cause is not null) _pipeline.Resolver.LogServedFromCache(repoId, "snapshot", held.Cause);
         HubTelemetry.CacheHits.Add(held.Files.Count(f => filter.IsSelected(f.Path)));
         return destination.SnapshotFolder(held.Commit);
+    }
+
+    /// <summary>
+    /// Makes the entry of a file whose content is published but not linked (a run stopped between the two) from what is
+    /// held, as a run online would without a request; false when the content is not there or the entry cannot be made.
+    /// </summary>
+    private static bool TryPlacePublished(IDownloadDestination destination, string commit, TreeFile file)
+    {
+        HubFileMetadata metadata = file.MetadataAt(commit, new Uri("http://offline.invalid/"));
+        if (!EntryPresence.IsPresent(destination.TargetFor(file.Path, metadata).FinalPath, file.ContentSize)) return false;
+        try
+        {
+            return EntryPresence.IsPresent(destination.Place(file.Path, metadata, newlyPublished: false), file.ContentSize);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false; // A read-only cache: the file stays missing.
+        }
     }
 
     private static bool HoldsAnything(string folder)
