@@ -198,6 +198,13 @@ internal static class CacheScanner
             bool isLink = entry.LinkTarget is not null;
             if (Directory.Exists(entry.FullName))
             {
+                if (isLink && PathContainment.LexicalTarget(entry) is { } target && PathContainment.IsDirectChild(target, blobsPath))
+                {
+                    // A file's link to a blob that is a folder (a damaged cache): the file is missing, and a download repairs it.
+                    broken.Add(new BrokenEntry(entry.FullName, target));
+                    warnings.Add(new CacheWarning(CacheWarningKind.BrokenSymlink, entry.FullName, $"Blob is a folder, not a file: {entry.FullName} -> {target}"));
+                    continue;
+                }
                 if (isLink)
                 {
                     warnings.Add(new CacheWarning(CacheWarningKind.LinkedFolder, entry.FullName, $"A folder in a snapshot is a symlink (not followed): {entry.FullName}"));

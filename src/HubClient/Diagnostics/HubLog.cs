@@ -43,4 +43,7 @@ internal static partial class HubLog
 
     [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "The cache's copy of {Path} of {RepoId} was removed while it was being linked (a cache delete or prune?): fetching it again")]
     public static partial void BlobRemovedWhilePlaced(ILogger logger, string repoId, string path);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Warning, Message = "A folder stood where {Path} is written (a damaged cache?): moved aside to {Aside}")]
+    public static partial void FolderMovedAside(ILogger logger, string path, string aside);
 }

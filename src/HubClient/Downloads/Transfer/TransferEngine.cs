@@ -39,6 +39,7 @@ internal sealed class TransferEngine
     {
         if (!force && target.IsPublished()) return false;
         Directory.CreateDirectory(Path.GetDirectoryName(target.ResumablePartialPath)!);
+        foreach (string aside in target.MoveFoldersAside()) HubLog.FolderMovedAside(_http.Logger, request.RepoPath, aside);
 
         bool xet = request.Xet is not null && !_http.Options.DisableXet;
         bool parallel = _http.Options.Transfer.UseParallel(request.Size);

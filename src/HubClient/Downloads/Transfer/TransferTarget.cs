@@ -24,4 +24,30 @@ internal sealed record TransferTarget(
     Func<bool> IsPublished,
     string XetPartialPath,
     string XetLedgerPath,
-    string? XetRecordPath = null);
+    string? XetRecordPath = null)
+{
+    /// <summary>
+    /// Renames aside any folder (a damaged cache, a tool's mistake) where this transfer writes a file — the final path or a
+    /// partial — so that the transfer can write it: <c>{path}.{tag}.not-a-file</c>, kept, never deleted. Returns the new names.
+    /// </summary>
+    public IReadOnlyList<string> MoveFoldersAside()
+    {
+        var moved = new List<string>();
+        foreach (string path in new[] { FinalPath, ResumablePartialPath, ChunkedPartialPath, LedgerPath, XetPartialPath, XetLedgerPath })
+        {
+            // A real folder only: a link (a shared-store blob, say) reads as a file or is left to the steps that know it.
+            if (!Directory.Exists(path) || new DirectoryInfo(path).LinkTarget is not null) continue;
+            string aside = AtomicFile.TempSibling(path, ".not-a-file");
+            try
+            {
+                Directory.Move(path, aside);
+                moved.Add(aside);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Another writer moved it first, or it cannot be moved: the write that needs the path says why.
+            }
+        }
+        return moved;
+    }
+}
