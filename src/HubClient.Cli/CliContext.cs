@@ -87,10 +87,11 @@ internal sealed class CliContext(TextWriter output, TextWriter error, Func<strin
     /// <summary>
     /// Asks a yes/no question (default no). Null when nobody can answer: input or output is not a terminal.
     /// </summary>
-    public bool? Confirm(string question)
+    public async Task<bool?> ConfirmAsync(string question, CancellationToken cancellationToken)
     {
         if (confirm is not null) return confirm(question);
         if (!IsInteractive || Console.IsInputRedirected) return null;
-        return Terminal.Prompt(new ConfirmationPrompt(question) { DefaultValue = false });
+        // Asynchronous so that Ctrl+C (the command's token) stops a command waiting for an answer.
+        return await new ConfirmationPrompt(question) { DefaultValue = false }.ShowAsync(Terminal, cancellationToken).ConfigureAwait(false);
     }
 }

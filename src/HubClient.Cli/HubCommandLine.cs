@@ -8,7 +8,7 @@ namespace HubClient.Cli;
 
 /// <summary>
 /// Builds the <c>hub</c> command tree and runs it: exit 0 ok, 1 error, 2 usage (bad options, ids, paths, revisions,
-/// patterns, endpoint), 130 cancelled (Ctrl+C or SIGTERM); every error is one clear line on the error stream, with details only under <c>--verbose</c>.
+/// patterns, endpoint), 130 interrupted (Ctrl+C), 143 terminated (SIGTERM); every error is one clear line on the error stream, with details only under <c>--verbose</c>.
 /// </summary>
 internal static class HubCommandLine
 {
@@ -50,8 +50,13 @@ internal static class HubCommandLine
         // Ctrl+C or SIGTERM cancels the command's token and waits for it to stop, so that it can say so (System.CommandLine's
         // own handler exits 130 without a word); a second one ends the process at once.
         using var stop = new CancellationTokenSource();
+        int stoppedBy = ExitCodes.Interrupted;
         using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => Stop(c, stop));
-        using PosixSignalRegistration terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => Stop(c, stop));
+        using PosixSignalRegistration terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
+        {
+            if (!stop.IsCancellationRequested) stoppedBy = ExitCodes.Terminated;
+            Stop(c, stop);
+        });
         try
         {
             var invocation = new InvocationConfiguration
@@ -66,7 +71,7 @@ internal static class HubCommandLine
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             await error.WriteLineAsync("cancelled: a download keeps what it wrote, and the same command continues it").ConfigureAwait(false);
-            return ExitCodes.Cancelled;
+            return stoppedBy;
         }
         catch (Exception e)
         {

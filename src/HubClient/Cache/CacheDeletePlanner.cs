@@ -22,7 +22,7 @@ internal static class CacheDeletePlanner
             }
             if (!wholeRepos.Add(repo.RepoPath)) continue;
             found.UnionWith(repo.Revisions.Select(r => r.CommitHash));
-            items.Add(new PlannedDeletion(PlannedKind.Repo, repo.RepoPath, SafeDelete.SizeOf(repo.RepoPath), Seen: CacheDeleteRun.SnapshotsOf(repo.RepoPath)));
+            items.Add(new PlannedDeletion(PlannedKind.Repo, repo.RepoPath, SafeDelete.SizeOf(repo.RepoPath), Seen: CacheDeleteRun.SeenRevisions(repo)));
         }
 
         var wanted = new HashSet<string>(commits, StringComparer.Ordinal);
@@ -122,7 +122,7 @@ internal static class CacheDeletePlanner
         if (going.Length == 0) return;
         if (wholeRepoAllowed && going.Length == repo.Revisions.Count)
         {
-            items.Add(new PlannedDeletion(PlannedKind.Repo, repo.RepoPath, SafeDelete.SizeOf(repo.RepoPath), Seen: CacheDeleteRun.SnapshotsOf(repo.RepoPath)));
+            items.Add(new PlannedDeletion(PlannedKind.Repo, repo.RepoPath, SafeDelete.SizeOf(repo.RepoPath), Seen: CacheDeleteRun.SeenRevisions(repo)));
             return;
         }
 

@@ -53,14 +53,17 @@ internal sealed class CacheDeleteRun
         }
     }
 
-    /// <summary>The names of a repo folder's snapshot folders, sorted and comma-joined (what a plan to remove it saw).</summary>
+    /// <summary>The revisions the scan saw in a repo, sorted and comma-joined: what a plan to remove it whole removes.</summary>
+    public static string SeenRevisions(CachedRepo repo) => string.Join(',', repo.Revisions.Select(r => r.CommitHash).Order(StringComparer.Ordinal));
+
+    /// <summary>The names of a repo folder's snapshot folders now, sorted and comma-joined.</summary>
     public static string SnapshotsOf(string repoPath)
     {
         try
         {
             string snapshots = Path.Combine(repoPath, "snapshots");
             return Directory.Exists(snapshots)
-                ? string.Join(',', Directory.EnumerateFileSystemEntries(snapshots).Select(Path.GetFileName).Order(StringComparer.Ordinal))
+                ? string.Join(',', Directory.EnumerateDirectories(snapshots).Select(Path.GetFileName).Order(StringComparer.Ordinal))
                 : "";
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -188,7 +191,8 @@ internal sealed class CacheDeleteRun
         if (repo.Seen is { } seen)
         {
             HashSet<string> planned = [.. seen.Split(',', StringSplitOptions.RemoveEmptyEntries)];
-            if (SnapshotsOf(repo.Path).Split(',', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(s => !planned.Contains(s)) is { } added)
+            // Only a commit's folder counts: that is what a download adds (a stray folder the scan skipped is no revision).
+            if (SnapshotsOf(repo.Path).Split(',', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(s => Revision.IsCommitHash(s) && !planned.Contains(s)) is { } added)
             {
                 return $"Revision {added} was downloaded since the plan was made: kept.";
             }
@@ -205,6 +209,8 @@ internal sealed class CacheDeleteRun
         }
         foreach (string partial in partials)
         {
+            // A download's partial is a regular file: a link (a stray, a loop) is nobody's download.
+            if (new FileInfo(partial).LinkTarget is not null) continue;
             if (WhyBusy(partial, []) is not null) return "A download is writing into this repo: kept.";
             using BlobLock? blobLock = BlobLock.TryAcquireExisting(LockPathOf(partial));
             if (blobLock is null) return "A download holds the lock of a blob of this repo: kept.";

@@ -88,14 +88,11 @@ internal sealed class FileDownloadPipeline
         {
             return CacheHit(repoId, path, metadata.CommitHash, destination.EntryPath(metadata.CommitHash, path));
         }
-        if (!force && await destination.TryPlaceFromLocalCopyAsync(path, metadata, cancellationToken).ConfigureAwait(false))
+        if (!force && await destination.TryPlaceFromLocalCopyAsync(path, metadata, cancellationToken).ConfigureAwait(false)
+            && TryPlace(destination, path, metadata, newlyPublished: false) is { } copied)
         {
-            string copied = destination.Place(path, metadata, newlyPublished: false);
-            if (EntryPresence.IsPresent(copied, metadata.Size))
-            {
-                HubTelemetry.CacheHits.Add(1);
-                return copied;
-            }
+            HubTelemetry.CacheHits.Add(1);
+            return copied;
         }
 
         long started = Stopwatch.GetTimestamp();
@@ -106,10 +103,14 @@ internal sealed class FileDownloadPipeline
             published = await _engine.FetchAsync(destination.TargetFor(path, metadata), request, force, cancellationToken).ConfigureAwait(false);
             await destination.SharePublishedAsync(path, metadata, published, force, cancellationToken).ConfigureAwait(false);
             CrashPoints.Reached(CrashPoints.BlobPublished);
-            entry = destination.Place(path, metadata, published);
             // A cache delete or prune beside this download (another process) may remove the blob between "it is there" and
-            // its link: the entry is checked, and the blob fetched again, rather than a dangling link returned.
-            if (EntryPresence.IsPresent(entry, metadata.Size)) break;
+            // its link (or copy): the entry is checked, and the blob fetched again, rather than a dangling link returned.
+            if (TryPlace(destination, path, metadata, published) is { } placed)
+            {
+                entry = placed;
+                break;
+            }
+            entry = destination.EntryPath(metadata.CommitHash, path);
             if (attempt == MaxPlaceAttempts)
             {
                 throw new IOException($"'{entry}' lost its file {attempt} times while it was being placed: something (a cache delete or prune?) keeps removing it.");
@@ -127,6 +128,24 @@ internal sealed class FileDownloadPipeline
             request.Progress?.Report(new DownloadProgress(path, metadata.Size, metadata.Size));
         }
         return entry;
+    }
+
+    /// <summary>
+    /// Places the published file and returns its entry when that entry is present; null when the content vanished under it
+    /// (the link dangles, or the copy found no blob to copy).
+    /// </summary>
+    private static string? TryPlace(IDownloadDestination destination, string path, HubFileMetadata metadata, bool newlyPublished)
+    {
+        string entry;
+        try
+        {
+            entry = destination.Place(path, metadata, newlyPublished);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+        return EntryPresence.IsPresent(entry, metadata.Size) ? entry : null;
     }
 
     /// <summary>Where a Xet-backed file is in Xet storage (null for files the hub stores otherwise).</summary>

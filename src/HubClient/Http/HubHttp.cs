@@ -180,6 +180,12 @@ internal sealed class HubHttp
             response.Content.Dispose();
             response.Content = buffered;
         }
+        catch (IOException e)
+        {
+            response.Dispose();
+            // As HttpClient's own buffering reports a body cut short: callers (the retries, the Xet fallback) expect that.
+            throw new HttpRequestException(HttpRequestError.ResponseEnded, $"Error while reading the answer's body: {e.Message}", e);
+        }
         catch
         {
             response.Dispose();

@@ -55,7 +55,7 @@ internal static class CacheDeleteCommand
             {
                 throw new CliException("None of the revisions are in the cache: nothing to delete.");
             }
-            return await DeletionPlanRunner.RunAsync(context, result, plan).ConfigureAwait(false);
+            return await DeletionPlanRunner.RunAsync(context, result, plan, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }

@@ -32,7 +32,7 @@ internal static partial class CachePruneCommand
                 OlderThan = result.GetValue(olderThan) ?? new CachePruneOptions().OlderThan,
                 DetachedRevisions = !result.GetValue(keepDetached),
             });
-            return await DeletionPlanRunner.RunAsync(context, result, plan).ConfigureAwait(false);
+            return await DeletionPlanRunner.RunAsync(context, result, plan, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }

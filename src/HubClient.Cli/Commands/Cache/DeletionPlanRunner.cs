@@ -13,7 +13,7 @@ internal static class DeletionPlanRunner
 
     public static readonly Option<bool> DryRun = new("--dry-run") { Description = "Only show what would be deleted" };
 
-    public static async Task<int> RunAsync(CliContext context, ParseResult result, CacheDeletePlan plan)
+    public static async Task<int> RunAsync(CliContext context, ParseResult result, CacheDeletePlan plan, CancellationToken cancellationToken)
     {
         TextWriter o = context.Output;
         await WritePlanAsync(o, plan, result.GetValue(GlobalOptions.Verbose)).ConfigureAwait(false);
@@ -30,7 +30,7 @@ internal static class DeletionPlanRunner
         }
         if (!result.GetValue(Yes))
         {
-            switch (context.Confirm("Delete?"))
+            switch (await context.ConfirmAsync("Delete?", cancellationToken).ConfigureAwait(false))
             {
                 case null:
                     await context.Error.WriteLineAsync("error: not deleting without confirmation, and there is no terminal to ask on: pass --yes to delete.").ConfigureAwait(false);

@@ -79,13 +79,12 @@ internal sealed class CacheDestination : IDownloadDestination
         }
         string blob = Layout.BlobPath(metadata.Etag);
         if (!SharedBlobStore.IsRegularFile(blob)) return;
-        if (!newlyPublished)
-        {
-            if (_store.Lists(blob, xetHash)) await _store.PublishAsync(blob, xetHash, metadata.Size, replaceExisting: false, _lockTimeout, cancellationToken).ConfigureAwait(false);
-            return;
-        }
+        if (!newlyPublished && !_store.Lists(blob, xetHash)) return;
         string entry = _store.EntryPath(xetHash);
-        bool replace = force || !(_trustStore || VerifiedSharedBlobs.IsKnown(entry));
+        // Finishing an interrupted publish links the blob to the entry only once the entry is verified (it is normally the
+        // blob's own payload, hard-linked); otherwise the blob, verified when it was published, replaces the entry.
+        bool replace = force || !(_trustStore || VerifiedSharedBlobs.IsKnown(entry)
+            || (!newlyPublished && await VerifiedSharedBlobs.CheckAsync(entry, metadata.Etag, cancellationToken).ConfigureAwait(false)));
         if (await _store.PublishAsync(blob, xetHash, metadata.Size, replace, _lockTimeout, cancellationToken).ConfigureAwait(false))
         {
             VerifiedSharedBlobs.Remember(entry);
