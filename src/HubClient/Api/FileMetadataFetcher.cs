@@ -41,9 +41,7 @@ internal sealed class FileMetadataFetcher
                 Uri? location = response.Headers.Location;
                 if (location is null) throw new HubProtocolException($"Redirect {status} from {current} without a Location header.", current);
                 // "//host/path" names a host like an absolute location does.
-                Uri target = location.IsAbsoluteUri ? location
-                    : Uri.TryCreate(current, location, out Uri? resolved) ? resolved
-                    : throw new HubProtocolException($"Redirect {status} from {current} to '{location.OriginalString}', which is not a URL.", current);
+                Uri target = Redirects.Resolve(location, current);
                 bool relative = !location.IsAbsoluteUri && !location.OriginalString.StartsWith("//", StringComparison.Ordinal);
                 // A redirect that carries the file's metadata (an LFS/Xet file's 302) is the answer, its location where the
                 // bytes are, even on the hub's own host (mirrors serving LFS themselves); one without it is followed.

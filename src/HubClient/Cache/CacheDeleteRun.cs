@@ -34,15 +34,7 @@ internal sealed class CacheDeleteRun
     {
         foreach (PlannedDeletion item in items)
         {
-            string? now;
-            try
-            {
-                now = File.Exists(item.Path) ? File.ReadAllText(item.Path).Trim() : null;
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                now = null;
-            }
+            string? now = CacheLookup.ReadRef(item.Path);
             if (now is not null && item.Seen is not null && now != item.Seen)
             {
                 _notDeleted[item.Path] = $"Points at {now} since the plan was made (it saw {item.Seen}): kept.";
@@ -56,19 +48,19 @@ internal sealed class CacheDeleteRun
     /// <summary>The revisions the scan saw in a repo, sorted and comma-joined: what a plan to remove it whole removes.</summary>
     public static string SeenRevisions(CachedRepo repo) => string.Join(',', repo.Revisions.Select(r => r.CommitHash).Order(StringComparer.Ordinal));
 
-    /// <summary>The names of a repo folder's snapshot folders now, sorted and comma-joined.</summary>
-    public static string SnapshotsOf(string repoPath)
+    /// <summary>The commits a repo folder has snapshot folders for now (a download adds one; a stray folder is no revision).</summary>
+    private static List<string> CommitFoldersOf(string repoPath)
     {
         try
         {
             string snapshots = Path.Combine(repoPath, "snapshots");
             return Directory.Exists(snapshots)
-                ? string.Join(',', Directory.EnumerateDirectories(snapshots).Select(Path.GetFileName).Order(StringComparer.Ordinal))
-                : "";
+                ? [.. Directory.EnumerateDirectories(snapshots).Select(Path.GetFileName).OfType<string>().Where(Revision.IsCommitHash)]
+                : [];
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return "";
+            return [];
         }
     }
 
@@ -191,8 +183,7 @@ internal sealed class CacheDeleteRun
         if (repo.Seen is { } seen)
         {
             HashSet<string> planned = [.. seen.Split(',', StringSplitOptions.RemoveEmptyEntries)];
-            // Only a commit's folder counts: that is what a download adds (a stray folder the scan skipped is no revision).
-            if (SnapshotsOf(repo.Path).Split(',', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(s => Revision.IsCommitHash(s) && !planned.Contains(s)) is { } added)
+            if (CommitFoldersOf(repo.Path).FirstOrDefault(commit => !planned.Contains(commit)) is { } added)
             {
                 return $"Revision {added} was downloaded since the plan was made: kept.";
             }

@@ -3,13 +3,17 @@ namespace HubClient;
 /// <summary>Finds a file in the cache without the network: the revision resolves through <c>refs/</c> (or is a commit).</summary>
 internal static class CacheLookup
 {
-    public static string? ResolveCommit(RepoCacheLayout layout, string revision)
+    public static string? ResolveCommit(RepoCacheLayout layout, string revision) =>
+        Revision.IsCommitHash(revision) ? revision
+        : ReadRef(layout.RefPath(revision)) is { } commit && Revision.IsCommitHash(commit) ? commit
+        : null;
+
+    /// <summary>What the ref file at <paramref name="refPath"/> says, trimmed (null when it is absent or unreadable).</summary>
+    public static string? ReadRef(string refPath)
     {
-        if (Revision.IsCommitHash(revision)) return revision;
         try
         {
-            string commit = File.ReadAllText(layout.RefPath(revision)).Trim();
-            return Revision.IsCommitHash(commit) ? commit : null;
+            return File.Exists(refPath) ? File.ReadAllText(refPath).Trim() : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

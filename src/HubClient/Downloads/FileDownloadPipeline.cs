@@ -134,7 +134,7 @@ internal sealed class FileDownloadPipeline
     /// Places the published file and returns its entry when that entry is present; null when the content vanished under it
     /// (the link dangles, or the copy found no blob to copy).
     /// </summary>
-    private static string? TryPlace(IDownloadDestination destination, string path, HubFileMetadata metadata, bool newlyPublished)
+    internal static string? TryPlace(IDownloadDestination destination, string path, HubFileMetadata metadata, bool newlyPublished)
     {
         string entry;
         try

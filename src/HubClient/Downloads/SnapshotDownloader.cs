@@ -140,7 +140,7 @@ internal sealed class SnapshotDownloader
         if (!EntryPresence.IsPresent(destination.TargetFor(file.Path, metadata).FinalPath, file.ContentSize)) return false;
         try
         {
-            return EntryPresence.IsPresent(destination.Place(file.Path, metadata, newlyPublished: false), file.ContentSize);
+            return FileDownloadPipeline.TryPlace(destination, file.Path, metadata, newlyPublished: false) is not null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

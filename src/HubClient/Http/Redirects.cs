@@ -21,11 +21,15 @@ internal static class Redirects
         {
             return null;
         }
-        if (location.IsAbsoluteUri) return location;
-        return Uri.TryCreate(requested, location, out Uri? target)
-            ? target
-            : throw new HubProtocolException($"The redirect's Location '{location.OriginalString}' is not a URL.", requested);
+        return Resolve(location, requested);
     }
+
+    /// <summary><paramref name="location"/> resolved against the URL asked (relative ones keep their query string).</summary>
+    /// <exception cref="HubProtocolException">The <c>Location</c> is no URL (say, a port past 65535).</exception>
+    public static Uri Resolve(Uri location, Uri requested) =>
+        location.IsAbsoluteUri ? location
+        : Uri.TryCreate(requested, location, out Uri? target) ? target
+        : throw new HubProtocolException($"The redirect's Location '{location.OriginalString}' is not a URL.", requested);
 
     /// <summary>Counts one more redirect while fetching <paramref name="what"/>; throws past the limit (a loop).</summary>
     public static Uri Follow(Uri target, ref int redirects, string what)
