@@ -348,6 +348,65 @@ public sealed class CacheRaceTests : IAsyncLifetime
         Assert.Equal(big, await File.ReadAllBytesAsync(path));
     }
 
+    /// <summary>
+    /// The first race in copy mode (DisableSymlinks): the blob is already in the cache (written by a symlink-mode client)
+    /// and a delete of the revision that held it runs between "the blob is published" and the copy into the snapshot. The
+    /// copy finds no blob and the blob is fetched again (before: FileNotFoundException, the download failed).
+    /// </summary>
+    [Fact]
+    public async Task Copy_mode_download_meeting_a_concurrent_delete_fetches_the_blob_again()
+    {
+        await _f.Api.DownloadFileAsync(Repo, "config.json", new DownloadFileOptions { Revision = _c0.Sha });
+        await _f.Api.DownloadFileAsync(Repo, "model.bin", new DownloadFileOptions { Revision = _c1.Sha });
+        CacheDeletePlan plan = HubCache.Scan(_f.CacheDirectory).DeleteRevisions(_c1.Sha);
+        Assert.Equal([BlobOf(Weights)], plan.Blobs);
+
+        using HubApi copyMode = _f.NewClient(o => o.DisableSymlinks = true);
+        OnceAt(CrashPoints.BlobPublished, () => plan.Execute());
+        Ours.Value = true;
+        string path = await copyMode.DownloadFileAsync(Repo, "model.bin", new DownloadFileOptions { Revision = _c2.Sha });
+
+        Assert.Equal(Weights, await File.ReadAllBytesAsync(path));
+    }
+
+    /// <summary>
+    /// A whole-repo plan made from an older scan keeps a revision downloaded after that scan: the plan records the scan's
+    /// revisions, not what the disk holds when the plan is made (before: the new revision was deleted with the repo).
+    /// </summary>
+    [Fact]
+    public async Task A_revision_downloaded_after_the_scan_is_not_deleted_by_a_plan_made_from_that_scan()
+    {
+        await _f.Api.DownloadFileAsync(Repo, "model.bin", new DownloadFileOptions { Revision = _c1.Sha });
+        HubCacheInfo info = HubCache.Scan(_f.CacheDirectory);
+        Assert.Single(info.FindRepo(Repo)!.Revisions);
+
+        string config = await _f.Api.DownloadFileAsync(Repo, "config.json"); // main = c2, after the scan
+        CacheDeletePlan plan = info.Prune(new CachePruneOptions { OlderThan = TimeSpan.FromDays(1) });
+        Assert.Equal([RepoDir], plan.Repos); // from the scan: c1 was the only (detached) revision
+        plan.Execute();
+
+        Assert.True(File.Exists(config), "main's revision, downloaded after the scan, was deleted with the repo.");
+    }
+
+    /// <summary>
+    /// A stray symlink loop named *.incomplete does not keep a repo from being deleted: the busy-partial check skips links
+    /// (before: opening it failed, which read as "a download has the partial open", and the repo could never be deleted).
+    /// </summary>
+    [Fact]
+    public void A_looping_stray_partial_does_not_keep_a_repo_the_user_deletes()
+    {
+        var cache = new PythonCacheBuilder(_f.CacheDirectory);
+        string main = PythonCacheBuilder.Commit("main");
+        cache.AddFile(Folder, main, "a.bin", Bytes.Random(10, 1));
+        cache.SetRef(Folder, "main", main);
+        File.CreateSymbolicLink(Path.Combine(RepoDir, "blobs", "loop.incomplete"), "loop.incomplete");
+
+        HubCacheInfo info = HubCache.Scan(_f.CacheDirectory);
+        CacheDeleteResult result = info.DeleteRepos(info.FindRepo(Repo)!).Execute();
+
+        Assert.True(result.NotDeleted.Count == 0, string.Join("; ", result.NotDeleted.Select(kv => kv.Key + ": " + kv.Value)));
+        Assert.False(Directory.Exists(RepoDir));
+    }
     private sealed class InlineProgress(Action<CacheVerifyProgress> report) : IProgress<CacheVerifyProgress>
     {
         public void Report(CacheVerifyProgress value) => report(value);

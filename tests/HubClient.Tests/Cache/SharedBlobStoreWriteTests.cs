@@ -308,4 +308,34 @@ public sealed class SharedBlobStoreWriteTests : IAsyncLifetime
         Assert.Equal(Weights, await File.ReadAllBytesAsync(await _f.Api.DownloadFileAsync("acme/one", "model.bin")));
         Assert.Equal(0, PayloadBytesOnTheWire(_f.Hub));
     }
+
+    /// <summary>
+    /// A run was stopped after the manifest line of a publish that reused an existing store entry (CrashPoints
+    /// SharedBlobReferenced): the repo blob is still a regular file with the right bytes, and the store entry holds other
+    /// bytes of the same size (written by another process, never checked by this one). The rerun finishes the publish
+    /// only onto a verified entry; otherwise the good blob replaces the entry (before: the good repo blob became a link to
+    /// the unchecked entry, and the download returned the wrong content).
+    /// </summary>
+    [UnixFact]
+    public async Task Finishing_an_interrupted_publish_never_links_the_blob_to_an_unverified_entry()
+    {
+        string first = await _f.Api.DownloadFileAsync("acme/one", "model.bin");
+        Assert.Equal($"../../blobs/{_file.XetHash![..2]}/{_file.XetHash}", new FileInfo(RepoBlob("models--acme--one")).LinkTarget);
+
+        // The state a stopped rerun leaves: a regular repo blob (good bytes), listed in the entry's manifest, no snapshot entry.
+        File.Delete(RepoBlob("models--acme--one"));
+        await File.WriteAllBytesAsync(RepoBlob("models--acme--one"), Weights);
+        File.Delete(first);
+        // The store entry, written by someone else: same size, other bytes.
+        if (OperatingSystem.IsWindows()) return; // No store without symlinks.
+        File.SetUnixFileMode(Entry, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        byte[] wrong = Bytes.Random(Weights.Length, seed: 99);
+        await File.WriteAllBytesAsync(Entry, wrong);
+        Assert.Contains($"models--acme--one/blobs/{_file.Etag}", File.ReadAllText(Entry + ".refs"), StringComparison.Ordinal);
+
+        using HubApi rerun = _f.NewClient();
+        string path = await rerun.DownloadFileAsync("acme/one", "model.bin");
+
+        Assert.Equal(Weights, await File.ReadAllBytesAsync(path));
+    }
 }

@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
 using System.Text.Json;
 using HubClient.Cli;
 using HubClient.Cli.Output;
+using HubClient.Tests.Cache;
 using Spectre.Console;
 
 namespace HubClient.Tests.Cli;
@@ -135,22 +137,26 @@ public sealed class FirstContactTests : IAsyncLifetime
         Assert.Contains(endpoint, line, StringComparison.Ordinal);
     }
 
+    /// <summary>The command line that runs <c>hub</c> with <paramref name="args"/> as a process of its own: host, then arguments.</summary>
+    private static (string Host, string[] Arguments) HubCommand(string[] args)
+    {
+        string hub = typeof(HubCommandLine).Assembly.Location;
+        // The test's runtime config and dependencies: hub.dll here runs without its own (it is a referenced assembly).
+        string bin = Path.GetDirectoryName(hub)!;
+        return (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet",
+            ["exec", "--runtimeconfig", Path.Combine(bin, "HubClient.Tests.runtimeconfig.json"), "--depsfile", Path.Combine(bin, "HubClient.Tests.deps.json"), hub, .. args]);
+    }
+
     /// <summary>Starts <c>hub</c> as a process of its own with <paramref name="args"/> and <paramref name="environment"/>.</summary>
     private static Process StartHubProcess(string[] args, Dictionary<string, string> environment)
     {
-        string hub = typeof(HubCommandLine).Assembly.Location;
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
+        (string host, string[] arguments) = HubCommand(args);
+        var start = new ProcessStartInfo(host)
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
         };
-        // The test's runtime config and dependencies: hub.dll here runs without its own (it is a referenced assembly).
-        string bin = Path.GetDirectoryName(hub)!;
-        foreach (string a in (string[])["exec", "--runtimeconfig", Path.Combine(bin, "HubClient.Tests.runtimeconfig.json"), "--depsfile",
-            Path.Combine(bin, "HubClient.Tests.deps.json"), hub, .. args])
-        {
-            start.ArgumentList.Add(a);
-        }
+        foreach (string a in arguments) start.ArgumentList.Add(a);
         foreach ((string name, string value) in environment) start.Environment[name] = value;
         return Process.Start(start)!;
     }
@@ -198,6 +204,69 @@ public sealed class FirstContactTests : IAsyncLifetime
         Assert.True(rerun.Code == 0, rerun.Err);
     }
 
+    /// <summary>
+    /// Ctrl+C at <c>hub cache delete</c>'s "Delete?" prompt (on a pseudo-terminal) stops the command and deletes nothing.
+    /// (A review found the prompt deaf to it: the signal was swallowed, and a "y" typed afterwards still deleted.)
+    /// </summary>
+    [UnixFact]
+    public async Task Ctrl_C_at_the_delete_prompt_stops_the_command()
+    {
+        Assert.True(File.Exists("/usr/bin/script"), "needs util-linux's script for a pseudo-terminal");
+        string cache = _f.Temp.Combine("prompt-cache");
+        var builder = new PythonCacheBuilder(cache);
+        string commit = PythonCacheBuilder.Commit("main");
+        builder.AddFile("models--acme--prompt", commit, "a.bin", Bytes.Random(10, 1));
+        builder.SetRef("models--acme--prompt", "main", commit);
+        string repoDir = Path.Combine(cache, "models--acme--prompt");
+
+        (string host, string[] arguments) = HubCommand(["cache", "delete", "acme/prompt", "--cache-dir", cache]);
+        string command = string.Join(' ', new[] { host }.Concat(arguments).Select(a => "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
+        var start = new ProcessStartInfo("/usr/bin/script")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string a in (string[])["-qfec", command, "/dev/null"]) start.ArgumentList.Add(a);
+        using Process process = Process.Start(start)!;
+        var seen = new StringBuilder();
+        var prompted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task reader = Task.Run(async () =>
+        {
+            var buffer = new char[256];
+            int n;
+            while ((n = await process.StandardOutput.ReadAsync(buffer)) > 0)
+            {
+                lock (seen)
+                {
+                    seen.Append(buffer, 0, n);
+                    if (seen.ToString().Contains("Delete?", StringComparison.Ordinal)) prompted.TrySetResult();
+                }
+            }
+        });
+        try
+        {
+            await prompted.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            await process.StandardInput.WriteAsync('\u0003'); // Ctrl+C on the terminal: SIGINT to the command
+            await process.StandardInput.FlushAsync();
+            bool stopped = await Task.Run(() => process.WaitForExit(TimeSpan.FromSeconds(10)));
+            if (!stopped)
+            {
+                // The user, seeing nothing happen, answers the prompt that is still there.
+                await process.StandardInput.WriteAsync("y\r");
+                await process.StandardInput.FlushAsync();
+                process.WaitForExit(TimeSpan.FromSeconds(20));
+            }
+            Assert.True(stopped, $"Ctrl+C at the prompt did not stop 'hub cache delete' within 10 s; repo still there: {Directory.Exists(repoDir)}. Output: {seen}");
+            Assert.True(Directory.Exists(repoDir));
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            await reader.WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
     // Item 6: retries and cache fallbacks are reported on the error stream.
     [Fact]
     public async Task Retries_are_reported_on_the_error_stream()
