@@ -73,7 +73,7 @@ internal sealed class FileMetadataFetcher
         if (size is null) throw new HubProtocolException($"{answer} has no file size (X-Linked-Size or Content-Length header).", requestUri);
         if (!Revision.IsCommitHash(commit)) throw new HubProtocolException($"X-Repo-Commit '{commit}' is not a 40-hex commit.", requestUri);
         if (!IsSafeFileName(etag)) throw new HubProtocolException($"The etag '{etag}' cannot name a cache file.", requestUri);
-        if (!FileSizeLimit.IsPlausible(size.Value)) throw new HubProtocolException($"The file size {size} is not a size (0 to 2^50 bytes).", requestUri);
+        if (!FileSizeLimit.IsPlausible(size.Value)) throw new HubProtocolException($"The hub gave a file size of {size}: {FileSizeLimit.Expected}.", requestUri);
 
         return new HubFileMetadata(commit, etag, size.Value, location, linkedEtag is not null, Header(response, "X-Xet-Hash"));
     }

@@ -208,10 +208,10 @@ internal sealed class RepoApiClient
 
     private static void CheckSize(long? size, string path, Uri uri)
     {
-        if (size < 0) throw new HubProtocolException($"The hub listed a negative size ({size}) for '{RepoId.Printable(path)}'.", uri);
-        if (size > FileSizeLimit.MaxFileSize)
+        if (size is { } bytes && !FileSizeLimit.IsPlausible(bytes))
         {
-            throw new HubProtocolException($"The hub listed a size of {size} bytes for '{RepoId.Printable(path)}' (more than 2^50: no file is so large).", uri);
+            string what = bytes < 0 ? "a negative size" : "a size";
+            throw new HubProtocolException($"The hub listed {what} ({bytes}) for '{RepoId.Printable(path)}': {FileSizeLimit.Expected}.", uri);
         }
     }
 

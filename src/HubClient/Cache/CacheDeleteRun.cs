@@ -106,20 +106,15 @@ internal sealed class CacheDeleteRun
         foreach (IGrouping<string?, PlannedDeletion> group in items.GroupBy(i => i.Group, StringComparer.Ordinal))
         {
             PlannedDeletion[] files = group.ToArray();
-            string partial = group.Key ?? files[0].Path;
-            string? busy = WhyBusy(partial, files);
-            if (busy is not null)
+            string? inUse = WhyInUse(group.Key ?? files[0].Path, files, out BlobLock? blobLock);
+            using (blobLock)
             {
-                foreach (PlannedDeletion file in files) _notDeleted[file.Path] = busy;
-                continue;
+                foreach (PlannedDeletion file in files)
+                {
+                    if (inUse is not null) _notDeleted[file.Path] = inUse + ".";
+                    else TryDelete(file.Path, file.Bytes);
+                }
             }
-            using BlobLock? blobLock = BlobLock.TryAcquireExisting(LockPathOf(partial));
-            if (blobLock is null)
-            {
-                foreach (PlannedDeletion file in files) _notDeleted[file.Path] = "A download holds this blob's lock.";
-                continue;
-            }
-            foreach (PlannedDeletion file in files) TryDelete(file.Path, file.Bytes);
         }
     }
 
@@ -202,11 +197,23 @@ internal sealed class CacheDeleteRun
         {
             // A download's partial is a regular file: a link (a stray, a loop) is nobody's download.
             if (new FileInfo(partial).LinkTarget is not null) continue;
-            if (WhyBusy(partial, []) is not null) return "A download is writing into this repo: kept.";
-            using BlobLock? blobLock = BlobLock.TryAcquireExisting(LockPathOf(partial));
-            if (blobLock is null) return "A download holds the lock of a blob of this repo: kept.";
+            string? inUse = WhyInUse(partial, [], out BlobLock? blobLock);
+            blobLock?.Dispose();
+            if (inUse is not null) return $"{inUse} ({Path.GetFileName(partial)}): kept.";
         }
         return null;
+    }
+
+    /// <summary>
+    /// Why <paramref name="partial"/> must be kept (written to since the plan, open in a download, or its blob's lock held;
+    /// a sentence without its full stop); null when it may go, with the blob's lock taken in <paramref name="blobLock"/> for the caller to release.
+    /// </summary>
+    private string? WhyInUse(string partial, PlannedDeletion[] files, out BlobLock? blobLock)
+    {
+        blobLock = null;
+        if (WhyBusy(partial, files) is { } busy) return busy;
+        blobLock = BlobLock.TryAcquireExisting(LockPathOf(partial));
+        return blobLock is null ? "A download holds this blob's lock" : null;
     }
 
     private string? WhyBusy(string partial, PlannedDeletion[] files)
@@ -217,7 +224,7 @@ internal sealed class CacheDeleteRun
             foreach (PlannedDeletion file in files)
             {
                 var info = new FileInfo(file.Path);
-                if (info.Exists && info.LastWriteTimeUtc > cutoff.UtcDateTime) return "Written to since the plan was made: a download is running.";
+                if (info.Exists && info.LastWriteTimeUtc > cutoff.UtcDateTime) return "Written to since the plan was made: a download is running";
             }
         }
         try
@@ -232,7 +239,7 @@ internal sealed class CacheDeleteRun
         }
         catch (IOException)
         {
-            return "A download has the partial file open.";
+            return "A download has the partial file open";
         }
     }
 

@@ -11,5 +11,8 @@ internal static class FileSizeLimit
     /// <summary>The largest sum of a listing's file sizes believed (2^62 bytes: no file count makes it overflow a long).</summary>
     public const long MaxListingSize = 1L << 62;
 
+    /// <summary>What a file size must be, for messages refusing one.</summary>
+    public const string Expected = "a file size is 0 to 2^50 bytes";
+
     public static bool IsPlausible(long size) => size is >= 0 and <= MaxFileSize;
 }
