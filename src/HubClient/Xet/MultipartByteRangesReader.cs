@@ -47,7 +47,7 @@ internal sealed class MultipartByteRangesReader : ReadOnlyStream
         int lines = 0;
         do
         {
-            if (++lines > MaxLines) throw new HubProtocolException("multipart/byteranges: no boundary line after many blank lines.", _source);
+            if (++lines > MaxLines) throw Malformed("no boundary line after many blank lines");
             line = await ReadLineAsync(cancellationToken).ConfigureAwait(false);
         }
         while (line.Length == 0);
@@ -56,23 +56,24 @@ internal sealed class MultipartByteRangesReader : ReadOnlyStream
             _finished = true;
             return null;
         }
-        if (line != _delimiter) throw new HubProtocolException("multipart/byteranges: expected a boundary line.", _source);
+        if (line != _delimiter) throw Malformed("expected a boundary line");
         (long First, long Last)? range = null;
         lines = 0;
         while ((line = await ReadLineAsync(cancellationToken).ConfigureAwait(false)).Length > 0)
         {
-            if (++lines > MaxLines) throw new HubProtocolException("multipart/byteranges: a part's headers do not end.", _source);
+            if (++lines > MaxLines) throw Malformed("a part's headers do not end");
             int colon = line.IndexOf(':', StringComparison.Ordinal);
             if (colon > 0 && line.AsSpan(0, colon).Trim().Equals("Content-Range", StringComparison.OrdinalIgnoreCase))
             {
-                range = ParseContentRange(line[(colon + 1)..].Trim(), _source);
+                string value = line[(colon + 1)..].Trim();
+                range = TryParseContentRange(value) ?? throw Malformed($"a part's Content-Range '{value}' is not a byte range");
             }
         }
-        return range ?? throw new HubProtocolException("multipart/byteranges: a part has no Content-Range.", _source);
+        return range ?? throw Malformed("a part has no Content-Range");
     }
 
-    /// <summary>Parses <c>bytes first-last/total</c>.</summary>
-    public static (long First, long Last) ParseContentRange(string value, Uri? source)
+    /// <summary>Parses <c>bytes first-last/total</c>; null when it is not that.</summary>
+    private static (long First, long Last)? TryParseContentRange(string value)
     {
         if (value.StartsWith("bytes ", StringComparison.OrdinalIgnoreCase))
         {
@@ -87,8 +88,15 @@ internal sealed class MultipartByteRangesReader : ReadOnlyStream
                 return (first, last);
             }
         }
-        throw new HubProtocolException($"Malformed Content-Range '{value}'.", source);
+        return null;
     }
+
+    /// <summary>
+    /// The body is not the multipart answer asked for: a transport fault (a proxy, a broken server), not corrupt xorb data,
+    /// so the download may still be served by the bridge.
+    /// </summary>
+    private XetUnavailableException Malformed(string what) =>
+        new($"Xorb multipart/byteranges answer from {_source?.GetLeftPart(UriPartial.Path)} is malformed: {what}.");
 
     private async Task<string> ReadLineAsync(CancellationToken cancellationToken)
     {
@@ -102,7 +110,7 @@ internal sealed class MultipartByteRangesReader : ReadOnlyStream
             int newline = Array.IndexOf(_buffer, (byte)'\n', _start, _end - _start);
             int stop = newline < 0 ? _end : newline;
             line.Append(Encoding.ASCII.GetString(_buffer, _start, stop - _start));
-            if (line.Length > MaxLine) throw new HubProtocolException("multipart/byteranges: header line too long.", _source);
+            if (line.Length > MaxLine) throw Malformed("header line too long");
             _start = newline < 0 ? _end : newline + 1;
             if (newline >= 0) return line.ToString().TrimEnd('\r');
         }

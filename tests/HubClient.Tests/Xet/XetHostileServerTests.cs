@@ -336,7 +336,7 @@ public sealed class XetHostileServerTests : IDisposable
 
         Exception? e = await Record.ExceptionAsync(() => reader.NextPartAsync(stop.Token));
 
-        Assert.IsType<HubProtocolException>(e);
+        Assert.IsType<XetUnavailableException>(e);
     }
 
     // ---------------------------------------------------------------- behaved correctly (coverage)
@@ -482,7 +482,7 @@ public sealed class XetHostileServerTests : IDisposable
     }
 
     [Fact]
-    public async Task Multipart_answer_without_a_boundary_is_xet_unavailable_and_with_a_wrong_one_an_integrity_failure()
+    public async Task Multipart_answer_without_a_boundary_or_with_another_one_is_xet_unavailable()
     {
         var xet = new ScriptedXet();
         long split = xet.ChunkOffsets[1];
@@ -502,9 +502,10 @@ public sealed class XetHostileServerTests : IDisposable
         var options = new XetDownloadOptions { MaxFetchAttempts = 1, UseMultiRangeRequests = true };
 
         Assert.IsType<XetUnavailableException>(await Record.ExceptionAsync(() => DownloadAsync(xet, options: options)));
+        // Framing that does not match is a transport fault, not corrupt xorb data: the bridge may still serve the file.
         contentType = "multipart/byteranges; boundary=nothere";
         Exception e = await Record.ExceptionAsync(() => DownloadAsync(xet, options: options));
-        Assert.IsType<HubIntegrityException>(e);
+        Assert.IsType<XetUnavailableException>(e);
     }
 
     [Fact]
