@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -6,7 +7,8 @@ namespace HubClient;
 /// <summary>
 /// Python's <c>fnmatch.fnmatchcase</c>, which huggingface_hub uses to select snapshot files: <c>*</c> matches any run of
 /// characters (including <c>/</c>), <c>?</c> any one character, <c>[seq]</c> / <c>[!seq]</c> a character (not) in the set
-/// with <c>a-z</c> ranges; there is no escape character; matching is case-sensitive and covers the whole path.
+/// with <c>a-z</c> ranges; there is no escape character; matching is case-sensitive and covers the whole path. A
+/// character is a Unicode code point, as in Python: <c>?</c> matches one emoji, not half of its UTF-16 surrogate pair.
 /// </summary>
 /// <remarks>
 /// Written here because no .NET library has these semantics: <c>Microsoft.Extensions.FileSystemGlobbing</c> and the
@@ -14,10 +16,17 @@ namespace HubClient;
 /// translated to a <see cref="RegexOptions.NonBacktracking"/> regular expression, so matching is linear in the path length
 /// whatever the pattern. Set edge cases follow CPython: a <c>]</c> right after <c>[</c> or <c>[!</c> is a member, a
 /// <c>-</c> first or last is literal, a reversed range such as <c>z-a</c> is dropped, an empty set matches nothing and an
-/// empty negated set any character, and an unclosed <c>[</c> is a literal.
+/// empty negated set any character, and an unclosed <c>[</c> is a literal. Sets are computed as code-point ranges and
+/// written as a BMP character class plus surrogate-pair alternatives; a lone surrogate (not valid UTF-16, never in a repo
+/// path) is read as U+FFFD.
 /// </remarks>
 internal sealed class FnMatch
 {
+    /// <summary>One code point of well-formed UTF-16: a character that is no surrogate, or a surrogate pair.</summary>
+    private const string AnyCodePoint = @"(?:[^\uD800-\uDFFF]|[\uD800-\uDBFF][\uDC00-\uDFFF])";
+
+    private const string Nothing = @"[^\s\S]";
+
     private readonly Regex _regex;
 
     public FnMatch(string pattern)
@@ -29,21 +38,25 @@ internal sealed class FnMatch
 
     public string Pattern { get; }
 
-    public bool IsMatch(string path) => _regex.IsMatch(path);
+    public bool IsMatch(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return _regex.IsMatch(path.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') < 0 ? path : WellFormed(path));
+    }
 
     /// <summary>The anchored .NET regular expression equivalent to <paramref name="pattern"/>.</summary>
     internal static string Translate(string pattern)
     {
+        int[] p = CodePoints(pattern);
         var regex = new StringBuilder(@"\A(?:");
         int i = 0;
-        int n = pattern.Length;
         bool afterStar = false;
-        while (i < n)
+        while (i < p.Length)
         {
-            char c = pattern[i++];
+            int c = p[i++];
             if (c == '*')
             {
-                if (!afterStar) regex.Append(".*"); // Consecutive stars mean one.
+                if (!afterStar) regex.Append(AnyCodePoint).Append('*'); // Consecutive stars mean one.
                 afterStar = true;
                 continue;
             }
@@ -51,13 +64,13 @@ internal sealed class FnMatch
             switch (c)
             {
                 case '?':
-                    regex.Append('.');
+                    regex.Append(AnyCodePoint);
                     break;
                 case '[':
-                    i = AppendSet(pattern, i, regex);
+                    i = AppendSet(p, i, regex);
                     break;
                 default:
-                    regex.Append(Regex.Escape(c.ToString()));
+                    regex.Append(Regex.Escape(char.ConvertFromUtf32(c)));
                     break;
             }
         }
@@ -65,46 +78,132 @@ internal sealed class FnMatch
     }
 
     /// <summary>Translates the set starting after the '[' at <paramref name="start"/> - 1; returns the index after it.</summary>
-    private static int AppendSet(string pattern, int start, StringBuilder regex)
+    private static int AppendSet(int[] p, int start, StringBuilder regex)
     {
-        int n = pattern.Length;
+        int n = p.Length;
         int j = start;
-        if (j < n && pattern[j] == '!') j++;
-        if (j < n && pattern[j] == ']') j++;
-        while (j < n && pattern[j] != ']') j++;
+        if (j < n && p[j] == '!') j++;
+        if (j < n && p[j] == ']') j++;
+        while (j < n && p[j] != ']') j++;
         if (j >= n)
         {
             regex.Append(@"\["); // Unclosed: a literal '['.
             return start;
         }
 
-        string content = pattern[start..j];
-        bool negate = content.StartsWith('!');
-        if (negate) content = content[1..];
-
-        var members = new StringBuilder();
-        int k = 0;
-        while (k < content.Length)
+        int k = start;
+        bool negate = p[k] == '!';
+        if (negate) k++;
+        var members = new List<(int Low, int High)>();
+        while (k < j)
         {
             // A '-' between two characters makes a range; the first member can never start one with the '-' before it.
-            if (k + 2 < content.Length && content[k + 1] == '-')
+            if (k + 2 < j && p[k + 1] == '-')
             {
-                char low = content[k];
-                char high = content[k + 2];
-                if (low <= high) members.Append(EscapeInSet(low)).Append('-').Append(EscapeInSet(high));
+                if (p[k] <= p[k + 2]) members.Add((p[k], p[k + 2]));
                 k += 3;
             }
             else
             {
-                members.Append(EscapeInSet(content[k]));
+                members.Add((p[k], p[k]));
                 k++;
             }
         }
-
-        if (members.Length == 0) regex.Append(negate ? "." : @"[^\s\S]"); // Empty set: nothing; empty negated set: anything.
-        else regex.Append('[').Append(negate ? "^" : "").Append(members).Append(']');
+        List<(int Low, int High)> set = WithoutSurrogates(Merged(members));
+        regex.Append(Alternatives(negate ? Complement(set) : set));
         return j + 1;
     }
 
-    private static string EscapeInSet(char c) => c is '\\' or ']' or '[' or '^' or '-' ? "\\" + c : c.ToString();
+    private static List<(int Low, int High)> Merged(List<(int Low, int High)> ranges)
+    {
+        ranges.Sort();
+        var merged = new List<(int Low, int High)>();
+        foreach ((int low, int high) in ranges)
+        {
+            if (merged.Count > 0 && low <= merged[^1].High + 1) merged[^1] = (merged[^1].Low, Math.Max(merged[^1].High, high));
+            else merged.Add((low, high));
+        }
+        return merged;
+    }
+
+    private static List<(int Low, int High)> WithoutSurrogates(List<(int Low, int High)> ranges)
+    {
+        var kept = new List<(int Low, int High)>();
+        foreach ((int low, int high) in ranges)
+        {
+            if (low < 0xD800) kept.Add((low, Math.Min(high, 0xD7FF)));
+            if (high > 0xDFFF) kept.Add((Math.Max(low, 0xE000), high));
+        }
+        return kept;
+    }
+
+    /// <summary>Every code point (surrogates aside) not in <paramref name="set"/> (sorted, merged).</summary>
+    private static List<(int Low, int High)> Complement(List<(int Low, int High)> set)
+    {
+        var gaps = new List<(int Low, int High)>();
+        int next = 0;
+        foreach ((int low, int high) in set)
+        {
+            if (low > next) gaps.Add((next, low - 1));
+            next = high + 1;
+        }
+        if (next <= 0x10FFFF) gaps.Add((next, 0x10FFFF));
+        return WithoutSurrogates(gaps);
+    }
+
+    /// <summary>A regex matching one code point in the ranges: a BMP character class, then surrogate pairs for the rest.</summary>
+    private static string Alternatives(List<(int Low, int High)> ranges)
+    {
+        var bmp = new StringBuilder();
+        var alternatives = new List<string>();
+        foreach ((int low, int high) in ranges)
+        {
+            if (low <= 0xFFFF) bmp.Append(Escaped(low)).Append('-').Append(Escaped(Math.Min(high, 0xFFFF)));
+            if (high > 0xFFFF) alternatives.AddRange(SurrogatePairs(Math.Max(low, 0x10000), high));
+        }
+        if (bmp.Length > 0) alternatives.Insert(0, "[" + bmp + "]");
+        return alternatives.Count switch
+        {
+            0 => Nothing,
+            1 => alternatives[0],
+            _ => "(?:" + string.Join('|', alternatives) + ")",
+        };
+    }
+
+    /// <summary>The code points <paramref name="low"/>..<paramref name="high"/> (above the BMP) as UTF-16 surrogate pairs.</summary>
+    private static IEnumerable<string> SurrogatePairs(int low, int high)
+    {
+        (char lowLead, char lowTrail) = Pair(low);
+        (char highLead, char highTrail) = Pair(high);
+        if (lowLead == highLead)
+        {
+            yield return $"{Escaped(lowLead)}[{Escaped(lowTrail)}-{Escaped(highTrail)}]";
+            yield break;
+        }
+        yield return $"{Escaped(lowLead)}[{Escaped(lowTrail)}-\\uDFFF]";
+        if (highLead - lowLead > 1) yield return $"[{Escaped(lowLead + 1)}-{Escaped(highLead - 1)}][\\uDC00-\\uDFFF]";
+        yield return $"{Escaped(highLead)}[\\uDC00-{Escaped(highTrail)}]";
+    }
+
+    private static (char Lead, char Trail) Pair(int codePoint)
+    {
+        string pair = char.ConvertFromUtf32(codePoint);
+        return (pair[0], pair[1]);
+    }
+
+    private static string Escaped(int c) => "\\u" + c.ToString("X4", CultureInfo.InvariantCulture);
+
+    private static int[] CodePoints(string text)
+    {
+        var points = new List<int>(text.Length);
+        foreach (Rune rune in text.EnumerateRunes()) points.Add(rune.Value); // A lone surrogate enumerates as U+FFFD.
+        return [.. points];
+    }
+
+    private static string WellFormed(string path)
+    {
+        var builder = new StringBuilder(path.Length);
+        foreach (Rune rune in path.EnumerateRunes()) builder.Append(rune.ToString());
+        return builder.ToString();
+    }
 }

@@ -120,6 +120,26 @@ public sealed class PatternFilterTests
     [InlineData("*.JSON", "x.json", false)]
     [InlineData("a\nb", "a\nb", true)]
     [InlineData("*", "line\nbreak", true)]
+    // Characters are code points, not UTF-16 units (answers from Python 3.11's fnmatchcase).
+    [InlineData("images/?.png", "images/\U0001F600.png", true)]
+    [InlineData("images/??.png", "images/\U0001F600.png", false)]
+    [InlineData("docs/[\U00020000-\U0002A6DF].txt", "docs/\U00020000.txt", true)]
+    [InlineData("images/[!a].png", "images/\U0001F600.png", true)]
+    [InlineData("images/[\U0001F600\U0001F601].png", "images/\U0001F600.png", true)]
+    [InlineData("[!\U0001F600]", "\U0001F600", false)]
+    [InlineData("[!\U0001F600]", "\U0001F601", true)]
+    [InlineData("[!\U0001F600]", "a", true)]
+    [InlineData("[a-\U0001F600]", "\U0001F600", true)]
+    [InlineData("[a-\U0001F600]", "\U0001F601", false)]
+    [InlineData("[a-\U0001F600]", "\uFFFD", true)]
+    [InlineData("[\U0001F000-\U0002FFFF]", "\U00025000", true)]
+    [InlineData("[\U0001F000-\U0002FFFF]", "\U00030000", false)]
+    [InlineData("[\U0001F000-\U0002FFFF]", "\U0001EFFF", false)]
+    [InlineData("*?", "\U0001F600", true)]
+    [InlineData("*??", "\U0001F600", false)]
+    [InlineData("*\U0001F600*", "a\U0001F600b", true)]
+    [InlineData("[!\U0001F000-\U0002FFFF]x", "\U00025000x", false)]
+    [InlineData("[!\U0001F000-\U0002FFFF]x", "\U00030000x", true)]
     public void Fnmatch_agrees_with_python(string pattern, string name, bool expected) =>
         Assert.Equal(expected, new FnMatch(pattern).IsMatch(name));
 
