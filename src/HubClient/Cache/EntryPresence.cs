@@ -28,4 +28,17 @@ internal static class EntryPresence
             return false; // A link loop, or a file we may not read.
         }
     }
+
+    /// <summary>Whether <paramref name="folder"/> exists and holds any entry (false when it cannot be read).</summary>
+    public static bool HoldsAnything(string folder)
+    {
+        try
+        {
+            return Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
 }

@@ -41,6 +41,9 @@ internal static partial class HubLog
     [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "The cache holds no file list of {RepoId}@{Commit}: returning its snapshot folder {Folder} as it is, unchecked for completeness")]
     public static partial void SnapshotUnchecked(ILogger logger, string repoId, string commit, string folder);
 
+    [LoggerMessage(EventId = 15, Level = LogLevel.Warning, Message = "The cache does not know the commit of {RepoId}@{Revision}: returning the local directory {Folder} as it is, unchecked")]
+    public static partial void LocalDirectoryUnchecked(ILogger logger, string repoId, string revision, string folder);
+
     [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "The cache's copy of {Path} of {RepoId} was removed while it was being linked (a cache delete or prune?): fetching it again")]
     public static partial void BlobRemovedWhilePlaced(ILogger logger, string repoId, string path);
 

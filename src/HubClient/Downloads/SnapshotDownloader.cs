@@ -34,7 +34,8 @@ internal sealed class SnapshotDownloader
         var filter = new RepoPathFilter(options.AllowPatterns, options.IgnorePatterns);
 
         SnapshotListing listing = await _listings.ResolveAsync(
-            options.RepoType, repoId, revision, layout, destination.ListingFolder, options.LocalFilesOnly, options.ForceDownload, cacheListing: true, cancellationToken).ConfigureAwait(false);
+            options.RepoType, repoId, revision, layout, destination.ListingFolder, (destination as LocalDirectoryDestination)?.Root, options.LocalFilesOnly,
+            options.ForceDownload, cacheListing: true, cancellationToken).ConfigureAwait(false);
         if (listing.FromCache) return FromHeld(destination, layout, repoId, revision, filter, listing);
         string commit = listing.Commit;
 
@@ -100,21 +101,27 @@ internal sealed class SnapshotDownloader
     /// <summary>
     /// The snapshot as held, when every selected file of the held listing is present; otherwise
     /// <see cref="LocalEntryNotFoundException"/> naming what is missing (or the hub's own error when the repository is
-    /// missing or private). Without a held listing the snapshot folder is returned as it is when it holds anything, as
-    /// huggingface_hub does (it cannot be checked); an empty or absent one is <see cref="LocalEntryNotFoundException"/>.
+    /// missing or private). Without a held listing the snapshot folder (or the local directory, even when the cache does
+    /// not know the revision's commit) is returned as it is when it holds anything, as huggingface_hub does (it cannot be
+    /// checked); an empty or absent one is <see cref="LocalEntryNotFoundException"/> (huggingface_hub returns an empty
+    /// snapshot folder too: an empty folder is no snapshot).
     /// </summary>
     private string FromHeld(IDownloadDestination destination, RepoCacheLayout layout, string repoId, string revision, RepoPathFilter filter, SnapshotListing held)
     {
         if (held.Files is null)
         {
             string folder = destination.SnapshotFolder(held.Commit);
-            if (!HoldsAnything(folder)) throw SnapshotListingResolver.ListingNotCached(repoId, held.Commit, destination.ListingFolder, held.Cause);
-            HubLog.SnapshotUnchecked(_http.Logger, repoId, held.Commit, folder);
+            if (!EntryPresence.HoldsAnything(folder)) throw SnapshotListingResolver.ListingNotCached(repoId, held.Commit, destination.ListingFolder, held.Cause);
+            if (held.CommitUnknown) HubLog.LocalDirectoryUnchecked(_http.Logger, repoId, revision, folder);
+            else HubLog.SnapshotUnchecked(_http.Logger, repoId, held.Commit, folder);
             if (held.Cause is not null) _pipeline.Resolver.LogServedFromCache(repoId, "snapshot", held.Cause);
             return folder;
         }
+        // A local directory's files are the user's to edit: any file there counts, as in huggingface_hub; a cache entry
+        // of another size is a truncated or damaged copy.
+        bool anySize = destination is LocalDirectoryDestination;
         string[] missing = held.Files
-            .Where(f => filter.IsSelected(f.Path) && !EntryPresence.IsPresent(destination.EntryPath(held.Commit, f.Path), f.ContentSize)
+            .Where(f => filter.IsSelected(f.Path) && !EntryPresence.IsPresent(destination.EntryPath(held.Commit, f.Path), anySize ? null : f.ContentSize)
                 && !TryPlacePublished(destination, held.Commit, f))
             .Select(f => f.Path).ToArray();
         if (missing.Length > 0)
@@ -148,17 +155,6 @@ internal sealed class SnapshotDownloader
         }
     }
 
-    private static bool HoldsAnything(string folder)
-    {
-        try
-        {
-            return Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
 
     private static string EnsureDirectory(string path)
     {

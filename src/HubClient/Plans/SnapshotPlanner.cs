@@ -26,7 +26,8 @@ internal sealed class SnapshotPlanner
         var filter = new RepoPathFilter(options.AllowPatterns, options.IgnorePatterns);
 
         SnapshotListing listing = await _listings.ResolveAsync(
-            options.RepoType, repoId, revision, layout, destination.ListingFolder, options.LocalFilesOnly, options.ForceDownload, cacheListing: false, cancellationToken).ConfigureAwait(false);
+            options.RepoType, repoId, revision, layout, destination.ListingFolder, folderIfUnheld: null, options.LocalFilesOnly, options.ForceDownload, cacheListing: false,
+            cancellationToken).ConfigureAwait(false);
 
         var planned = new List<PlannedFile>();
         foreach (TreeFile file in listing.RequireFiles(repoId, destination.ListingFolder).Where(f => filter.IsSelected(f.Path)).OrderBy(f => f.Path, StringComparer.Ordinal))

@@ -230,6 +230,47 @@ public sealed class SnapshotDownloadTests : IAsyncLifetime
         Assert.Equal(dir, await offline.DownloadSnapshotAsync(Repo, new SnapshotDownloadOptions { LocalDirectory = dir }));
     }
 
+    /// <summary>
+    /// Offline, with a cache that does not know the revision (another HF_HOME, or a cleaned cache), a local directory that
+    /// holds files is returned as it is, as huggingface_hub's snapshot_download does (_snapshot_download.py: "Returning
+    /// existing local_dir"); an empty one is still not found.
+    /// </summary>
+    [Fact]
+    public async Task Offline_local_directory_is_returned_when_the_cache_does_not_know_the_revision()
+    {
+        string dir = _f.Temp.Combine("local");
+        await _f.Api.DownloadSnapshotAsync(Repo, new SnapshotDownloadOptions { LocalDirectory = dir });
+        using HubApi other = _f.NewClient(o => o.CacheDirectory = _f.Temp.Combine("other-cache"));
+
+        string folder = await other.DownloadSnapshotAsync(Repo, new SnapshotDownloadOptions { LocalDirectory = dir, LocalFilesOnly = true });
+
+        Assert.Equal(Path.GetFullPath(dir), folder);
+        string empty = _f.Temp.Combine("empty");
+        Directory.CreateDirectory(empty);
+        await Assert.ThrowsAsync<LocalEntryNotFoundException>(() =>
+            other.DownloadSnapshotAsync(Repo, new SnapshotDownloadOptions { LocalDirectory = empty, LocalFilesOnly = true }));
+    }
+
+    /// <summary>
+    /// Offline, a local directory whose file the user edited (another size) is complete: huggingface_hub's completeness
+    /// check asks only whether each listed file exists (_local_file_exists). A missing file still makes it incomplete.
+    /// </summary>
+    [Fact]
+    public async Task Offline_local_directory_with_an_edited_file_is_returned_and_one_with_a_missing_file_is_not()
+    {
+        string dir = _f.Temp.Combine("local");
+        await _f.Api.DownloadSnapshotAsync(Repo, new SnapshotDownloadOptions { LocalDirectory = dir });
+        await File.WriteAllTextAsync(Path.Combine(dir, "config.json"), "{\"edited_by_user\":true}");
+
+        string folder = await _f.Api.DownloadSnapshotAsync(Repo, new SnapshotDownloadOptions { LocalDirectory = dir, LocalFilesOnly = true });
+
+        Assert.Contains("edited_by_user", await File.ReadAllTextAsync(Path.Combine(folder, "config.json")), StringComparison.Ordinal);
+        File.Delete(Path.Combine(dir, "config.json"));
+        var e = await Assert.ThrowsAsync<LocalEntryNotFoundException>(() =>
+            _f.Api.DownloadSnapshotAsync(Repo, new SnapshotDownloadOptions { LocalDirectory = dir, LocalFilesOnly = true }));
+        Assert.Contains("config.json", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Corrupted_file_fails_its_hash_and_is_not_published()
     {

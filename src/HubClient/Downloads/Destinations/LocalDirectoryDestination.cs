@@ -18,6 +18,9 @@ internal sealed class LocalDirectoryDestination : IDownloadDestination
 
     public string Description => _layout.Root;
 
+    /// <summary>The local directory.</summary>
+    public string Root => _layout.Root;
+
     public string ListingFolder => LocalDirectoryMetadata.HuggingFaceDirectory(_layout.Root);
 
     public string SnapshotFolder(string commit) => _layout.Root;

@@ -7,6 +7,12 @@ namespace HubClient;
 /// </summary>
 internal sealed record SnapshotListing(string Commit, IReadOnlyList<TreeFile>? Files, bool FromCache, Exception? Cause)
 {
+    /// <summary>
+    /// The cache does not know the revision's commit (<see cref="Commit"/> is then the revision as asked), but the
+    /// download's local directory holds files: it is the answer, unchecked.
+    /// </summary>
+    public bool CommitUnknown { get; init; }
+
     /// <summary>The listing, or <see cref="LocalEntryNotFoundException"/> when the cache holds none.</summary>
     public IReadOnlyList<TreeFile> RequireFiles(string repoId, string treeFolder) =>
         Files ?? throw SnapshotListingResolver.ListingNotCached(repoId, Commit, treeFolder, Cause);
@@ -24,12 +30,14 @@ internal sealed class SnapshotListingResolver(RepoApiClient repoApi, DownloadRes
     /// <summary>
     /// The listing the download uses: <paramref name="treeFolder"/> is where <c>trees/{commit}.json</c> lives (the repo
     /// folder, or a local directory's <c>.cache/huggingface</c>); <paramref name="cacheListing"/> says whether a listing
-    /// fetched from the hub is written there (not by a plan); the rest as <see cref="DownloadResolver.ResolveAsync"/>.
+    /// fetched from the hub is written there (not by a plan); <paramref name="folderIfUnheld"/> is a folder that answers,
+    /// unchecked, when the cache must answer and does not know the revision's commit but the folder holds files (a local
+    /// directory: huggingface_hub returns it then); the rest as <see cref="DownloadResolver.ResolveAsync"/>.
     /// </summary>
     /// <exception cref="LocalEntryNotFoundException">The cache must answer and does not hold the revision or its listing.</exception>
     public Task<SnapshotListing> ResolveAsync(
-        RepoType repoType, string repoId, string revision, RepoCacheLayout layout, string treeFolder, bool localFilesOnly, bool force, bool cacheListing,
-        CancellationToken cancellationToken) =>
+        RepoType repoType, string repoId, string revision, RepoCacheLayout layout, string treeFolder, string? folderIfUnheld, bool localFilesOnly, bool force,
+        bool cacheListing, CancellationToken cancellationToken) =>
         resolver.ResolveAsync(
             localFilesOnly, force,
             async ct =>
@@ -39,7 +47,7 @@ internal sealed class SnapshotListingResolver(RepoApiClient repoApi, DownloadRes
                     ?? await ListAsync(repoType, repoId, commit, cacheListing ? treeFolder : null, ct).ConfigureAwait(false);
                 return new SnapshotListing(commit, files, FromCache: false, Cause: null);
             },
-            (cause, mayUseHeld) => Held(layout, treeFolder, repoId, revision, cause, mayUseHeld),
+            (cause, mayUseHeld) => Held(layout, treeFolder, folderIfUnheld, repoId, revision, cause, mayUseHeld),
             cancellationToken);
 
     private async Task<string> ResolveCommitAsync(RepoType repoType, string repoId, string revision, CancellationToken cancellationToken)
@@ -67,11 +75,16 @@ internal sealed class SnapshotListingResolver(RepoApiClient repoApi, DownloadRes
     }
 
     /// <summary>The listing as the cache holds it, or <see cref="LocalEntryNotFoundException"/> (the hub's own error when the repository is missing or private).</summary>
-    private static SnapshotListing Held(RepoCacheLayout layout, string treeFolder, string repoId, string revision, Exception? cause, bool mayUseHeld)
+    private static SnapshotListing Held(
+        RepoCacheLayout layout, string treeFolder, string? folderIfUnheld, string repoId, string revision, Exception? cause, bool mayUseHeld)
     {
         string why = DownloadResolver.WhyOffline(cause);
         string? commit = mayUseHeld ? CacheLookup.ResolveCommit(layout, revision) : null;
         if (commit is not null) return new SnapshotListing(commit, TreeCache.Read(treeFolder, commit), FromCache: true, cause);
+        if (mayUseHeld && folderIfUnheld is not null && EntryPresence.HoldsAnything(folderIfUnheld))
+        {
+            return new SnapshotListing(revision, Files: null, FromCache: true, cause) { CommitUnknown = true };
+        }
 
         DownloadResolver.ThrowIfAccessError(cause);
         throw new LocalEntryNotFoundException(
