@@ -28,6 +28,9 @@ internal sealed class LinkedPageable<T> : HubPageable<T>
         _operationToken = operationToken;
     }
 
+    /// <summary>Empty pages with a next link believed in a row (the hub sends none; a cursor past filtered-out items might).</summary>
+    private const int MaxEmptyPagesInARow = 16;
+
     public override IAsyncEnumerable<HubPage<T>> AsPages(string? continuationToken = null)
     {
         Uri start = continuationToken is null ? _firstPage : _json.ParseContinuationToken(continuationToken, nameof(continuationToken));
@@ -47,6 +50,7 @@ internal sealed class LinkedPageable<T> : HubPageable<T>
         // any loop within twice its length in pages, keeping one URL (a listing of millions of pages holds no history).
         Uri? marker = null;
         long power = 1, sinceMarker = 0;
+        int emptyInARow = 0;
         while (next is not null)
         {
             if (next == marker) throw new HubProtocolException($"The next-page links loop back to {next.GetLeftPart(UriPartial.Path)}: the listing would never end.", next);
@@ -59,6 +63,12 @@ internal sealed class LinkedPageable<T> : HubPageable<T>
             LinkedPage<T> page = await _fetchPage(next, token).ConfigureAwait(false);
             IReadOnlyList<T> values = page.Values;
             next = page.Next;
+            // Empty pages that keep announcing another (each at a new address, so no loop shows) would be asked for ever.
+            emptyInARow = values.Count == 0 && next is not null ? emptyInARow + 1 : 0;
+            if (emptyInARow > MaxEmptyPagesInARow)
+            {
+                throw new HubProtocolException($"{emptyInARow} empty pages in a row each announce another: the listing would never end.", next);
+            }
             if (values.Count >= remaining)
             {
                 // The limit ends the listing: no further page is fetched, and none is announced.

@@ -78,6 +78,7 @@ internal static class GgufReader
         }
 
         var tensors = new List<GgufTensorInfo>((int)Math.Min(tensorCount, 1 << 16));
+        var tensorNames = new HashSet<string>(StringComparer.Ordinal);
         ulong parameters = 0;
         for (ulong i = 0; i < tensorCount; i++)
         {
@@ -97,13 +98,27 @@ internal static class GgufReader
             parameters += elements;
             var type = (GgmlType)cursor.UInt32();
             ulong offset = cursor.UInt64();
+            if (!tensorNames.Add(name)) throw cursor.Error($"tensor '{name}' appears twice");
             tensors.Add(new GgufTensorInfo(name, shape, type, offset));
         }
 
         long headerSize = cursor.Position;
-        uint alignment = metadata.TryGetValue("general.alignment", out GgufMetadataValue? a) && a.Value is uint align ? align : DefaultAlignment;
+        uint alignment = DefaultAlignment;
+        if (metadata.TryGetValue("general.alignment", out GgufMetadataValue? a))
+        {
+            // The format makes it a UINT32; llama.cpp refuses any other type, and guessing 32 would misplace every tensor.
+            alignment = a.Value as uint? ?? throw cursor.Error($"general.alignment is a {a.Type}, not a UInt32");
+        }
         if (alignment == 0 || (alignment & (alignment - 1)) != 0) throw cursor.Error($"general.alignment {alignment} is not a power of two");
         long dataOffset = (headerSize + alignment - 1) / alignment * alignment;
+        foreach (GgufTensorInfo tensor in tensors)
+        {
+            if (tensor.Offset % alignment != 0) throw cursor.Error($"tensor '{tensor.Name}' starts at data offset {tensor.Offset}, not a multiple of the alignment {alignment}");
+            if (tensor.Offset > (ulong)Math.Max(0, cursor.FileLength - dataOffset))
+            {
+                throw cursor.Error($"tensor '{tensor.Name}' starts at data offset {tensor.Offset}, past the end of the file ({cursor.FileLength} bytes, data from byte {dataOffset})");
+            }
+        }
         return new GgufMetadata(version, metadata, tensors, headerSize, dataOffset);
     }
 
@@ -201,6 +216,8 @@ internal static class GgufReader
     {
         private readonly ReadOnlySpan<byte> _buffer;
         private readonly long _fileLength;
+
+        public readonly long FileLength => _fileLength;
         private readonly string _path;
 
         public Cursor(ReadOnlySpan<byte> buffer, long fileLength, string path)
@@ -229,7 +246,8 @@ internal static class GgufReader
         public string String()
         {
             ulong length = UInt64();
-            if (length > (ulong)(_fileLength - Position)) throw Error($"a string claims {length} bytes but the file has {_fileLength - Position} left");
+            ulong left = (ulong)(Math.Min(_fileLength, MaxHeaderSize) - Position);
+            if (length > left) throw Error($"a string claims {length} bytes but the {left} bytes left for the header cannot hold it");
             return Encoding.UTF8.GetString(Bytes((long)length));
         }
 

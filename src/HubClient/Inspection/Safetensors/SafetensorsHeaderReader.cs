@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace HubClient;
 
@@ -52,6 +53,8 @@ internal static class SafetensorsHeaderReader
     /// <summary>Parses the JSON header; <paramref name="dataSize"/> is the number of bytes after it.</summary>
     internal static SafetensorsFileMetadata Parse(ReadOnlyMemory<byte> json, long headerSize, long dataSize, string path)
     {
+        // JsonDocument accepts invalid UTF-8 inside strings and fails only when one is read, untyped.
+        if (!Utf8.IsValid(json.Span)) throw Error(path, $"its {headerSize}-byte header is not valid UTF-8.");
         JsonDocument document;
         try
         {
@@ -80,6 +83,7 @@ internal static class SafetensorsHeaderReader
                 }
                 if (!tensors.TryAdd(property.Name, Tensor(property, dataSize, path))) throw Error(path, $"tensor '{property.Name}' appears twice.");
             }
+            ThrowIfOverlapping(tensors, path);
             return new SafetensorsFileMetadata(metadata, tensors, headerSize, path);
         }
     }
@@ -112,7 +116,51 @@ internal static class SafetensorsHeaderReader
         {
             throw Error(path, $"tensor '{name}' has a shape [{string.Join(", ", shape)}] whose element count overflows.");
         }
+        if (BitsPerElement(dtypeName) is { } bits)
+        {
+            // As the safetensors loader checks: a tensor's bytes are exactly its elements (unknown dtypes are not checked).
+            bool fits;
+            try
+            {
+                long total = checked(count * bits);
+                fits = total % 8 == 0 && total / 8 == offsets[1] - offsets[0];
+            }
+            catch (OverflowException)
+            {
+                fits = false;
+            }
+            if (!fits)
+            {
+                throw Error(path, $"tensor '{name}' is {count} {dtypeName} elements in {offsets[1] - offsets[0]} bytes (data_offsets [{offsets[0]}, {offsets[1]}]).");
+            }
+        }
         return new SafetensorsTensorInfo(dtypeName, shape, offsets[0], offsets[1], count);
+    }
+
+    /// <summary>The size of one element of a safetensors dtype in bits (the format's list, sub-byte floats included); null when unknown.</summary>
+    private static int? BitsPerElement(string dtype) => dtype switch
+    {
+        "F4" => 4,
+        "F6_E2M3" or "F6_E3M2" => 6,
+        "BOOL" or "U8" or "I8" or "F8_E5M2" or "F8_E4M3" or "F8_E8M0" => 8,
+        "I16" or "U16" or "F16" or "BF16" => 16,
+        "I32" or "U32" or "F32" => 32,
+        "I64" or "U64" or "F64" or "C64" => 64,
+        _ => null,
+    };
+
+    /// <summary>Refuses tensors whose byte ranges overlap (the format lays tensors one after another; gaps are not refused).</summary>
+    private static void ThrowIfOverlapping(Dictionary<string, SafetensorsTensorInfo> tensors, string path)
+    {
+        (string Name, SafetensorsTensorInfo Info)? previous = null;
+        foreach ((string name, SafetensorsTensorInfo tensor) in tensors.Where(t => t.Value.DataEnd > t.Value.DataStart).OrderBy(t => t.Value.DataStart))
+        {
+            if (previous is { } before && tensor.DataStart < before.Info.DataEnd)
+            {
+                throw Error(path, $"tensors '{before.Name}' and '{name}' share bytes ({before.Info.DataStart}-{before.Info.DataEnd} and {tensor.DataStart}-{tensor.DataEnd}).");
+            }
+            previous = (name, tensor);
+        }
     }
 
     private static long[] Integers(JsonElement tensor, string property, string name, string path)

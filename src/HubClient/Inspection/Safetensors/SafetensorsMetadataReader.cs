@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace HubClient;
 
@@ -67,6 +68,8 @@ internal sealed class SafetensorsMetadataReader
             if (index.Length > MaxIndexSize) throw IndexError($"it has {index.Length} bytes, more than {MaxIndexSize}.", null);
             byte[] json = new byte[index.Length];
             await index.ReadAsync(0, json, cancellationToken).ConfigureAwait(false);
+            // JsonDocument accepts invalid UTF-8 inside strings and fails only when one is read, untyped.
+            if (!Utf8.IsValid(json)) throw IndexError("it is not valid UTF-8.", null);
             try
             {
                 using var document = JsonDocument.Parse(json);
