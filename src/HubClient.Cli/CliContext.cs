@@ -46,7 +46,7 @@ internal sealed class CliContext(TextWriter output, TextWriter error, Func<strin
         }
         catch (ArgumentException e)
         {
-            throw new UsageException(e.Message, e);
+            throw new UsageException(ErrorMessages.WithoutParameterName(e.Message), e);
         }
     }
 

@@ -26,14 +26,33 @@ internal static partial class ErrorMessages
             RevisionNotFoundException =>
                 ($"{repo ?? "the repository"} has no revision '{revision ?? "main"}': check --revision (a branch, tag or commit); 'hub info {repo}' shows the main branch's commit.", ExitCodes.Error),
             EntryNotFoundException =>
-                ($"{repo ?? "the repository"}@{revision ?? "main"} has no such file: {FirstSentence(e.Message)} 'hub ls {repo} -R' lists the files.", ExitCodes.Error),
+                ($"{repo ?? "the repository"}@{revision ?? "main"} has no such file: {FirstSentence(WithoutRequest(e))} 'hub ls {repo} -R' lists the files.", ExitCodes.Error),
+            RateLimitedException { RetryAfter: var retryAfter } =>
+                ($"the hub is limiting your requests: try again {(retryAfter is { } wait ? "in " + Duration(wait) : "later")} (a token, --token or HF_TOKEN, raises the limit).", ExitCodes.Error),
             HubException { StatusCode: System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden } =>
                 ($"the hub refused access ({(int)((HubException)e).StatusCode!}): check --token (or HF_TOKEN) and that it may read {repo ?? "the repository"}.", ExitCodes.Error),
             HttpRequestException h when h.InnerException is System.Net.Sockets.SocketException s =>
                 ($"cannot reach the hub: {s.Message}. Check --endpoint (or HF_ENDPOINT) and your connection.", ExitCodes.Error),
+            HubException => (WithoutRequest(e), ExitCodes.Error),
             _ => (e.Message, ExitCodes.Error),
         };
     }
+
+    /// <summary>A hub error's message without the request's address and id (<c>--verbose</c> prints them).</summary>
+    private static string WithoutRequest(Exception e)
+    {
+        string message = e.Message;
+        if (e is HubException { RequestUri: { } uri }) message = message.Replace(" for " + uri.GetLeftPart(UriPartial.Path), "", StringComparison.Ordinal);
+        if (e is HubException { RequestId: { } id }) message = message.Replace(" (request id " + id + ")", "", StringComparison.Ordinal);
+        return message;
+    }
+
+    private static string Duration(TimeSpan wait) => wait switch
+    {
+        { TotalHours: >= 1 } => $"{Math.Ceiling(wait.TotalHours):0} h",
+        { TotalMinutes: >= 1 } => $"{Math.Ceiling(wait.TotalMinutes):0} min",
+        _ => $"{Math.Max(1, Math.Ceiling(wait.TotalSeconds)):0} s",
+    };
 
     /// <summary>What <c>--verbose</c> adds: the request's URL and id, then the exception with its stack.</summary>
     public static string Details(Exception e)
@@ -43,7 +62,7 @@ internal static partial class ErrorMessages
     }
 
     /// <summary>.NET's " (Parameter 'repoId')" suffix names code, not the command line.</summary>
-    private static string WithoutParameterName(string message) => ParameterSuffix().Replace(message, "");
+    public static string WithoutParameterName(string message) => ParameterSuffix().Replace(message, "");
 
     private static string FirstSentence(string message)
     {

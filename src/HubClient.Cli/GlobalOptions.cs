@@ -28,8 +28,19 @@ internal static class GlobalOptions
     {
         HubApiOptions options = HubApiOptions.FromEnvironment();
         if (result.GetValue(Endpoint) is { } endpoint) options.Endpoint = endpoint;
-        if (result.GetValue(Token) is { } token) options.Token = token;
-        if (result.GetResult(CacheDir) is not null && result.GetValue(CacheDir) is { } cacheDir) options.CacheDirectory = cacheDir;
+        if (result.GetValue(Token) is { } token)
+        {
+            if (token.AsSpan().IndexOfAnyExceptInRange('!', '~') >= 0)
+            {
+                throw new UsageException("--token must be printable ASCII without spaces or line breaks, as hub tokens are (a token file saved with CRLF?).");
+            }
+            options.Token = token;
+        }
+        if (result.GetResult(CacheDir) is not null && result.GetValue(CacheDir) is { } cacheDir)
+        {
+            if (string.IsNullOrWhiteSpace(cacheDir)) throw new UsageException("--cache-dir must name a folder (an empty value: an unset variable?).");
+            options.CacheDirectory = cacheDir;
+        }
         return options;
     }
 

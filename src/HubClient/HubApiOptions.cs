@@ -140,6 +140,13 @@ public sealed class HubApiOptions
                 nameof(Endpoint));
         }
         if (string.IsNullOrWhiteSpace(CacheDirectory)) throw new ArgumentException("HubApiOptions.CacheDirectory (HF_HUB_CACHE) must name a folder.", nameof(CacheDirectory));
+        if (Token is { } token && token.AsSpan().IndexOfAnyExceptInRange('!', '~') >= 0)
+        {
+            // It goes in an Authorization header: a line break (a token file saved with CRLF) or a non-ASCII character would
+            // fail every request, untyped, and look like an unreachable hub.
+            throw new ArgumentException(
+                "HubApiOptions.Token (HF_TOKEN) must be printable ASCII without spaces or line breaks, as hub tokens are; check how it was read.", nameof(Token));
+        }
         OptionChecks.Positive(MetadataTimeout, "HubApiOptions." + nameof(MetadataTimeout));
         OptionChecks.Positive(DownloadTimeout, "HubApiOptions." + nameof(DownloadTimeout));
         OptionChecks.NotNegative(LockTimeout, "HubApiOptions." + nameof(LockTimeout));

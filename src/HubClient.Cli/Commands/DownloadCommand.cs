@@ -70,7 +70,7 @@ internal static class DownloadCommand
                 {
                     RepoType = repoType,
                     Revision = rev,
-                    AllowPatterns = paths.Length > 0 ? paths : NullIfEmpty(includes),
+                    AllowPatterns = paths.Length > 0 ? NamedFiles(paths) : NullIfEmpty(includes),
                     IgnorePatterns = paths.Length > 0 ? null : NullIfEmpty(excludes),
                     ForceDownload = result.GetValue(force),
                     LocalDirectory = local,
@@ -96,7 +96,7 @@ internal static class DownloadCommand
                 {
                     RepoType = repoType,
                     Revision = rev,
-                    AllowPatterns = paths.Length > 0 ? paths : NullIfEmpty(includes),
+                    AllowPatterns = paths.Length > 0 ? NamedFiles(paths) : NullIfEmpty(includes),
                     IgnorePatterns = paths.Length > 0 ? null : NullIfEmpty(excludes),
                     MaxConcurrency = result.GetValue(maxWorkers),
                     ForceDownload = result.GetValue(force),
@@ -175,6 +175,17 @@ internal static class DownloadCommand
     private static bool IsPattern(string path) => path.IndexOfAny(['*', '?', '[']) >= 0;
 
     /// <summary>
+    /// The selection for files named on the command line: each as a pattern (as huggingface-cli takes them) and, when it
+    /// looks like one, also as the literal name (<c>weights[0].json</c> is a file name as often as a pattern).
+    /// </summary>
+    private static string[] NamedFiles(string[] paths) =>
+        [.. paths.SelectMany(p => IsPattern(p) ? [p, Literal(p)] : new[] { p })];
+
+    /// <summary>A pattern matching exactly <paramref name="name"/>: fnmatch has no escape character, but a one-member set is one.</summary>
+    private static string Literal(string name) =>
+        string.Concat(name.Select(c => c is '*' or '?' or '[' ? $"[{c}]" : c.ToString()));
+
+    /// <summary>
     /// An <c>--include</c> that selects nothing is a warning; when nothing at all was selected the command fails (exit 1), as
     /// an empty folder is not what anyone asked for. Files of the folder stand for the repository's files at that commit.
     /// </summary>
@@ -210,7 +221,7 @@ internal static class DownloadCommand
     private static void ThrowIfNamedFilesMissing(string folder, string[] paths, string repoId, string? revision)
     {
         string[] missing = paths
-            .Where(p => p.IndexOfAny(['*', '?', '[']) < 0 && !p.EndsWith('/'))
+            .Where(p => !IsPattern(p) && !p.EndsWith('/'))
             .Where(p => !File.Exists(Path.Combine([folder, .. p.Split('/')])))
             .ToArray();
         if (missing.Length > 0)

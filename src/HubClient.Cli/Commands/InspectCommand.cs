@@ -25,7 +25,7 @@ internal static class InspectCommand
         };
         command.SetAction(async (result, cancellationToken) =>
         {
-            using var api = new HubApi(GlobalOptions.CreateOptions(result));
+            using HubApi api = context.CreateApi(result);
             string repoId = result.GetValue(repo)!;
             string? path = result.GetValue(file);
             var options = new OpenReadOptions { Revision = result.GetValue(revision), RepoType = GlobalOptions.ParseRepoType(result) };

@@ -22,6 +22,9 @@ public static class HubApiServiceCollectionExtensions
         OptionsBuilder<HubApiOptions> options = services.AddOptions<HubApiOptions>();
         services.Replace(ServiceDescriptor.Transient<IOptionsFactory<HubApiOptions>, HubApiOptionsFactory>());
         if (configure is not null) options.Configure(configure);
+        // Settings are checked when the host starts (ValidateOnStart), not at the first request for a HubApi.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HubApiOptions>, HubApiOptionsValidator>());
+        options.ValidateOnStart();
         return services
             .AddHttpClient<HubApi>(client => client.Timeout = Timeout.InfiniteTimeSpan)
             .AddTypedClient((client, provider) =>

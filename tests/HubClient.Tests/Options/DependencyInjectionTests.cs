@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace HubClient.Tests.Options;
 
@@ -85,6 +86,26 @@ public sealed class DependencyInjectionTests
             request.RequestUri = uri.Uri;
             return base.SendAsync(request, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// A host validates the options when it starts (ValidateOnStart, run by Host.StartAsync through IStartupValidator): a
+    /// service with an endpoint without a scheme does not start, rather than failing at its first HubApi.
+    /// </summary>
+    [Fact]
+    public async Task AddHubApi_validates_its_options_when_the_host_starts()
+    {
+        var services = new ServiceCollection();
+        services.AddHubApi(o =>
+        {
+            o.Endpoint = "hf-mirror.example.com"; // no scheme
+            o.Transfer.MaxConnections = 0;
+        });
+        await using ServiceProvider provider = services.BuildServiceProvider();
+
+        IStartupValidator validator = provider.GetRequiredService<IStartupValidator>();
+        var e = Assert.Throws<OptionsValidationException>(validator.Validate);
+        Assert.Contains("Endpoint", e.Message, StringComparison.Ordinal);
     }
 }
 
