@@ -74,18 +74,44 @@ internal static partial class HubEnvironment
 
     private static string UserHome() => Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
 
-    /// <summary>Python's expanduser + expandvars: <c>~</c>, <c>$VAR</c> and <c>${VAR}</c>; unknown variables stay as written.</summary>
+    /// <summary>
+    /// Python's expanduser + expandvars: <c>~</c>, <c>~user</c> (on Unix, from the user database's file, as
+    /// <c>pwd.getpwnam</c> reads it for local users), <c>$VAR</c> and <c>${VAR}</c>; unknown users and variables stay as written.
+    /// </summary>
     private static string Expand(string path)
     {
-        if (path == "~" || path.StartsWith("~/", StringComparison.Ordinal))
+        if (path.StartsWith('~'))
         {
-            path = UserHome() + path[1..];
+            int slash = path.IndexOf('/', StringComparison.Ordinal);
+            string user = slash < 0 ? path[1..] : path[1..slash];
+            if (HomeOf(user) is { } home) path = home.TrimEnd('/') + (slash < 0 ? "" : path[slash..]);
         }
         return VariablePattern().Replace(path, m =>
         {
             string name = m.Groups["braced"].Success ? m.Groups["braced"].Value : m.Groups["plain"].Value;
             return Environment.GetEnvironmentVariable(name) ?? m.Value;
         });
+    }
+
+    /// <summary>The home folder of <paramref name="user"/> (the current user's when empty); null when unknown.</summary>
+    private static string? HomeOf(string user)
+    {
+        if (user.Length == 0 || user == Environment.UserName) return UserHome();
+        if (OperatingSystem.IsWindows()) return null;
+        try
+        {
+            foreach (string line in File.ReadLines("/etc/passwd"))
+            {
+                // name:password:uid:gid:gecos:home:shell
+                string[] fields = line.Split(':');
+                if (fields.Length >= 7 && fields[0] == user && fields[5].Length > 0) return fields[5];
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // No user database to read: the path stays as written, as Python leaves an unknown user's.
+        }
+        return null;
     }
 
     [GeneratedRegex(@"\$(?:(?<plain>\w+)|\{(?<braced>[^}]+)\})")]

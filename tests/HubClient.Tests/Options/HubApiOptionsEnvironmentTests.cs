@@ -92,4 +92,18 @@ public sealed class HubApiOptionsEnvironmentTests : IDisposable
         Environment.SetEnvironmentVariable("HUBCLIENT_TEST_ROOT", "/data");
         Assert.Equal("/data/hub", Read(new() { ["HF_HUB_CACHE"] = "$HUBCLIENT_TEST_ROOT/hub" }).CacheDirectory);
     }
+
+    /// <summary>
+    /// <c>~user</c> is expanded as Python's os.path.expanduser does (HF_HOME=~root/hf gives /root/hf/hub there); an
+    /// unknown user stays as written.
+    /// </summary>
+    [UnixFact]
+    public void Another_users_home_in_paths_is_expanded_like_expanduser()
+    {
+        string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        Assert.Equal(Path.Combine(home, "hf", "hub"), Read(new() { ["HF_HOME"] = $"~{Environment.UserName}/hf" }).CacheDirectory);
+        string? rootHome = File.ReadLines("/etc/passwd").Select(l => l.Split(':')).FirstOrDefault(f => f.Length >= 7 && f[0] == "root")?[5];
+        if (rootHome is not null) Assert.Equal(rootHome.TrimEnd('/') + "/models", Read(new() { ["HF_HUB_CACHE"] = "~root/models" }).CacheDirectory);
+        Assert.Equal("~no-such-user-9f3/models", Read(new() { ["HF_HUB_CACHE"] = "~no-such-user-9f3/models" }).CacheDirectory);
+    }
 }
