@@ -48,6 +48,11 @@ internal static class DownloadCommand
             bool isQuiet = result.GetValue(quiet);
             ThrowIfOptionLike(result, files);
             ThrowIfPatternsMisplaced(result, paths, includes, excludes);
+            if (result.GetValue(json) && !result.GetValue(dryRun))
+            {
+                // A script asking for JSON would otherwise parse a path: say so rather than print something else.
+                throw new UsageException("--json prints a download plan: use it with --dry-run (a download prints the path of what it downloaded).");
+            }
             string? folder = paths is [{ } only] && only.EndsWith('/') ? only : null;
             if (folder is not null && (includes.Length > 0 || excludes.Length > 0))
             {

@@ -101,4 +101,14 @@ public sealed class AutomationTests : IAsyncLifetime
         string line = FirstContactTests.AssertFails(run, 1);
         Assert.DoesNotContain("http://", line, StringComparison.Ordinal);
     }
+
+    // A script asking `hub download --json` would parse a path: --json goes with --dry-run, otherwise a usage error.
+    [Fact]
+    public async Task Download_json_without_dry_run_is_a_usage_error()
+    {
+        CliResult run = await Run("download", DemoRepos.TinyModel, "config.json", "--json", "--cache-dir", _f.CacheDirectory);
+
+        string line = FirstContactTests.AssertFails(run, 2);
+        Assert.Contains("--dry-run", line, StringComparison.Ordinal);
+    }
 }
