@@ -33,19 +33,24 @@ internal static partial class ErrorMessages
                 ($"the hub refused access ({(int)((HubException)e).StatusCode!}): check --token (or HF_TOKEN) and that it may read {repo ?? "the repository"}.", ExitCodes.Error),
             HttpRequestException h when h.InnerException is System.Net.Sockets.SocketException s =>
                 ($"cannot reach the hub: {s.Message}. Check --endpoint (or HF_ENDPOINT) and your connection.", ExitCodes.Error),
-            HubException => (WithoutRequest(e), ExitCodes.Error),
-            _ => (e.Message, ExitCodes.Error),
+            _ => (WithoutRequest(e), ExitCodes.Error),
         };
     }
 
-    /// <summary>A hub error's message without the request's address and id (<c>--verbose</c> prints them).</summary>
+    /// <summary>
+    /// An error's message without the request's address and id (<c>--verbose</c> prints them): " for {url}" goes, and any
+    /// other URL quoted (a protocol error's, a cause's) keeps only its path.
+    /// </summary>
     private static string WithoutRequest(Exception e)
     {
         string message = e.Message;
         if (e is HubException { RequestUri: { } uri }) message = message.Replace(" for " + uri.GetLeftPart(UriPartial.Path), "", StringComparison.Ordinal);
         if (e is HubException { RequestId: { } id }) message = message.Replace(" (request id " + id + ")", "", StringComparison.Ordinal);
-        return message;
+        return UrlOrigin().Replace(message, "");
     }
+
+    [GeneratedRegex(@"\bhttps?://[^/\s]+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex UrlOrigin();
 
     private static string Duration(TimeSpan wait) => wait switch
     {

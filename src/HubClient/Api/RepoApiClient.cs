@@ -121,7 +121,7 @@ internal sealed class RepoApiClient
         return new LinkedPageable<string>(_json, firstPage, async (uri, ct) =>
         {
             LinkedPage<RepoTreeEntry> page = await GetTreePageAsync(uri, ct).ConfigureAwait(false);
-            return new LinkedPage<string>(page.Values.OfType<RepoFile>().Select(f => f.Path).ToList(), page.Next);
+            return new LinkedPage<string>(page.Values.OfType<RepoFile>().Select(f => f.Path).ToList(), page.Next) { Received = page.Values.Count };
         }, limit: null, cancellationToken);
     }
 

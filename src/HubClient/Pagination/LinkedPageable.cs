@@ -64,7 +64,7 @@ internal sealed class LinkedPageable<T> : HubPageable<T>
             IReadOnlyList<T> values = page.Values;
             next = page.Next;
             // Empty pages that keep announcing another (each at a new address, so no loop shows) would be asked for ever.
-            emptyInARow = values.Count == 0 && next is not null ? emptyInARow + 1 : 0;
+            emptyInARow = page.Received == 0 && next is not null ? emptyInARow + 1 : 0;
             if (emptyInARow > MaxEmptyPagesInARow)
             {
                 throw new HubProtocolException($"{emptyInARow} empty pages in a row each announce another: the listing would never end.", next);

@@ -27,13 +27,19 @@ internal sealed class FnMatch
 
     private const string Nothing = @"[^\s\S]";
 
-    private readonly Regex _regex;
+    // Paths are almost always within the BMP, where one character is one code point: their regex is the simpler one
+    // (every '?' one '.'), which keeps long patterns within NonBacktracking's size limit. The code-point regex is built
+    // only for a path with a surrogate pair.
+    private readonly Regex _bmp;
+    private readonly Lazy<Regex> _codePoints;
 
+    /// <exception cref="ArgumentException">The pattern is too large to match in linear time.</exception>
     public FnMatch(string pattern)
     {
         ArgumentNullException.ThrowIfNull(pattern);
         Pattern = pattern;
-        _regex = new Regex(Translate(pattern), RegexOptions.NonBacktracking | RegexOptions.Singleline | RegexOptions.CultureInvariant);
+        _bmp = Compile(pattern, bmpOnly: true);
+        _codePoints = new Lazy<Regex>(() => Compile(pattern, bmpOnly: false));
     }
 
     public string Pattern { get; }
@@ -41,12 +47,28 @@ internal sealed class FnMatch
     public bool IsMatch(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return _regex.IsMatch(path.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') < 0 ? path : WellFormed(path));
+        return path.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') < 0 ? _bmp.IsMatch(path) : _codePoints.Value.IsMatch(WellFormed(path));
     }
 
-    /// <summary>The anchored .NET regular expression equivalent to <paramref name="pattern"/>.</summary>
-    internal static string Translate(string pattern)
+    private static Regex Compile(string pattern, bool bmpOnly)
     {
+        try
+        {
+            return new Regex(Translate(pattern, bmpOnly), RegexOptions.NonBacktracking | RegexOptions.Singleline | RegexOptions.CultureInvariant);
+        }
+        catch (NotSupportedException e)
+        {
+            throw new ArgumentException($"The pattern '{pattern}' is too large to match (its automaton passes the regex engine's limit): {e.Message}", nameof(pattern), e);
+        }
+    }
+
+    /// <summary>
+    /// The anchored .NET regular expression equivalent to <paramref name="pattern"/>: for any path, or (<paramref name="bmpOnly"/>)
+    /// for paths without surrogates.
+    /// </summary>
+    internal static string Translate(string pattern, bool bmpOnly = false)
+    {
+        string any = bmpOnly ? "." : AnyCodePoint;
         int[] p = CodePoints(pattern);
         var regex = new StringBuilder(@"\A(?:");
         int i = 0;
@@ -56,7 +78,7 @@ internal sealed class FnMatch
             int c = p[i++];
             if (c == '*')
             {
-                if (!afterStar) regex.Append(AnyCodePoint).Append('*'); // Consecutive stars mean one.
+                if (!afterStar) regex.Append(any).Append('*'); // Consecutive stars mean one.
                 afterStar = true;
                 continue;
             }
@@ -64,10 +86,10 @@ internal sealed class FnMatch
             switch (c)
             {
                 case '?':
-                    regex.Append(AnyCodePoint);
+                    regex.Append(any);
                     break;
                 case '[':
-                    i = AppendSet(p, i, regex);
+                    i = AppendSet(p, i, regex, bmpOnly);
                     break;
                 default:
                     regex.Append(Regex.Escape(char.ConvertFromUtf32(c)));
@@ -78,7 +100,7 @@ internal sealed class FnMatch
     }
 
     /// <summary>Translates the set starting after the '[' at <paramref name="start"/> - 1; returns the index after it.</summary>
-    private static int AppendSet(int[] p, int start, StringBuilder regex)
+    private static int AppendSet(int[] p, int start, StringBuilder regex, bool bmpOnly)
     {
         int n = p.Length;
         int j = start;
@@ -110,7 +132,7 @@ internal sealed class FnMatch
             }
         }
         List<(int Low, int High)> set = WithoutSurrogates(Merged(members));
-        regex.Append(Alternatives(negate ? Complement(set) : set));
+        regex.Append(Alternatives(negate ? Complement(set) : set, bmpOnly));
         return j + 1;
     }
 
@@ -151,15 +173,18 @@ internal sealed class FnMatch
         return WithoutSurrogates(gaps);
     }
 
-    /// <summary>A regex matching one code point in the ranges: a BMP character class, then surrogate pairs for the rest.</summary>
-    private static string Alternatives(List<(int Low, int High)> ranges)
+    /// <summary>
+    /// A regex matching one code point in the ranges: a BMP character class, then surrogate pairs for the rest (none when
+    /// <paramref name="bmpOnly"/>: the path has no surrogates).
+    /// </summary>
+    private static string Alternatives(List<(int Low, int High)> ranges, bool bmpOnly)
     {
         var bmp = new StringBuilder();
         var alternatives = new List<string>();
         foreach ((int low, int high) in ranges)
         {
             if (low <= 0xFFFF) bmp.Append(Escaped(low)).Append('-').Append(Escaped(Math.Min(high, 0xFFFF)));
-            if (high > 0xFFFF) alternatives.AddRange(SurrogatePairs(Math.Max(low, 0x10000), high));
+            if (high > 0xFFFF && !bmpOnly) alternatives.AddRange(SurrogatePairs(Math.Max(low, 0x10000), high));
         }
         if (bmp.Length > 0) alternatives.Insert(0, "[" + bmp + "]");
         return alternatives.Count switch

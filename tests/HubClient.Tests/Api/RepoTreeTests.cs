@@ -303,4 +303,21 @@ public sealed class RepoTreeTests : IAsyncLifetime
         Assert.Equal("/api/models/acme/tiny-model/tree/main", _f.Hub.Requests[^1].Path);
         Assert.Equal(["true"], _f.Hub.Requests[^1].Values("recursive"));
     }
+
+    /// <summary>
+    /// A file listing whose hub pages hold only folders for a while (one file 20 folders deep, pages of one entry) is not
+    /// mistaken for empty pages announcing more: the empty-page limit counts what the hub sent, not the files kept.
+    /// </summary>
+    [Fact]
+    public async Task ListRepoFiles_survives_tree_pages_that_hold_only_folders()
+    {
+        await using var f = new HubFixture();
+        string deep = string.Join('/', Enumerable.Range(1, 20).Select(i => $"d{i}")) + "/w.txt";
+        f.Hub.AddRepo("acme/deep").Commit(c => c.Add("a.txt", "a").Add(deep, "w"));
+        f.Hub.TreePageSize = 1;
+
+        List<string> files = await f.Api.ListRepoFilesAsync("acme/deep").ToListAsync();
+
+        Assert.Equal(["a.txt", deep], files.Order(StringComparer.Ordinal));
+    }
 }

@@ -111,4 +111,16 @@ public sealed class AutomationTests : IAsyncLifetime
         string line = FirstContactTests.AssertFails(run, 2);
         Assert.Contains("--dry-run", line, StringComparison.Ordinal);
     }
+
+    // A protocol error quotes the URL it refused; the exit-1 line keeps only its path (--verbose prints the rest).
+    [Fact]
+    public async Task A_protocol_error_line_has_no_url_without_verbose()
+    {
+        _f.Hub.InjectFault(FakeFault.MalformedJson(), r => r.Path.StartsWith("/api/", StringComparison.Ordinal), times: 100);
+
+        CliResult run = await Run("info", DemoRepos.TinyModel);
+
+        string line = FirstContactTests.AssertFails(run, 1);
+        Assert.DoesNotContain(_f.Hub.Endpoint, line, StringComparison.Ordinal);
+    }
 }

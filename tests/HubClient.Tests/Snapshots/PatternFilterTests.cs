@@ -146,4 +146,19 @@ public sealed class PatternFilterTests
     [Fact]
     public void Null_pattern_is_rejected() =>
         Assert.Throws<ArgumentException>(() => new RepoPathFilter([null!], null));
+
+    /// <summary>
+    /// Long patterns compile as they did before characters became code points (the code-point regex, several times
+    /// larger, is built only for a path with a surrogate pair), and one past the regex engine's limit is an ArgumentException.
+    /// </summary>
+    [Theory]
+    [InlineData("[!/]", 300)]
+    [InlineData("?", 700)]
+    [InlineData("*?", 400)]
+    public void Long_patterns_still_compile(string unit, int count)
+    {
+        string pattern = string.Concat(Enumerable.Repeat(unit, count));
+        Assert.True(new FnMatch(pattern).IsMatch(new string('a', count))); // Python 3.11: True
+        Assert.Throws<ArgumentException>(() => new FnMatch(string.Concat(Enumerable.Repeat("?", 20_000))));
+    }
 }
