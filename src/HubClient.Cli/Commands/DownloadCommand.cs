@@ -75,7 +75,7 @@ internal static class DownloadCommand
                 {
                     RepoType = repoType,
                     Revision = rev,
-                    AllowPatterns = paths.Length > 0 ? NamedFiles(paths) : NullIfEmpty(includes),
+                    AllowPatterns = paths is [{ } one] && folder is null ? [Literal(one)] : paths.Length > 0 ? NamedFiles(paths) : NullIfEmpty(includes), // as the download selects
                     IgnorePatterns = paths.Length > 0 ? null : NullIfEmpty(excludes),
                     ForceDownload = result.GetValue(force),
                     LocalDirectory = local,

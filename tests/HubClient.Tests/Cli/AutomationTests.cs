@@ -123,4 +123,18 @@ public sealed class AutomationTests : IAsyncLifetime
         string line = FirstContactTests.AssertFails(run, 1);
         Assert.DoesNotContain(_f.Hub.Endpoint, line, StringComparison.Ordinal);
     }
+
+    // A dry run plans what the download would fetch: one named file is that file (downloaded by its name), never what
+    // its name would match as a pattern.
+    [Fact]
+    public async Task A_dry_run_of_one_named_file_plans_that_file_only()
+    {
+        _f.Hub.AddRepo("acme/brackets").Commit(c => c.Add("weights[0].json", "{}").Add("weights0.json", "{}"));
+
+        CliResult run = await Run("download", "acme/brackets", "weights[0].json", "--dry-run", "--json", "--cache-dir", _f.CacheDirectory);
+
+        Assert.True(run.Code == 0, run.Err);
+        Assert.Contains("weights[0].json", run.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("weights0.json", run.Out, StringComparison.Ordinal);
+    }
 }
