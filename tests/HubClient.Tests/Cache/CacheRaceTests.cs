@@ -34,6 +34,15 @@ public sealed class CacheRaceTests : IAsyncLifetime
 
     private string BlobOf(byte[] content) => Path.Combine(RepoDir, "blobs", Bytes.Sha256(content));
 
+    /// <summary>A repo as huggingface_hub writes it: main with one small file.</summary>
+    private void AddPythonRepo()
+    {
+        var cache = new PythonCacheBuilder(_f.CacheDirectory);
+        string main = PythonCacheBuilder.Commit("main");
+        cache.AddFile(Folder, main, "a.bin", Bytes.Random(10, 1));
+        cache.SetRef(Folder, "main", main);
+    }
+
     /// <summary>Runs <paramref name="action"/> once, the first time this test's download reaches <paramref name="point"/>.</summary>
     private static void OnceAt(string point, Action action)
     {
@@ -251,10 +260,7 @@ public sealed class CacheRaceTests : IAsyncLifetime
     [Fact]
     public void Scan_and_prune_of_odd_python_partials()
     {
-        var cache = new PythonCacheBuilder(_f.CacheDirectory);
-        string main = PythonCacheBuilder.Commit("main");
-        cache.AddFile(Folder, main, "a.bin", Bytes.Random(10, 1));
-        cache.SetRef(Folder, "main", main);
+        AddPythonRepo();
         string blobs = Path.Combine(RepoDir, "blobs");
         File.WriteAllBytes(Path.Combine(blobs, "not-an-etag.incomplete"), Bytes.Random(33, 3));
         File.WriteAllBytes(Path.Combine(blobs, "deadbeef.5f2a9c.incomplete"), Bytes.Random(44, 4));
@@ -378,10 +384,7 @@ public sealed class CacheRaceTests : IAsyncLifetime
     [Fact]
     public void A_looping_stray_partial_does_not_keep_a_repo_the_user_deletes()
     {
-        var cache = new PythonCacheBuilder(_f.CacheDirectory);
-        string main = PythonCacheBuilder.Commit("main");
-        cache.AddFile(Folder, main, "a.bin", Bytes.Random(10, 1));
-        cache.SetRef(Folder, "main", main);
+        AddPythonRepo();
         File.CreateSymbolicLink(Path.Combine(RepoDir, "blobs", "loop.incomplete"), "loop.incomplete");
 
         HubCacheInfo info = HubCache.Scan(_f.CacheDirectory);
