@@ -37,7 +37,11 @@ internal sealed class RemoteFileStream : Stream
 
     public override long Position
     {
-        get => _position;
+        get
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _position;
+        }
         set
         {
             ArgumentOutOfRangeException.ThrowIfNegative(value);
@@ -83,8 +87,11 @@ internal sealed class RemoteFileStream : Stream
         return n;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+    {
+        ValidateBufferArguments(buffer, offset, count);
+        return ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+    }
 
     /// <summary>Synchronous reads block on the network; prefer <see cref="ReadAsync(Memory{byte}, CancellationToken)"/>.</summary>
     public override int Read(byte[] buffer, int offset, int count)
