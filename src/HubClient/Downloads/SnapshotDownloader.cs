@@ -47,14 +47,19 @@ internal sealed class SnapshotDownloader
         var progress = new SnapshotProgressTracker(selected, options.Progress, options.FileProgress);
         progress.Start();
 
+        // Paths with the same content (one etag) go one after another: the first transfers the blob, the others find it
+        // published and only link it. (Large files would meet at the blob's lock; small ones take no lock.)
         await Parallel.ForEachAsync(
-            selected,
+            selected.GroupBy(f => f.Etag, StringComparer.Ordinal),
             new ParallelOptions { MaxDegreeOfParallelism = options.MaxConcurrency, CancellationToken = cancellationToken },
-            async (file, token) =>
+            async (sameContent, token) =>
             {
-                SnapshotProgressTracker.FileProgress? fileProgress = progress.ForFile();
-                await PlaceAsync(destination, options, repoId, commit, file, fileProgress, token).ConfigureAwait(false);
-                progress.Completed(file, fileProgress);
+                foreach (TreeFile file in sameContent)
+                {
+                    SnapshotProgressTracker.FileProgress? fileProgress = progress.ForFile();
+                    await PlaceAsync(destination, options, repoId, commit, file, fileProgress, token).ConfigureAwait(false);
+                    progress.Completed(file, fileProgress);
+                }
             }).ConfigureAwait(false);
 
         return EnsureDirectory(destination.SnapshotFolder(commit));

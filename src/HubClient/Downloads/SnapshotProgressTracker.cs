@@ -40,7 +40,11 @@ internal sealed class SnapshotProgressTracker
             _files++;
             Report();
         }
-        _fileProgress?.Report(new DownloadProgress(file.Path, file.ContentSize, file.ContentSize) { BytesReused = fileProgress?.Reused ?? 0 });
+        // The per-file listener hears "complete" once: from the transfer's last report, or from here (a cached file, a link).
+        if (fileProgress?.Last != file.ContentSize)
+        {
+            _fileProgress?.Report(new DownloadProgress(file.Path, file.ContentSize, file.ContentSize) { BytesReused = fileProgress?.Reused ?? 0 });
+        }
     }
 
     private void Add(long delta)
@@ -54,14 +58,21 @@ internal sealed class SnapshotProgressTracker
 
     private void Report() => _progress?.Report(new SnapshotProgress(_bytes, _totalBytes, _files, _totalFiles));
 
-    /// <summary>Turns one file's absolute byte counts into changes of the snapshot's total.</summary>
+    /// <summary>
+    /// Turns one file's absolute byte counts into changes of the snapshot's total. The total only grows: a file that starts
+    /// over (a server ignoring the resume's Range) counts again only past the furthest point it had reached.
+    /// </summary>
     internal sealed class FileProgress(SnapshotProgressTracker tracker) : IProgress<DownloadProgress>
     {
         private long _reported;
+        private long _last = -1;
         private long _reused;
 
-        /// <summary>The bytes of this file already counted in the total.</summary>
+        /// <summary>The bytes of this file already counted in the total (the furthest it got).</summary>
         public long Reported => Interlocked.Read(ref _reported);
+
+        /// <summary>The file's <see cref="DownloadProgress.BytesDownloaded"/> as last reported (-1 before any report).</summary>
+        public long Last => Interlocked.Read(ref _last);
 
         /// <summary>The file's <see cref="DownloadProgress.BytesReused"/> as last reported.</summary>
         public long Reused => Interlocked.Read(ref _reused);
@@ -69,8 +80,18 @@ internal sealed class SnapshotProgressTracker
         public void Report(DownloadProgress value)
         {
             Interlocked.Exchange(ref _reused, value.BytesReused);
-            long previous = Interlocked.Exchange(ref _reported, value.BytesDownloaded);
-            if (value.BytesDownloaded != previous) tracker.Add(value.BytesDownloaded - previous);
+            Interlocked.Exchange(ref _last, value.BytesDownloaded);
+            long previous = Interlocked.Read(ref _reported);
+            while (value.BytesDownloaded > previous)
+            {
+                long seen = Interlocked.CompareExchange(ref _reported, value.BytesDownloaded, previous);
+                if (seen == previous)
+                {
+                    tracker.Add(value.BytesDownloaded - previous);
+                    break;
+                }
+                previous = seen;
+            }
             tracker._fileProgress?.Report(value);
         }
     }
