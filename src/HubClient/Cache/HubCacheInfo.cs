@@ -26,7 +26,8 @@ public sealed class HubCacheInfo
     /// <summary>
     /// The bytes of blobs on disk, each counted once: the sum of <see cref="CachedRepo.SizeOnDisk"/>, except that a payload
     /// of the shared blob store is counted once however many repositories link to it, and payloads no repository links to
-    /// any more are included (as huggingface_hub's <c>scan_cache_dir</c> counts it).
+    /// any more are included (what the disk holds; huggingface_hub's <c>scan_cache_dir</c> without store support counts a
+    /// payload once per repository linking to it, skips unlinked ones and warns about <c>{cache}/blobs/</c>).
     /// </summary>
     public long SizeOnDisk => Repos.Sum(r => r.SizeOnDisk) - _sharedStore.LinkedBytes + _sharedStore.StoreBytes;
 
