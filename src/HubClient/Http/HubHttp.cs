@@ -136,17 +136,18 @@ internal sealed class HubHttp
     internal const int MaxBufferedBody = 256 * 1024 * 1024;
 
     /// <summary>
-    /// Reads <paramref name="response"/>'s body into memory: a success's up to <see cref="MaxBufferedBody"/> (longer is refused,
-    /// the response disposed), an error's first <see cref="HubErrors.MaxErrorBodyBytes"/> only (all its message needs).
+    /// Reads a successful <paramref name="response"/>'s body into memory, up to <see cref="MaxBufferedBody"/> (longer is
+    /// refused, the response disposed). An error's body is left to <see cref="HubErrors"/>, which reads what its message
+    /// needs, bounded in size and time.
     /// </summary>
     private static async Task BufferBoundedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
+        if (!response.IsSuccessStatusCode) return;
         try
         {
             Uri? uri = response.RequestMessage?.RequestUri;
-            bool success = response.IsSuccessStatusCode;
-            long limit = success ? MaxBufferedBody : HubErrors.MaxErrorBodyBytes;
-            if (success && response.Content.Headers.ContentLength > limit) throw TooLong(uri, response.Content.Headers.ContentLength.Value);
+            const long limit = MaxBufferedBody;
+            if (response.Content.Headers.ContentLength > limit) throw TooLong(uri, response.Content.Headers.ContentLength.Value);
             var body = new MemoryStream();
             Stream stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             await using (stream.ConfigureAwait(false))
@@ -157,12 +158,7 @@ internal sealed class HubHttp
                     int read;
                     while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
                     {
-                        if (body.Length + read > limit)
-                        {
-                            if (success) throw TooLong(uri, body.Length + read);
-                            body.Write(buffer, 0, (int)(limit - body.Length));
-                            break;
-                        }
+                        if (body.Length + read > limit) throw TooLong(uri, body.Length + read);
                         body.Write(buffer, 0, read);
                     }
                 }
@@ -174,8 +170,7 @@ internal sealed class HubHttp
             var buffered = new ByteArrayContent(body.GetBuffer(), 0, (int)body.Length);
             foreach (KeyValuePair<string, IEnumerable<string>> header in response.Content.Headers)
             {
-                // An error body cut short keeps its type, not its length.
-                if (success || header.Key != "Content-Length") buffered.Headers.TryAddWithoutValidation(header.Key, header.Value);
+                buffered.Headers.TryAddWithoutValidation(header.Key, header.Value);
             }
             response.Content.Dispose();
             response.Content = buffered;
