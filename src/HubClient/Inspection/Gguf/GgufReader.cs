@@ -218,6 +218,9 @@ internal static class GgufReader
         private readonly long _fileLength;
 
         public readonly long FileLength => _fileLength;
+
+        /// <summary>The bytes the header may still take: to the end of the file or of the largest header read.</summary>
+        private readonly ulong HeaderBytesLeft => (ulong)(Math.Min(_fileLength, MaxHeaderSize) - Position);
         private readonly string _path;
 
         public Cursor(ReadOnlySpan<byte> buffer, long fileLength, string path)
@@ -246,7 +249,7 @@ internal static class GgufReader
         public string String()
         {
             ulong length = UInt64();
-            ulong left = (ulong)(Math.Min(_fileLength, MaxHeaderSize) - Position);
+            ulong left = HeaderBytesLeft;
             if (length > left) throw Error($"a string claims {length} bytes but the {left} bytes left for the header cannot hold it");
             return Encoding.UTF8.GetString(Bytes((long)length));
         }
@@ -257,7 +260,7 @@ internal static class GgufReader
         /// </summary>
         public readonly void CheckCount(ulong count, int minItemSize, string what)
         {
-            ulong left = (ulong)(Math.Min(_fileLength, MaxHeaderSize) - Position);
+            ulong left = HeaderBytesLeft;
             if (count > int.MaxValue || count * (ulong)minItemSize > left)
             {
                 throw Error($"the {what} {count} cannot fit in the {left} bytes left for the header");
