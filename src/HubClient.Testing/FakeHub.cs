@@ -26,6 +26,7 @@ public sealed class FakeHub : IDisposable, IAsyncDisposable
     private readonly ConcurrentDictionary<(RepoType, string), FakeRepo> _repos = new();
     private readonly ConcurrentDictionary<(RepoType, string), string> _renamed = new();
     private readonly ConcurrentQueue<FakeHubRequest> _requests = new();
+    private TaskCompletionSource _requestsChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<FaultRule> _faults = [];
     private readonly Lock _faultLock = new();
 
@@ -168,7 +169,32 @@ public sealed class FakeHub : IDisposable, IAsyncDisposable
     }
 
     /// <summary>Forgets the request log.</summary>
-    public void ClearRequests() => _requests.Clear();
+    public void ClearRequests()
+    {
+        _requests.Clear();
+        RequestsChanged();
+    }
+
+    /// <summary>
+    /// Completes when <paramref name="condition"/> holds for the request log (<see cref="Requests"/>), checked now and at every
+    /// change to it: a request arrives, stalls, or is done with. A test waits on it instead of polling, for instance until
+    /// every answer in flight is stalled before it lets the client's idle timeout pass.
+    /// </summary>
+    /// <param name="condition">Checked against the log, in order of arrival; called on the hub's threads, so keep it quick.</param>
+    /// <param name="cancellationToken">Stops the wait.</param>
+    public async Task WhenAsync(Func<IReadOnlyList<FakeHubRequest>, bool> condition, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        while (true)
+        {
+            Task changed = Volatile.Read(ref _requestsChanged).Task;
+            if (condition(Requests)) return;
+            await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private void RequestsChanged() =>
+        Interlocked.Exchange(ref _requestsChanged, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 
     /// <summary>Options for a <see cref="HubApi"/> talking to this hub, with a cache folder and short retry delays for tests.</summary>
     public HubApiOptions CreateOptions(string cacheDirectory, string? token = null) => new()
@@ -211,8 +237,12 @@ public sealed class FakeHub : IDisposable, IAsyncDisposable
         {
             headers[header.Key] = header.Value.ToString();
         }
-        var request = new FakeHubRequest(context.Request.Method, context.Request.Host.Value ?? "", raw.Path, raw.Query, headers);
+        var request = new FakeHubRequest(context.Request.Method, context.Request.Host.Value ?? "", raw.Path, raw.Query, headers)
+        {
+            Changed = RequestsChanged,
+        };
         _requests.Enqueue(request);
+        RequestsChanged();
         return request;
     }
 

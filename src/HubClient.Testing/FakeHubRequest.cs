@@ -33,6 +33,37 @@ public sealed class FakeHubRequest
     /// <summary>Body bytes sent.</summary>
     public long BytesSent { get; internal set; }
 
+    /// <summary>
+    /// Whether the answer is stalled right now: a <see cref="FakeFault.Stall"/> has sent its bytes and waits for the client
+    /// to give up (see <see cref="FakeHub.WhenAsync"/>).
+    /// </summary>
+    public bool IsStalled
+    {
+        get => _stalled;
+        internal set
+        {
+            _stalled = value;
+            Changed?.Invoke();
+        }
+    }
+
+    /// <summary>Whether the fake hub has finished with this request: its answer was sent, dropped or abandoned by the client.</summary>
+    public bool IsComplete
+    {
+        get => _complete;
+        internal set
+        {
+            _complete = value;
+            Changed?.Invoke();
+        }
+    }
+
+    private volatile bool _stalled;
+    private volatile bool _complete;
+
+    /// <summary>Tells the hub that <see cref="IsStalled"/> or <see cref="IsComplete"/> changed.</summary>
+    internal Action? Changed { get; set; }
+
     /// <summary>The fault applied to this request, if any.</summary>
     public FakeFault? Fault { get; internal set; }
 

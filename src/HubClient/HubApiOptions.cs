@@ -106,7 +106,11 @@ public sealed class HubApiOptions
     /// <summary>Where HubClient logs requests, retries, resumes and cache hits. Default: no logging. <c>AddHubApi</c> sets it from DI.</summary>
     public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get => _loggerFactory; set => Set(ref _loggerFactory, value); }
 
-    /// <summary>The clock used for retry delays and <c>Retry-After</c> dates. Default <see cref="TimeProvider.System"/>.</summary>
+    /// <summary>
+    /// The clock used for retry delays, <c>Retry-After</c> dates, Xet token expiry and the wait for a body's next bytes
+    /// (<see cref="DownloadTimeout"/>); a test can stall a download and pass the timeout without waiting for it. Waits for
+    /// response headers use the system's clock. Default <see cref="TimeProvider.System"/>.
+    /// </summary>
     public TimeProvider TimeProvider { get => _timeProvider; set => Set(ref _timeProvider, value); }
 
     /// <summary>

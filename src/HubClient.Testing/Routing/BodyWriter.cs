@@ -99,7 +99,18 @@ internal static class BodyWriter
             if (fault?.Kind is FaultKind.DropAfter or FaultKind.Stall)
             {
                 await stream.FlushAsync(aborted).ConfigureAwait(false);
-                if (fault.Kind == FaultKind.Stall) await Task.Delay(fault.Delay, aborted).ConfigureAwait(false);
+                if (fault.Kind == FaultKind.Stall)
+                {
+                    log.IsStalled = true;
+                    try
+                    {
+                        await Task.Delay(fault.Delay, aborted).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        log.IsStalled = false;
+                    }
+                }
                 context.Abort();
             }
         }

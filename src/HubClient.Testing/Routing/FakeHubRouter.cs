@@ -75,6 +75,7 @@ internal sealed class FakeHubRouter
         finally
         {
             log.StatusCode = context.Response.StatusCode;
+            log.IsComplete = true;
         }
     }
 

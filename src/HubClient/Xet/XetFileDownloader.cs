@@ -277,7 +277,8 @@ internal sealed class XetFileDownloader
         foreach (TermFetch term in job.Terms) term.Rewind();
         string spec = string.Join(',', job.Ranges.Select(r => r.RangeSpec));
         using HttpResponseMessage response = await _cas.GetXorbRangesAsync(job.Url, spec, cancellationToken).ConfigureAwait(false);
-        Stream body = new IdleTimeoutStream(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), _cas.Http.Options.DownloadTimeout);
+        Stream body = new IdleTimeoutStream(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false),
+            _cas.Http.Options.DownloadTimeout, _cas.Http.Options.TimeProvider, "xorb bytes");
         await using (body.ConfigureAwait(false))
         {
             using var batch = new XetWriteBatch(context.File, _options.WriteBufferSize, () => Flushed(job, context), context.RangeWritten);

@@ -14,10 +14,6 @@ namespace HubClient.Tests.Faults;
 /// The download paths the row applies to, when not all: a fault that only exists in one path's request pattern (a range
 /// answered wrongly mid-download needs ranges; a size header needs a HEAD).
 /// </param>
-/// <param name="DownloadTimeout">
-/// The client's <see cref="HubApiOptions.DownloadTimeout"/>: short only on rows where a stall is the fault; otherwise
-/// <see cref="GenerousTimeout"/>, so that a loaded machine never adds a retry to a row that asserts exact requests.
-/// </param>
 /// <param name="OnXet">
 /// Whether the row (without <paramref name="Paths"/>) also runs on the Xet paths: its fault, aimed at
 /// <see cref="FaultContext.Download"/> (there the xorb GETs) or at the metadata, means the same there and has the same
@@ -25,10 +21,8 @@ namespace HubClient.Tests.Faults;
 /// </param>
 public sealed record FaultCase(
     string Name, string File, Action<FaultContext> Arrange, Type? Throws = null, Action<FaultContext>? Check = null, string? RepoId = null,
-    IReadOnlyList<DownloadPath>? Paths = null, TimeSpan? DownloadTimeout = null, bool OnXet = false)
+    IReadOnlyList<DownloadPath>? Paths = null, bool OnXet = false)
 {
-    public static readonly TimeSpan GenerousTimeout = TimeSpan.FromSeconds(60);
-
     /// <summary>
     /// The row's paths; by default every bridge path, except that the git file (below the parallel threshold, one stream
     /// everywhere) skips the ranged paths, where it would repeat its single-stream twin; the Xet paths only with <see cref="OnXet"/>.

@@ -79,8 +79,7 @@ public static class FaultCases
                 // The first range goes alone, stalls at 100,000 and is asked again for the rest of its chunk only.
                 Assert.Equal(ChunkRanges[0], c.Gets[0].Range);
                 Assert.Equal(Sorted([.. ChunkRanges, "bytes=100000-131071"]), Sorted(c.Gets));
-            },
-            DownloadTimeout: TimeSpan.FromSeconds(1)),
+            }),
         new("429 with Retry-After seconds", Lfs,
             c => c.Inject(FakeFault.RateLimited(TimeSpan.FromSeconds(7)), c.Download),
             Check: c =>

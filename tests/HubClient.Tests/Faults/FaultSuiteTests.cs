@@ -26,12 +26,13 @@ public sealed class FaultSuiteTests
     {
         DownloadPath path = DownloadPath.All.Single(p => p.Name == pathName);
         FaultCase fault = FaultCases.All.Single(c => c.Name == faultName);
-        var clock = new RecordingTimeProvider();
+        var recording = new RecordingTimeProvider();
+        var clock = new StallClock(recording);
         await using var f = new HubFixture(o => o.TimeProvider = clock);
         using HubApi api = f.NewClient(o =>
         {
             o.Token = f.Hub.ValidToken;
-            o.DownloadTimeout = fault.DownloadTimeout ?? FaultCase.GenerousTimeout;
+            o.DownloadTimeout = StallClock.IdleTimeout;
             o.TimeProvider = clock;
             path.Configure(o);
         });
@@ -44,7 +45,7 @@ public sealed class FaultSuiteTests
         FakeFile file = commit.Files[fault.File];
         string repoDir = f.RepoDir("models--" + (fault.RepoId ?? FaultCases.Repo).Replace("/", "--", StringComparison.Ordinal));
         using var metrics = new MetricCapture();
-        var context = new FaultContext { Path = path, Hub = f.Hub, CacheDirectory = f.CacheDirectory, RepoDir = repoDir, Clock = clock, File = file, Metrics = metrics };
+        var context = new FaultContext { Path = path, Hub = f.Hub, CacheDirectory = f.CacheDirectory, RepoDir = repoDir, Clock = recording, File = file, Metrics = metrics };
         fault.Arrange(context);
         FaultRule[] rules = [.. context.Rules];
 
@@ -52,7 +53,7 @@ public sealed class FaultSuiteTests
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
-            result = await path.Download(api, fault.RepoId ?? FaultCases.Repo, fault.File);
+            result = await clock.RunAsync(f.Hub, path.Download(api, fault.RepoId ?? FaultCases.Repo, fault.File));
         }
 #pragma warning disable CA1031 // The row says which exception, if any, is right.
         catch (Exception e)

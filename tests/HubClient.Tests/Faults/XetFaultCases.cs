@@ -55,8 +55,7 @@ public static class XetFaultCases
                 FaultCases.AssertStallAbandoned(c, TimeSpan.FromSeconds(30));
                 AssertServedByXet(c);
             },
-            Paths: XetPaths,
-            DownloadTimeout: TimeSpan.FromSeconds(1)),
+            Paths: XetPaths),
         new("xet: 429 from the CAS, then served", Lfs,
             c => c.Inject(FakeFault.RateLimited(TimeSpan.FromSeconds(3)), FaultContext.Cas, times: 2),
             Check: c =>
@@ -105,8 +104,7 @@ public static class XetFaultCases
                 Assert.True(from >= 150_000, $"The bridge was asked for {bridge.Range} after Xet wrote about 300 KB.");
                 Assert.Equal(c.File.Size - from, bridge.BytesSent);
             },
-            Paths: XetPaths,
-            DownloadTimeout: TimeSpan.FromSeconds(1)),
+            Paths: XetPaths),
         // An older CAS: /v2/reconstructions answers 404, /v1 serves the same terms.
         new("xet: v2 reconstructions not found", Lfs,
             c => c.Inject(FakeFault.Status(404), r => r.IsCas && r.Path.StartsWith("/cas/v2/", StringComparison.Ordinal), times: null),

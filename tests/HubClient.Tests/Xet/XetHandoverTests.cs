@@ -14,7 +14,9 @@ public sealed class XetHandoverTests
     private const long XorbBytesBeforeStall = 1_500_000;
     private static readonly byte[] Weights = Bytes.Random(Size, seed: 91);
 
-    private static HubFixture Fixture(bool parallel)
+    private readonly StallClock _clock = new();
+
+    private HubFixture Fixture(bool parallel)
     {
         var f = new HubFixture(o =>
         {
@@ -22,7 +24,8 @@ public sealed class XetHandoverTests
             o.Transfer.ChunkSize = 256 * 1024;
             o.Transfer.BufferSize = 64 * 1024;
             o.Transfer.MaxXetFetches = 1;
-            o.DownloadTimeout = TimeSpan.FromSeconds(1);
+            o.DownloadTimeout = StallClock.IdleTimeout;
+            o.TimeProvider = _clock;
         });
         // One term on one xorb range: its first answer stalls half-way (a dropped connection would be a race: a reset
         // discards what the client has not read yet), every later one is refused, so Xet gives up with about half of the
@@ -45,7 +48,7 @@ public sealed class XetHandoverTests
     {
         await using HubFixture f = Fixture(parallel: true);
 
-        string path = await f.Api.DownloadFileAsync(Repo, "model.bin");
+        string path = await _clock.RunAsync(f.Hub, f.Api.DownloadFileAsync(Repo, "model.bin"));
 
         Assert.Equal(Weights, await File.ReadAllBytesAsync(path));
         FakeHubRequest[] bridge = [.. f.Hub.Requests.Where(r => r.IsCdn)];
@@ -62,7 +65,7 @@ public sealed class XetHandoverTests
     {
         await using HubFixture f = Fixture(parallel: false);
 
-        string path = await f.Api.DownloadFileAsync(Repo, "model.bin");
+        string path = await _clock.RunAsync(f.Hub, f.Api.DownloadFileAsync(Repo, "model.bin"));
 
         Assert.Equal(Weights, await File.ReadAllBytesAsync(path));
         // (More than one request only if a loaded machine paused one past the 1 s idle timeout: it continues where it stopped.)
@@ -83,7 +86,7 @@ public sealed class XetHandoverTests
         f.Hub.XetChunksPerTerm = 4;
         f.Hub.InjectFault(FakeFault.WrongUnpackedLength(), r => r.IsCas, times: null);
 
-        string path = await f.Api.DownloadFileAsync(Repo, "model.bin");
+        string path = await _clock.RunAsync(f.Hub, f.Api.DownloadFileAsync(Repo, "model.bin"));
 
         Assert.Equal(Weights, await File.ReadAllBytesAsync(path));
         Assert.Contains(f.Hub.Requests, r => r.IsXorb && r.BytesSent > 0);
@@ -93,10 +96,10 @@ public sealed class XetHandoverTests
     }
 
     /// <summary>Xet gives up and hands over, then the bridge fails too (404): the handed-over partial stays for the next run.</summary>
-    private static async Task<string[]> LeaveBridgePartialAsync(HubFixture f)
+    private async Task<string[]> LeaveBridgePartialAsync(HubFixture f)
     {
         FaultRule notFound = f.Hub.InjectFault(FakeFault.Status(404), r => r.IsCdn, times: null);
-        await Assert.ThrowsAnyAsync<HubException>(() => f.Api.DownloadFileAsync(Repo, "model.bin"));
+        await Assert.ThrowsAnyAsync<HubException>(() => _clock.RunAsync(f.Hub, f.Api.DownloadFileAsync(Repo, "model.bin")));
         Assert.True(notFound.Hits > 0);
         string[] left = Directory.GetFiles(Path.Combine(f.RepoDir("models--acme--xet-model"), "blobs"), "*.incomplete");
         Assert.Contains(left, p => p.EndsWith(".chunked.incomplete", StringComparison.Ordinal));
@@ -112,7 +115,7 @@ public sealed class XetHandoverTests
         await using HubFixture f = Fixture(parallel: true);
         await LeaveBridgePartialAsync(f);
 
-        string path = await f.Api.DownloadFileAsync(Repo, "model.bin");
+        string path = await _clock.RunAsync(f.Hub, f.Api.DownloadFileAsync(Repo, "model.bin"));
 
         Assert.Equal(Weights, await File.ReadAllBytesAsync(path));
         Assert.DoesNotContain(f.Hub.Requests, r => r.IsXorb || r.IsCas);
@@ -127,7 +130,7 @@ public sealed class XetHandoverTests
         await LeaveBridgePartialAsync(f);
         f.Hub.InjectFault(FakeFault.Status(404), r => r.IsCdn, times: null); // The bridge is gone for good.
 
-        string path = await f.Api.DownloadFileAsync(Repo, "model.bin");
+        string path = await _clock.RunAsync(f.Hub, f.Api.DownloadFileAsync(Repo, "model.bin"));
 
         Assert.Equal(Weights, await File.ReadAllBytesAsync(path));
         Assert.Contains(f.Hub.Requests, r => r.IsCdn && r.StatusCode == 404);
@@ -141,7 +144,7 @@ public sealed class XetHandoverTests
         await using HubFixture f = Fixture(parallel: true);
         await LeaveBridgePartialAsync(f);
 
-        string path = await f.Api.DownloadFileAsync(Repo, "model.bin", new DownloadFileOptions { ForceDownload = true });
+        string path = await _clock.RunAsync(f.Hub, f.Api.DownloadFileAsync(Repo, "model.bin", new DownloadFileOptions { ForceDownload = true }));
 
         Assert.Equal(Weights, await File.ReadAllBytesAsync(path));
         Assert.DoesNotContain(f.Hub.Requests, r => r.IsCdn);
@@ -183,7 +186,7 @@ public sealed class XetHandoverTests
         byte[] ledgerBytes = await File.ReadAllBytesAsync(xetLedger);
         f.Hub.InjectFault(FakeFault.Status(404), r => r.IsXorb, times: null);
         f.Hub.InjectFault(FakeFault.Status(404), r => r.IsCdn, times: null);
-        await Assert.ThrowsAnyAsync<HubException>(() => f.Api.DownloadFileAsync(Repo, "model.bin"));
+        await Assert.ThrowsAnyAsync<HubException>(() => _clock.RunAsync(f.Hub, f.Api.DownloadFileAsync(Repo, "model.bin")));
         string chunked = Directory.GetFiles(Blobs(f), "*.chunked.incomplete").Single();
         // What the kill leaves: the new sidecar, the Xet partial and ledger in place, an older bridge partial (nothing of the file yet).
         await File.WriteAllBytesAsync(xetPartial, partialBytes);
@@ -193,7 +196,7 @@ public sealed class XetHandoverTests
         f.Hub.ClearRequests();
         f.Hub.InjectFault(FakeFault.Status(404), r => r.IsXorb, times: null);
 
-        string path = await f.Api.DownloadFileAsync(Repo, "model.bin");
+        string path = await _clock.RunAsync(f.Hub, f.Api.DownloadFileAsync(Repo, "model.bin"));
 
         Assert.Equal(Weights, await File.ReadAllBytesAsync(path));
         Assert.InRange(BridgeBytes(f), 1, Size - (1024 * 1024));
@@ -214,7 +217,7 @@ public sealed class XetHandoverTests
         using (var partial = new FileStream(xetPartial, FileMode.Open)) partial.SetLength(prefix);
         f.Hub.InjectFault(FakeFault.Status(404), r => r.IsXorb, times: null);
 
-        string path = await f.Api.DownloadFileAsync(Repo, "model.bin");
+        string path = await _clock.RunAsync(f.Hub, f.Api.DownloadFileAsync(Repo, "model.bin"));
 
         Assert.Equal(Weights, await File.ReadAllBytesAsync(path));
         FakeHubRequest bridge = Assert.Single(f.Hub.Requests, r => r.IsCdn);
@@ -245,7 +248,7 @@ public sealed class XetHandoverTests
         using (var partial = new FileStream(xetPartial, FileMode.Open)) partial.Write(new byte[65_536]);
         if (!xetUp) f.Hub.InjectFault(FakeFault.Status(404), r => r.IsXorb, times: null);
 
-        string path = await f.Api.DownloadFileAsync(Repo, "model.bin");
+        string path = await _clock.RunAsync(f.Hub, f.Api.DownloadFileAsync(Repo, "model.bin"));
 
         Assert.Equal(Weights, await File.ReadAllBytesAsync(path));
         CacheInvariants.AssertNoIncomplete(f.CacheDirectory);

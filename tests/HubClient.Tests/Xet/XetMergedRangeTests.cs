@@ -18,12 +18,14 @@ public sealed class XetMergedRangeTests : IAsyncDisposable
     private readonly TempDirectory _temp = new();
     private readonly HttpClient _client = new(new MergingCas(HubHttp.CreateHandler())) { Timeout = Timeout.InfiniteTimeSpan };
     private readonly HubHttp _http;
+    private readonly StallClock _clock = new();
 
     public XetMergedRangeTests()
     {
         _hub.AddRepo(Repo);
         HubApiOptions options = _hub.CreateOptions(_temp.Combine("cache"), token: null);
-        options.DownloadTimeout = TimeSpan.FromSeconds(1);
+        options.DownloadTimeout = StallClock.IdleTimeout;
+        options.TimeProvider = _clock;
         _http = new HubHttp(_client, options);
     }
 
@@ -95,8 +97,8 @@ public sealed class XetMergedRangeTests : IAsyncDisposable
         using (SafeFileHandle handle = File.OpenHandle(target, FileMode.CreateNew, FileAccess.ReadWrite))
         {
             RandomAccess.SetLength(handle, file.Size);
-            await new XetFileDownloader(_http, new XetDownloadOptions { WriteBufferSize = 128 * 1024 })
-                .DownloadAsync(Request(file), handle, _temp.Combine("model.bin.xet-ledger"), null, CancellationToken.None);
+            await _clock.RunAsync(_hub, new XetFileDownloader(_http, new XetDownloadOptions { WriteBufferSize = 128 * 1024 })
+                .DownloadAsync(Request(file), handle, _temp.Combine("model.bin.xet-ledger"), null, CancellationToken.None));
         }
         return File.ReadAllBytes(target);
     }
@@ -140,8 +142,10 @@ public sealed class XetMergedRangeTests : IAsyncDisposable
         _hub.InjectFault(FakeFault.Stall(2_000_000, TimeSpan.FromMinutes(1)), r => r.IsXorb, times: 1);
         Assert.Equal(file.Content, await DownloadAsync(file));
         FakeHubRequest[] xorbs = [.. _hub.Requests.Where(r => r.IsXorb)];
-        Assert.True(xorbs.Count(r => r.Range!.StartsWith("bytes=0-", StringComparison.Ordinal)) == 1, string.Join(", ", xorbs.Select(r => r.Range + ":" + r.BytesSent)));
-        Assert.True(xorbs.Sum(r => r.BytesSent) < file.Size + 500_000, string.Join(", ", xorbs.Select(r => r.Range + ":" + r.BytesSent)));
+        string seen = string.Join(", ", xorbs.Select(r => r.Range + ":" + r.BytesSent));
+        Assert.Equal(1, _clock.Stalls);
+        Assert.True(xorbs.Count(r => r.Range!.StartsWith("bytes=0-", StringComparison.Ordinal)) == 1, seen);
+        Assert.True(xorbs.Sum(r => r.BytesSent) < file.Size + 300_000, seen);
     }
 
     public async ValueTask DisposeAsync()

@@ -67,7 +67,8 @@ internal sealed class HttpRangeReader
 
                     if (response.StatusCode == HttpStatusCode.OK && from > 0) sink.Restart(); // 200 to a Range: the whole file comes again.
                     request.RangeServed?.Invoke();
-                    Stream body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+                    Stream body = new IdleTimeoutStream(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false),
+                        _http.Options.DownloadTimeout, _http.Options.TimeProvider, $"bytes of '{request.RepoPath}'");
                     if (IsEncoded(response.Content.Headers)) body = Decode(body, response.Content.Headers.ContentEncoding);
                     await using (body.ConfigureAwait(false))
                     {
@@ -197,8 +198,6 @@ internal sealed class HttpRangeReader
     /// </summary>
     private async Task CopyAsync(RangeReadRequest request, Stream body, IRangeSink sink, byte[] buffer, CancellationToken cancellationToken)
     {
-        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        TimeSpan timeout = _http.Options.DownloadTimeout;
         TimeProvider clock = _http.Options.TimeProvider;
         bool strict = request.Mode == RangeMode.Strict;
         while (!strict || sink.Position < request.End)
@@ -213,16 +212,7 @@ internal sealed class HttpRangeReader
                 // FlushInterval, so that progress moves and an interruption loses little.
                 while (filled < want && (filled == 0 || clock.GetElapsedTime(started) < FlushInterval))
                 {
-                    idle.CancelAfter(timeout);
-                    int read;
-                    try
-                    {
-                        read = await body.ReadAsync(buffer.AsMemory(filled, want - filled), idle.Token).ConfigureAwait(false);
-                    }
-                    catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                    {
-                        throw new TimeoutException($"No bytes of '{request.RepoPath}' for {timeout.TotalSeconds:0.#} s.");
-                    }
+                    int read = await body.ReadAsync(buffer.AsMemory(filled, want - filled), cancellationToken).ConfigureAwait(false);
                     if (read == 0)
                     {
                         ended = true;

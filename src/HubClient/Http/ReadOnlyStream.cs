@@ -1,6 +1,6 @@
-namespace HubClient.Xet;
+namespace HubClient;
 
-/// <summary>The forward-only, read-only <see cref="Stream"/> the xorb readers are: everything but <c>ReadAsync</c> is fixed.</summary>
+/// <summary>The forward-only, read-only <see cref="Stream"/> the body readers are: everything but <c>ReadAsync</c> is fixed.</summary>
 internal abstract class ReadOnlyStream : Stream
 {
     public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
