@@ -5,9 +5,9 @@ public partial class HubApi
     private FileMetadataFetcher? _metadataFetcher;
     private FileDownloadPipeline? _pipeline;
 
-    private FileMetadataFetcher MetadataFetcher => _metadataFetcher ??= new FileMetadataFetcher(_http);
+    private FileMetadataFetcher MetadataFetcher => Live(_metadataFetcher ??= new FileMetadataFetcher(_http));
 
-    private FileDownloadPipeline Pipeline => _pipeline ??= new FileDownloadPipeline(_http, MetadataFetcher);
+    private FileDownloadPipeline Pipeline => Live(_pipeline ??= new FileDownloadPipeline(_http, MetadataFetcher));
 
     /// <summary>
     /// Downloads one file into the shared hub cache (or <see cref="DownloadFileOptions.LocalDirectory"/>) and returns its

@@ -4,7 +4,7 @@ public partial class HubApi
 {
     private SnapshotPlanner? _snapshotPlanner;
 
-    private SnapshotPlanner SnapshotPlanner => _snapshotPlanner ??= new SnapshotPlanner(_http, RepoApi, Pipeline);
+    private SnapshotPlanner SnapshotPlanner => Live(_snapshotPlanner ??= new SnapshotPlanner(_http, RepoApi, Pipeline));
 
     /// <summary>
     /// Reads the safetensors checkpoint's headers without downloading its weights, as huggingface_hub's

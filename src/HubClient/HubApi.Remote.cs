@@ -4,7 +4,7 @@ public partial class HubApi
 {
     private RemoteFileOpener? _remoteFiles;
 
-    private RemoteFileOpener RemoteFiles => _remoteFiles ??= new RemoteFileOpener(_http, MetadataFetcher);
+    private RemoteFileOpener RemoteFiles => Live(_remoteFiles ??= new RemoteFileOpener(_http, MetadataFetcher));
 
     /// <summary>
     /// Opens a repository file as a seekable, read-only <see cref="Stream"/> without downloading it: one HEAD gives its size

@@ -4,7 +4,7 @@ public partial class HubApi
 {
     private RepoApiClient? _repoApi;
 
-    private RepoApiClient RepoApi => _repoApi ??= new RepoApiClient(new HubJsonClient(_http), MetadataFetcher);
+    private RepoApiClient RepoApi => Live(_repoApi ??= new RepoApiClient(new HubJsonClient(_http), MetadataFetcher));
 
     /// <summary>
     /// Searches the hub's models (<c>GET /api/models</c>), lazily: pages are fetched as the enumeration needs them and no

@@ -4,7 +4,7 @@ public partial class HubApi
 {
     private SnapshotDownloader? _snapshotDownloader;
 
-    private SnapshotDownloader Snapshots => _snapshotDownloader ??= new SnapshotDownloader(_http, RepoApi, Pipeline);
+    private SnapshotDownloader Snapshots => Live(_snapshotDownloader ??= new SnapshotDownloader(_http, RepoApi, Pipeline));
 
     /// <summary>
     /// Downloads the files of a repository at a revision into the shared hub cache (or

@@ -9,6 +9,7 @@ public partial class HubApi : IDisposable
 {
     private readonly HubHttp _http;
     private readonly HttpClient? _ownedClient;
+    private volatile bool _disposed;
 
     /// <summary>
     /// Creates a client configured from the <c>HF_*</c> environment variables (see <see cref="HubApiOptions.FromEnvironment"/>).
@@ -42,7 +43,17 @@ public partial class HubApi : IDisposable
     /// <summary>The settings this client was created with: a validated copy, frozen (its setters throw <see cref="InvalidOperationException"/>).</summary>
     public HubApiOptions Options { get; }
 
-    /// <summary>Releases the HTTP connection pool this client created (not one passed in).</summary>
+    /// <summary>Every call's way to its worker: after <see cref="Dispose()"/>, <see cref="ObjectDisposedException"/> naming this client.</summary>
+    private T Live<T>(T worker)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return worker;
+    }
+
+    /// <summary>
+    /// Releases the HTTP connection pool this client created (not one passed in). Later calls throw
+    /// <see cref="ObjectDisposedException"/>, offline ones too.
+    /// </summary>
     public void Dispose()
     {
         Dispose(disposing: true);
@@ -52,6 +63,7 @@ public partial class HubApi : IDisposable
     /// <summary>Releases resources.</summary>
     protected virtual void Dispose(bool disposing)
     {
+        _disposed = true;
         if (disposing) _ownedClient?.Dispose();
     }
 }

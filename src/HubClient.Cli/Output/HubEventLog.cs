@@ -48,7 +48,9 @@ internal sealed class HubEventLog(TextWriter error) : ILoggerProvider, ILogger
                 break;
             case "ServedFromCacheAfterError":
                 Interlocked.Increment(ref _servedFromCache);
-                Write($"note: the hub could not be reached ({Value("Reason")}); {Value("Path")} of {Value("RepoId")} comes from the cache");
+                Write(Value("Status") is "401" or "403"
+                    ? $"note: the hub refused the token ({Value("Reason")}); {Value("Path")} of {Value("RepoId")} comes from the cache. Check --token or HF_TOKEN"
+                    : $"note: the hub gave no usable answer ({Value("Reason")}); {Value("Path")} of {Value("RepoId")} comes from the cache");
                 break;
             case "XetFallback":
                 Write($"note: Xet storage could not serve {Value("Path")} ({Value("Reason")}); it comes over the plain-HTTP bridge");

@@ -20,8 +20,8 @@ internal static partial class HubLog
     [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Downloaded {RepoId}/{Path} ({Bytes} bytes) in {ElapsedMs:0} ms")]
     public static partial void Downloaded(ILogger logger, string repoId, string path, long bytes, double elapsedMs);
 
-    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "The hub gave no usable answer for {RepoId}/{Path}; serving the cached copy ({Reason})")]
-    public static partial void ServedFromCacheAfterError(ILogger logger, string repoId, string path, string reason);
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "The hub gave no usable answer for {RepoId}/{Path} (HTTP status {Status}, 0 for none); serving the cached copy ({Reason})")]
+    public static partial void ServedFromCacheAfterError(ILogger logger, string repoId, string path, int status, string reason);
 
     [LoggerMessage(EventId = 7, Level = LogLevel.Error, Message = "Integrity check failed for {Path}: expected {Expected}, got {Actual}")]
     public static partial void IntegrityFailed(ILogger logger, string path, string expected, string actual);

@@ -73,6 +73,15 @@ internal sealed class HubHttp
     public bool IsEndpointHost(Uri uri) =>
         Uri.Compare(uri, Endpoint, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
 
+    /// <summary>Refuses to ask anything in offline mode (<see cref="HubApiOptions.Offline"/>, <c>HF_HUB_OFFLINE</c>): no request leaves.</summary>
+    public void ThrowIfOffline(Uri uri)
+    {
+        if (_options.Offline)
+        {
+            throw new HubException($"Offline mode is on (HF_HUB_OFFLINE): {uri.GetLeftPart(UriPartial.Path)} cannot be asked.");
+        }
+    }
+
     /// <summary>
     /// Sends a request built fresh for each attempt, through the retry pipeline, with a per-attempt timeout for the
     /// response headers. Retries are spent from <paramref name="budget"/> (a fresh one when null), which a download's body
@@ -82,6 +91,11 @@ internal sealed class HubHttp
         Func<HttpRequestMessage> createRequest, TimeSpan timeout, HttpCompletionOption completion, CancellationToken cancellationToken,
         RetryBudget? budget = null)
     {
+        if (_options.Offline)
+        {
+            using HttpRequestMessage refused = createRequest();
+            ThrowIfOffline(refused.RequestUri!);
+        }
         ResilienceContext context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(HubResiliencePipeline.BudgetKey, budget ?? NewRetryBudget());
         try

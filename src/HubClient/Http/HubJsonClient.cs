@@ -41,13 +41,7 @@ internal sealed class HubJsonClient
     }
 
     /// <summary>Refuses to ask the hub anything in offline mode (<c>HF_HUB_OFFLINE</c>).</summary>
-    public void ThrowIfOffline(Uri uri)
-    {
-        if (_http.Options.Offline)
-        {
-            throw new HubException($"Offline mode is on (HF_HUB_OFFLINE): {uri.GetLeftPart(UriPartial.Path)} cannot be asked.");
-        }
-    }
+    public void ThrowIfOffline(Uri uri) => _http.ThrowIfOffline(uri);
 
     private async Task<(T Value, Uri? Next)> SendAsync<T>(
         HttpMethod method, Uri uri, IReadOnlyList<KeyValuePair<string, string>>? form, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)

@@ -18,12 +18,12 @@ internal sealed class IdleTimeoutStream(Stream inner, TimeSpan timeout, TimeProv
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (_idle is { IsCancellationRequested: true } && !cancellationToken.IsCancellationRequested)
+        if (_idle is { IsCancellationRequested: true } && !_linkedTo.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            // The timeout fired as the last read completed: HttpClient may have torn the connection down under it.
+            // The timeout (not the caller) fired as the last read completed: HttpClient may have torn the connection down under it.
             throw Stalled();
         }
-        if (_idle is null || _linkedTo != cancellationToken)
+        if (_idle is null || _linkedTo != cancellationToken || _idle.IsCancellationRequested)
         {
             // A source on the options' clock (CreateLinkedTokenSource would measure on the system's), cancelled with the caller's token.
             _link.Dispose();

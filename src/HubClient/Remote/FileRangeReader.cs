@@ -7,13 +7,16 @@ internal sealed class FileRangeReader : IRangeReader
 {
     private readonly SafeFileHandle _handle;
 
-    public FileRangeReader(string path)
+    public FileRangeReader(string path, string? commit = null)
     {
+        Commit = commit;
         _handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, FileOptions.Asynchronous);
         Length = RandomAccess.GetLength(_handle);
     }
 
     public long Length { get; }
+
+    public string? Commit { get; }
 
     public async ValueTask ReadAsync(long offset, Memory<byte> destination, CancellationToken cancellationToken)
     {

@@ -11,6 +11,9 @@ internal interface IRangeReader : IDisposable
     /// <summary>The file's size in bytes.</summary>
     long Length { get; }
 
+    /// <summary>The commit this version of the file was read at, when known (null for a cached copy found without asking the hub).</summary>
+    string? Commit { get; }
+
     /// <summary>
     /// Fills <paramref name="destination"/> with the bytes at <c>[offset, offset + destination.Length)</c>, which must lie
     /// within <see cref="Length"/>.

@@ -17,7 +17,7 @@ internal sealed class RemoteFileStream : Stream
     public RemoteFileStream(IRangeReader reader, int readAhead)
     {
         _reader = reader;
-        _readAhead = readAhead;
+        _readAhead = Math.Min(readAhead, OpenReadOptions.MaxReadAheadSize);
     }
 
     public override bool CanRead => !_disposed;
@@ -62,19 +62,22 @@ internal sealed class RemoteFileStream : Stream
         {
             return CopyFromBuffer(buffer.Span, count);
         }
+        // The read is of the bytes at the position it started from, whatever a Seek during it (not a supported use) does.
+        long start = _position;
         if (count >= _readAhead)
         {
-            await _reader.ReadAsync(_position, buffer[..count], cancellationToken).ConfigureAwait(false);
-            _position += count;
+            await _reader.ReadAsync(start, buffer[..count], cancellationToken).ConfigureAwait(false);
+            _position = start + count;
             return count;
         }
         // Never larger than the file: a generous read-ahead must not cost its full size for a small file.
         _buffer ??= new byte[(int)Math.Min(_readAhead, _reader.Length)];
         _bufferCount = 0;
         int fill = (int)Math.Min(_readAhead, remaining);
-        await _reader.ReadAsync(_position, _buffer.AsMemory(0, fill), cancellationToken).ConfigureAwait(false);
-        _bufferStart = _position;
+        await _reader.ReadAsync(start, _buffer.AsMemory(0, fill), cancellationToken).ConfigureAwait(false);
+        _bufferStart = start;
         _bufferCount = fill;
+        _position = start;
         return CopyFromBuffer(buffer.Span, count);
     }
 

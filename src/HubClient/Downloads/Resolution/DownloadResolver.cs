@@ -54,7 +54,7 @@ internal sealed class DownloadResolver
 
     /// <summary>Says on the log that the cache answered because the hub could not (the CLI shows it).</summary>
     public void LogServedFromCache(string repoId, string what, Exception cause) =>
-        HubLog.ServedFromCacheAfterError(_http.Logger, repoId, what, cause.Message);
+        HubLog.ServedFromCacheAfterError(_http.Logger, repoId, what, (int?)(cause as HubException)?.StatusCode ?? 0, cause.Message);
 
     /// <summary>Errors after which huggingface_hub looks in the cache: network failures, timeouts, non-hub answers, HTTP errors other than "no such revision/file".</summary>
     internal static bool IsCacheFallbackError(Exception e, CancellationToken cancellationToken) =>

@@ -123,9 +123,12 @@ internal sealed class HttpRangeReader
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && TransientFailure.IsTransientException(e) && e is not HubException)
         {
-            throw new HubException(string.Create(CultureInfo.InvariantCulture,
-                $"Downloading '{request.RepoPath}' failed {budget.Failures + 1} times in a row without progress ({e.Message}); the partial file is kept for the next attempt."),
-                null, null, null, new Uri(uri.GetLeftPart(UriPartial.Path)), e);
+            string message = request.KeepsPartial
+                ? string.Create(CultureInfo.InvariantCulture,
+                    $"Downloading '{request.RepoPath}' failed {budget.Failures + 1} times in a row without progress ({e.Message}); the partial file is kept for the next attempt.")
+                : string.Create(CultureInfo.InvariantCulture,
+                    $"Reading bytes of '{request.RepoPath}' failed {budget.Failures + 1} times in a row without progress ({e.Message}).");
+            throw new HubException(message, null, null, null, new Uri(uri.GetLeftPart(UriPartial.Path)), e);
         }
     }
 

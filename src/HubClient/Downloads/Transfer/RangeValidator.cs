@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 namespace HubClient;
 
 /// <summary>
-/// Keeps the ranges of one parallel download coming from one version of the file. The first 206 answer's strong
+/// Keeps the ranges of one parallel download (or of one remote read stream) coming from one version of the file. The first 206 answer's strong
 /// <c>ETag</c> becomes the validator, sent with every later range as <c>If-Match</c>; an answer with another ETag, or a 412,
 /// means the file changed mid-download. A validator remembered from an earlier run (in the sidecar) is only a first guess:
 /// a CDN may label the same bytes differently later, so it is replaced rather than trusted until this run confirms it —
@@ -11,14 +11,32 @@ namespace HubClient;
 /// </summary>
 internal sealed class RangeValidator
 {
-    private readonly ChunkState _state;
+    private readonly ChunkState? _state;
     private readonly Lock _lock = new();
+    private string? _tag;
     private bool _confirmed;
 
-    public RangeValidator(ChunkState state) => _state = state;
+    /// <param name="state">The download's sidecar, which remembers the validator across runs; null for reads that keep nothing.</param>
+    public RangeValidator(ChunkState? state = null)
+    {
+        _state = state;
+        _tag = state?.Validator;
+    }
 
     /// <summary>The value to send as <c>If-Match</c>, if any.</summary>
-    public string? IfMatch => _state.Validator;
+    public string? IfMatch
+    {
+        get
+        {
+            lock (_lock) return _tag;
+        }
+    }
+
+    private void Remember(string? tag)
+    {
+        _tag = tag;
+        if (_state is not null) _state.Validator = tag;
+    }
 
     /// <summary>Whether a range answered with <paramref name="etag"/> belongs to the same file version as the others.</summary>
     public bool Accept(EntityTagHeaderValue? etag)
@@ -26,7 +44,7 @@ internal sealed class RangeValidator
         if (etag is null || etag.IsWeak) return true; // Nothing to compare (If-Match needs a strong tag).
         lock (_lock)
         {
-            string? known = _state.Validator;
+            string? known = _tag;
             if (known == etag.Tag)
             {
                 _confirmed = true;
@@ -34,7 +52,7 @@ internal sealed class RangeValidator
             }
             if (known is null || !_confirmed)
             {
-                _state.Validator = etag.Tag;
+                Remember(etag.Tag);
                 _confirmed = true;
                 return true;
             }
@@ -51,9 +69,9 @@ internal sealed class RangeValidator
         lock (_lock)
         {
             if (sent is null) return true; // 412 without a condition: nothing sensible left.
-            if (_state.Validator != sent) return false; // Another connection already moved on to a newer validator.
+            if (_tag != sent) return false; // Another connection already moved on to a newer validator.
             if (_confirmed) return true;
-            _state.Validator = null;
+            Remember(null);
             return false;
         }
     }

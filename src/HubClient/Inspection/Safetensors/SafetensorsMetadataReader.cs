@@ -21,7 +21,17 @@ internal sealed class SafetensorsMetadataReader
 
     public async Task<SafetensorsRepoMetadata> ReadAsync(RepoType repoType, string repoId, string revision, CancellationToken cancellationToken)
     {
-        IRangeReader? single = await TryOpenAsync(repoType, repoId, revision, SingleFile, cancellationToken).ConfigureAwait(false);
+        IRangeReader? single = null;
+        LocalEntryNotFoundException? singleNotHeld = null;
+        try
+        {
+            single = await TryOpenAsync(repoType, repoId, revision, SingleFile, cancellationToken).ConfigureAwait(false);
+        }
+        catch (LocalEntryNotFoundException e)
+        {
+            // Offline (or the hub unreachable) and no single file cached: a cached sharded checkpoint may still be there.
+            singleNotHeld = e;
+        }
         if (single is not null)
         {
             SafetensorsFileMetadata file;
@@ -31,7 +41,10 @@ internal sealed class SafetensorsMetadataReader
         }
 
         IRangeReader index = await TryOpenAsync(repoType, repoId, revision, IndexFile, cancellationToken).ConfigureAwait(false)
-            ?? throw new NotASafetensorsRepoException($"'{repoId}' is not a safetensors repo. Couldn't find '{IndexFile}' or '{SingleFile}' files.", repoId);
+            ?? throw (Exception?)singleNotHeld
+            ?? new NotASafetensorsRepoException($"'{repoId}' is not a safetensors repo. Couldn't find '{IndexFile}' or '{SingleFile}' files.", repoId);
+        // The shards are read at the index's commit: a push between the reads must not pair one commit's map with another's headers.
+        string shardRevision = index.Commit ?? revision;
         (IReadOnlyDictionary<string, string>? metadata, Dictionary<string, string> map) = await ReadIndexAsync(index, cancellationToken).ConfigureAwait(false);
 
         string[] shards = map.Values.Distinct(StringComparer.Ordinal).ToArray();
@@ -41,7 +54,7 @@ internal sealed class SafetensorsMetadataReader
             new ParallelOptions { MaxDegreeOfParallelism = MaxParallelShards, CancellationToken = cancellationToken },
             async (i, token) =>
             {
-                using IRangeReader shard = await _files.OpenAsync(repoType, repoId, revision, shards[i], token).ConfigureAwait(false);
+                using IRangeReader shard = await _files.OpenAsync(repoType, repoId, shardRevision, shards[i], token).ConfigureAwait(false);
                 files[i] = await SafetensorsHeaderReader.ReadAsync(shard, shards[i], token).ConfigureAwait(false);
             }).ConfigureAwait(false);
         var byPath = new Dictionary<string, SafetensorsFileMetadata>(StringComparer.Ordinal);

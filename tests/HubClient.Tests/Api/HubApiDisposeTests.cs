@@ -1,0 +1,35 @@
+namespace HubClient.Tests.Api;
+
+/// <summary>A disposed <see cref="HubApi"/> refuses every call, as .NET types do, naming itself.</summary>
+public sealed class HubApiDisposeTests
+{
+    /// <summary>
+    /// A disposed HubApi names itself in <see cref="ObjectDisposedException"/> (.NET convention, ObjectDisposedException.ThrowIf(…, this));
+    /// it names System.Net.Http.HttpClient, an object the caller never created.
+    /// </summary>
+    [Fact]
+    public async Task A_disposed_HubApi_throws_ObjectDisposedException_naming_HubApi()
+    {
+        await using var f = new HubFixture();
+        f.Hub.AddTinyModel(weightsBytes: 10_000);
+        var api = new HubApi(f.Hub.CreateOptions(f.CacheDirectory));
+        api.Dispose();
+
+        var e = await Assert.ThrowsAsync<ObjectDisposedException>(() => api.DownloadFileAsync(DemoRepos.TinyModel, "config.json"));
+        Assert.Equal(typeof(HubApi).FullName, e.ObjectName);
+    }
+
+    /// <summary>A disposed HubApi still answers offline calls from the cache instead of throwing ObjectDisposedException.</summary>
+    [Fact]
+    public async Task A_disposed_HubApi_refuses_cache_only_calls_too()
+    {
+        await using var f = new HubFixture();
+        f.Hub.AddTinyModel(weightsBytes: 10_000);
+        await f.Api.DownloadFileAsync(DemoRepos.TinyModel, "config.json");
+        var api = new HubApi(f.Hub.CreateOptions(f.CacheDirectory));
+        api.Dispose();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() =>
+            api.DownloadFileAsync(DemoRepos.TinyModel, "config.json", new DownloadFileOptions { LocalFilesOnly = true }));
+    }
+}
