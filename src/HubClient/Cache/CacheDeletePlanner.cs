@@ -40,7 +40,9 @@ internal static class CacheDeletePlanner
     public static CacheDeletePlan ForPrune(HubCacheInfo info, CachePruneOptions options)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.OlderThan, TimeSpan.Zero, nameof(options));
-        DateTimeOffset cutoff = options.TimeProvider.GetUtcNow() - options.OlderThan;
+        DateTimeOffset now = options.TimeProvider.GetUtcNow();
+        // An age longer than the calendar goes back ("keep every partial": TimeSpan.MaxValue) keeps everything: no write is older.
+        DateTimeOffset cutoff = options.OlderThan >= now - DateTimeOffset.MinValue ? DateTimeOffset.MinValue : now - options.OlderThan;
         var items = new List<PlannedDeletion>();
 
         // A partial whose blob has been published since (by another process or client) is never resumed: stale at any age.
