@@ -49,7 +49,7 @@ internal static class CacheDeletePlanner
         var staleIncomplete = info.IncompleteDownloads.Where(i => i.LastModified < cutoff || SupersededPartial.Check(i.FilePath)).ToList();
         if (options.DetachedRevisions)
         {
-            foreach (CachedRepo repo in info.Repos)
+            foreach (CachedRepo repo in info.Repos.Where(r => !HasUntrustedRefs(info, r)))
             {
                 // A repo with a download under way is never removed whole, even if all its revisions are detached.
                 bool busy = info.IncompleteDownloads.Any(i => i.RepoPath == repo.RepoPath && i.LastModified >= cutoff);
@@ -161,6 +161,19 @@ internal static class CacheDeletePlanner
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Whether a ref of <paramref name="repo"/> names a missing snapshot or could not be read: which revisions are detached is
+    /// then unknown, so prune leaves the repo's revisions alone (huggingface_hub's scan skips such a repo as corrupted) rather
+    /// than remove the repo whole, ref and all.
+    /// </summary>
+    private static bool HasUntrustedRefs(HubCacheInfo info, CachedRepo repo)
+    {
+        string refs = Path.Combine(repo.RepoPath, "refs");
+        return info.Warnings.Any(w =>
+            (w.Kind is CacheWarningKind.RefToMissingSnapshot or CacheWarningKind.InvalidRef or CacheWarningKind.UnreadableFolder)
+            && PathContainment.IsSameOrBelow(w.Path, refs));
     }
 
     /// <summary>The folders in <paramref name="repo"/>'s <c>snapshots/</c> (or that folder itself) that the scan could not read.</summary>

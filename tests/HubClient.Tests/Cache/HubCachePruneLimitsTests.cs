@@ -2,7 +2,8 @@ namespace HubClient.Tests.Cache;
 
 /// <summary>
 /// <see cref="CachePruneOptions.OlderThan"/> at the edge of its range: "keep every partial, prune only detached revisions"
-/// is written <c>TimeSpan.MaxValue</c> (nothing can be that old), and must plan exactly that.
+/// is written <c>TimeSpan.MaxValue</c> (nothing can be that old), and must plan exactly that. And a repo whose refs cannot all
+/// be trusted, which prune leaves alone.
 /// </summary>
 public sealed class HubCachePruneLimitsTests : IDisposable
 {
@@ -34,5 +35,21 @@ public sealed class HubCachePruneLimitsTests : IDisposable
 
         Assert.Empty(plan.IncompleteFiles);
         Assert.Equal([Path.Combine(_cache.RepoDir(Folder), "snapshots", _old)], plan.Snapshots);
+    }
+
+    [Fact]
+    public void A_repo_with_a_ref_to_a_missing_snapshot_is_left_alone()
+    {
+        // Its only revision is detached, but refs/pr/1 names a commit with no snapshot (an interrupted download): removing the
+        // repo whole would take that ref too. huggingface_hub's scan skips such a repo as corrupted.
+        const string other = "models--acme--other";
+        _cache.AddFile(other, _old, "config.json", Bytes.Random(30, 3));
+        _cache.SetRef(other, "refs/pr/1", PythonCacheBuilder.Commit("gone"));
+
+        CacheDeletePlan plan = HubCache.Scan(_cache.CacheDirectory).Prune();
+
+        Assert.Empty(plan.Repos);
+        Assert.DoesNotContain(plan.Snapshots, s => s.StartsWith(_cache.RepoDir(other), StringComparison.Ordinal));
+        Assert.Contains(Path.Combine(_cache.RepoDir(Folder), "snapshots", _old), plan.Snapshots);
     }
 }
