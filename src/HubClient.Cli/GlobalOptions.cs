@@ -36,12 +36,16 @@ internal static class GlobalOptions
             }
             options.Token = token;
         }
-        if (result.GetResult(CacheDir) is not null && result.GetValue(CacheDir) is { } cacheDir)
-        {
-            if (string.IsNullOrWhiteSpace(cacheDir)) throw new UsageException("--cache-dir must name a folder (an empty value: an unset variable?).");
-            options.CacheDirectory = cacheDir;
-        }
+        if (GivenCacheDirectory(result) is { } cacheDir) options.CacheDirectory = cacheDir;
         return options;
+    }
+
+    /// <summary><c>--cache-dir</c> when given (a usage error when empty), else null.</summary>
+    private static string? GivenCacheDirectory(ParseResult result)
+    {
+        if (result.GetResult(CacheDir) is null || result.GetValue(CacheDir) is not { } cacheDir) return null;
+        if (string.IsNullOrWhiteSpace(cacheDir)) throw new UsageException("--cache-dir must name a folder (an empty value: an unset variable?).");
+        return cacheDir;
     }
 
     /// <summary>An endpoint must be an absolute http(s) URL; anything else is a usage error naming where it came from.</summary>
@@ -53,8 +57,11 @@ internal static class GlobalOptions
         }
     }
 
-    /// <summary>The cache folder: <c>--cache-dir</c>, else the one the environment selects.</summary>
-    public static string CacheDirectory(ParseResult result) => CreateOptions(result).CacheDirectory;
+    /// <summary>
+    /// The cache folder: <c>--cache-dir</c>, else the one the environment selects. Reads no other setting: the offline
+    /// <c>cache</c> commands must not fail on a timeout or token they never use.
+    /// </summary>
+    public static string CacheDirectory(ParseResult result) => GivenCacheDirectory(result) ?? HubCache.DefaultCacheDirectory;
 
     public static RepoType ParseRepoType(ParseResult result) => result.GetValue(RepoType) switch
     {

@@ -42,7 +42,7 @@ internal static class HubCommandLine
         {
             // One line: an unrecognized word is the cause of the rest ('hub frobnicate' adds "Required command was not provided").
             System.CommandLine.Parsing.ParseError cause = parse.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parse.Errors[0];
-            await error.WriteLineAsync("error: " + cause.Message).ConfigureAwait(false);
+            await error.WriteLineAsync("error: " + RepoId.Printable(cause.Message)).ConfigureAwait(false);
             await error.WriteLineAsync($"Run '{HelpCommand(parse)} --help' for usage.").ConfigureAwait(false);
             return ExitCodes.Usage;
         }
@@ -77,7 +77,8 @@ internal static class HubCommandLine
         {
             // Every failure is one line; the stack trace (and the request's URL and id) only with --verbose.
             (string line, int code) = ErrorMessages.Describe(e, parse);
-            await error.WriteLineAsync("error: " + line).ConfigureAwait(false);
+            // A message can quote a folder name or a typed argument: escaped, it stays one line and sends nothing to the terminal.
+            await error.WriteLineAsync("error: " + RepoId.Printable(line)).ConfigureAwait(false);
             if (verbose) await error.WriteLineAsync(ErrorMessages.Details(e)).ConfigureAwait(false);
             else if (code == ExitCodes.Usage) await error.WriteLineAsync($"Run '{HelpCommand(parse)} --help' for usage.").ConfigureAwait(false);
             return code;

@@ -21,8 +21,8 @@ internal static class Tables
         return table;
     }
 
-    /// <summary>Adds a row of plain text (never read as markup).</summary>
-    public static void AddTextRow(this Table table, params string?[] cells) => table.AddRow(cells.Select(c => new Text(c ?? "")));
+    /// <summary>Adds a row of plain text (never read as markup; control characters escaped, so a cell stays on its line).</summary>
+    public static void AddTextRow(this Table table, params string?[] cells) => table.AddRow(cells.Select(c => new Text(RepoId.Printable(c ?? ""))));
 
     /// <summary>A count with thousands separators, or empty when the hub did not report it.</summary>
     public static string Count(long? value) => value?.ToString("N0", CultureInfo.InvariantCulture) ?? "";

@@ -30,7 +30,7 @@ internal static class CacheDeletePlanner
         {
             CachedRevision[] going = repo.Revisions.Where(r => wanted.Contains(r.CommitHash)).ToArray();
             found.UnionWith(going.Select(r => r.CommitHash));
-            PlanRevisions(repo, going, wholeRepoAllowed: true, items);
+            PlanRevisions(info, repo, going, wholeRepoAllowed: true, items);
         }
         string[] notFound = wanted.Where(c => !found.Contains(c)).Order(StringComparer.Ordinal).ToArray();
         PlanSharedBlobs(info.CacheDirectory, items);
@@ -40,18 +40,20 @@ internal static class CacheDeletePlanner
     public static CacheDeletePlan ForPrune(HubCacheInfo info, CachePruneOptions options)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.OlderThan, TimeSpan.Zero, nameof(options));
-        DateTimeOffset cutoff = options.TimeProvider.GetUtcNow() - options.OlderThan;
+        DateTimeOffset now = options.TimeProvider.GetUtcNow();
+        // An age longer than the calendar goes back ("keep every partial": TimeSpan.MaxValue) keeps everything: no write is older.
+        DateTimeOffset cutoff = options.OlderThan >= now - DateTimeOffset.MinValue ? DateTimeOffset.MinValue : now - options.OlderThan;
         var items = new List<PlannedDeletion>();
 
         // A partial whose blob has been published since (by another process or client) is never resumed: stale at any age.
         var staleIncomplete = info.IncompleteDownloads.Where(i => i.LastModified < cutoff || SupersededPartial.Check(i.FilePath)).ToList();
         if (options.DetachedRevisions)
         {
-            foreach (CachedRepo repo in info.Repos)
+            foreach (CachedRepo repo in info.Repos.Where(r => !HasUntrustedRefs(info, r)))
             {
                 // A repo with a download under way is never removed whole, even if all its revisions are detached.
                 bool busy = info.IncompleteDownloads.Any(i => i.RepoPath == repo.RepoPath && i.LastModified >= cutoff);
-                PlanRevisions(repo, repo.Revisions.Where(r => r.IsDetached).ToArray(), wholeRepoAllowed: !busy, items);
+                PlanRevisions(info, repo, repo.Revisions.Where(r => r.IsDetached).ToArray(), wholeRepoAllowed: !busy, items);
             }
         }
         var wholeRepos = new HashSet<string>(items.Where(i => i.Kind == PlannedKind.Repo).Select(i => i.Path), StringComparer.Ordinal);
@@ -117,7 +119,7 @@ internal static class CacheDeletePlanner
         }
     }
 
-    private static void PlanRevisions(CachedRepo repo, CachedRevision[] going, bool wholeRepoAllowed, List<PlannedDeletion> items)
+    private static void PlanRevisions(HubCacheInfo info, CachedRepo repo, CachedRevision[] going, bool wholeRepoAllowed, List<PlannedDeletion> items)
     {
         if (going.Length == 0) return;
         if (wholeRepoAllowed && going.Length == repo.Revisions.Count)
@@ -130,6 +132,8 @@ internal static class CacheDeletePlanner
         var goingCommits = new HashSet<string>(going.Select(r => r.CommitHash), StringComparer.Ordinal);
         var stillUsed = new HashSet<string>(
             repo.Revisions.Where(r => !goingCommits.Contains(r.CommitHash)).SelectMany(r => r.Files).Select(f => f.BlobPath), StringComparer.Ordinal);
+        // A remaining revision the scan could not read may link any blob: the snapshots go, every blob stays.
+        bool blobsUnknown = UnreadableSnapshotFolders(info, repo).Any(folder => !going.Any(r => PathContainment.IsSameOrBelow(folder, r.SnapshotPath)));
         var plannedBlobs = new HashSet<string>(StringComparer.Ordinal);
         foreach (CachedRevision revision in going)
         {
@@ -146,7 +150,7 @@ internal static class CacheDeletePlanner
             {
                 // Only blobs in this repo's blobs/ are ever deleted: a link to anywhere else is never followed.
                 if (!file.IsSymbolicLink || !PathContainment.IsDirectChild(file.BlobPath, blobsPath)) continue;
-                if (stillUsed.Contains(file.BlobPath) || !plannedBlobs.Add(file.BlobPath)) continue;
+                if (blobsUnknown || stillUsed.Contains(file.BlobPath) || !plannedBlobs.Add(file.BlobPath)) continue;
                 // A link into the shared blob store frees nothing itself; its entry is planned separately.
                 items.Add(new PlannedDeletion(PlannedKind.Blob, file.BlobPath, file.SharedBlobPath is null ? file.SizeOnDisk : 0));
                 // The blob's Xet reconstruction record (delta downloads) goes with it.
@@ -157,6 +161,26 @@ internal static class CacheDeletePlanner
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Whether a ref of <paramref name="repo"/> names a missing snapshot or could not be read: which revisions are detached is
+    /// then unknown, so prune leaves the repo's revisions alone (huggingface_hub's scan skips such a repo as corrupted) rather
+    /// than remove the repo whole, ref and all.
+    /// </summary>
+    private static bool HasUntrustedRefs(HubCacheInfo info, CachedRepo repo)
+    {
+        string refs = Path.Combine(repo.RepoPath, "refs");
+        return info.Warnings.Any(w =>
+            (w.Kind is CacheWarningKind.RefToMissingSnapshot or CacheWarningKind.InvalidRef or CacheWarningKind.UnreadableFolder)
+            && PathContainment.IsSameOrBelow(w.Path, refs));
+    }
+
+    /// <summary>The folders in <paramref name="repo"/>'s <c>snapshots/</c> (or that folder itself) that the scan could not read.</summary>
+    private static IEnumerable<string> UnreadableSnapshotFolders(HubCacheInfo info, CachedRepo repo)
+    {
+        string snapshots = Path.Combine(repo.RepoPath, "snapshots");
+        return info.Warnings.Where(w => w.Kind == CacheWarningKind.UnreadableFolder && PathContainment.IsSameOrBelow(w.Path, snapshots)).Select(w => w.Path);
     }
 
     private static long SizeOf(string path) => SafeDelete.SizeOf(path);

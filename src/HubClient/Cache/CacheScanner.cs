@@ -27,7 +27,7 @@ internal static class CacheScanner
         var incomplete = new List<CachedIncompleteDownload>();
         var shared = new SharedBlobStore(root);
         SharedBlobStore? store = shared.Exists ? shared : null;
-        foreach (FileSystemInfo entry in SortedEntries(root))
+        foreach (FileSystemInfo entry in SortedEntries(root, warnings))
         {
             string name = entry.Name;
             if (IgnoredNames.Contains(name) || name is ".locks" or "CACHEDIR.TAG") continue;
@@ -100,7 +100,7 @@ internal static class CacheScanner
         }
         else
         {
-            foreach (FileSystemInfo revisionEntry in SortedEntries(snapshotsPath))
+            foreach (FileSystemInfo revisionEntry in SortedEntries(snapshotsPath, warnings))
             {
                 if (IgnoredNames.Contains(revisionEntry.Name)) continue;
                 if (!Directory.Exists(revisionEntry.FullName))
@@ -157,7 +157,7 @@ internal static class CacheScanner
         while (pending.Count > 0)
         {
             (string folder, string prefix) = pending.Pop();
-            foreach (FileSystemInfo entry in SortedEntries(folder))
+            foreach (FileSystemInfo entry in SortedEntries(folder, warnings))
             {
                 if (IgnoredNames.Contains(entry.Name)) continue;
                 string name = prefix + entry.Name;
@@ -192,7 +192,7 @@ internal static class CacheScanner
         string folder, string prefix, string blobsPath, SharedBlobStore? store, List<CachedFile> files, Dictionary<string, FileInfo> blobs,
         List<BrokenEntry> broken, List<CacheWarning> warnings)
     {
-        foreach (FileSystemInfo entry in SortedEntries(folder))
+        foreach (FileSystemInfo entry in SortedEntries(folder, warnings))
         {
             string repoPath = prefix + entry.Name;
             bool isLink = entry.LinkTarget is not null;
@@ -250,7 +250,7 @@ internal static class CacheScanner
         var found = new List<CachedIncompleteDownload>();
         string blobsPath = Path.Combine(repoPath, "blobs");
         if (!Directory.Exists(blobsPath)) return found;
-        List<FileSystemInfo> entries = SortedEntries(blobsPath);
+        List<FileSystemInfo> entries = SortedEntries(blobsPath, warnings);
         foreach (FileSystemInfo entry in entries)
         {
             if (RepoCacheLayout.IsSetAside(entry.Name))
@@ -285,7 +285,11 @@ internal static class CacheScanner
         }
     }
 
-    private static List<FileSystemInfo> SortedEntries(string folder)
+    /// <summary>
+    /// A folder's entries by name; none, with a warning, when the folder cannot be read (another user's <c>0700</c> folder in
+    /// a shared cache): it is not empty, only unknown, and a deletion planner must not act as if it were empty.
+    /// </summary>
+    private static List<FileSystemInfo> SortedEntries(string folder, List<CacheWarning> warnings)
     {
         try
         {
@@ -293,6 +297,7 @@ internal static class CacheScanner
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            warnings.Add(new CacheWarning(CacheWarningKind.UnreadableFolder, folder, $"Folder cannot be read, its contents are not listed: {folder} ({e.Message})"));
             return [];
         }
     }

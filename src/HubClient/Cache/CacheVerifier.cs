@@ -50,7 +50,9 @@ internal static class CacheVerifier
             string? actual;
             try
             {
-                actual = await BlobVerifier.HashFileAsync(content.FullName, blob.Name, cancellationToken, bytes).ConfigureAwait(false);
+                actual = IsEmpty(content.FullName)
+                    ? EmptyHash(blob.Name)
+                    : await BlobVerifier.HashFileAsync(content.FullName, blob.Name, cancellationToken, bytes).ConfigureAwait(false);
             }
             catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
             {
@@ -67,6 +69,24 @@ internal static class CacheVerifier
         }
         progress?.Report(new CacheVerifyProgress(null, blobsDone, work.Count, bytesDone, bytesTotal));
         return new CacheVerifyReport(blobsDone, bytesDone, corrupt, missing, orphaned, unverifiable);
+    }
+
+    /// <summary>
+    /// Whether the file is 0 bytes long, as a FIFO, a socket or a device placed where a blob belongs is too: .NET cannot tell
+    /// those from a regular file without P/Invoke, and opening a FIFO to read blocks until a writer comes, maybe forever.
+    /// Such a file is judged by the hash of no bytes, so it is reported corrupt unless its name is that hash.
+    /// </summary>
+    private static bool IsEmpty(string path)
+    {
+        var file = new FileInfo(path);
+        return file.Exists && file.Length == 0;
+    }
+
+    /// <summary>The hash of no bytes in the algorithm <paramref name="etag"/> names, or null when it is no content hash.</summary>
+    private static string? EmptyHash(string etag)
+    {
+        using ContentHasher hasher = ContentHasher.For(etag, 0);
+        return hasher.Algorithm is null ? null : hasher.FinishHex();
     }
 
     /// <summary>

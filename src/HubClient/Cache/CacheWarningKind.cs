@@ -29,4 +29,10 @@ public enum CacheWarningKind
 
     /// <summary>A blob that failed verification and was set aside as <c>{etag}.corrupt-{time}</c> (see <see cref="CorruptBlobAction.MoveAside"/>).</summary>
     SetAsideBlob,
+
+    /// <summary>
+    /// A folder the scanning user may not read (another user's folder in a shared cache): what it holds is not listed, and a
+    /// deletion keeps every blob a revision there might use.
+    /// </summary>
+    UnreadableFolder,
 }

@@ -1,7 +1,7 @@
 namespace HubClient;
 
 /// <summary>Validates repository ids the way the hub and huggingface_hub do, before any request.</summary>
-internal static class RepoId
+internal static partial class RepoId
 {
     private const int MaxNameLength = 96;
 
@@ -40,6 +40,4 @@ internal static class RepoId
     private static bool IsWordChar(char c) => char.IsAsciiLetterOrDigit(c) || c == '_';
 
     private static bool IsAllowed(char c) => IsWordChar(c) || c is '-' or '.';
-
-    internal static string Printable(string s) => s.Replace("\0", "\\0", StringComparison.Ordinal);
 }

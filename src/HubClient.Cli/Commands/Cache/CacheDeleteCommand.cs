@@ -29,7 +29,7 @@ internal static class CacheDeleteCommand
             {
                 if (IsCommitHash(target))
                 {
-                    commits.Add(target);
+                    commits.Add(target.ToLowerInvariant()); // Snapshot folders are named in lower case; hf cache rm lowers too.
                 }
                 else if (FindByPrefix(cache, target) is { } commit)
                 {
@@ -81,7 +81,7 @@ internal static class CacheDeleteCommand
     /// <summary>Shortest commit prefix accepted, as git abbreviates.</summary>
     private const int MinPrefix = 7;
 
-    private static bool IsCommitHash(string value) => value.Length == 40 && value.All(char.IsAsciiHexDigitLower);
+    private static bool IsCommitHash(string value) => value.Length == 40 && value.All(char.IsAsciiHexDigit);
 
     /// <summary>
     /// The cached revision a prefix of at least <see cref="MinPrefix"/> hex characters names, as git resolves short hashes;

@@ -45,14 +45,22 @@ internal static partial class CachePruneCommand
         if (match.Success)
         {
             double amount = double.Parse(match.Groups["amount"].Value, CultureInfo.InvariantCulture);
-            return match.Groups["unit"].Value switch
+            try
             {
-                "s" => TimeSpan.FromSeconds(amount),
-                "m" => TimeSpan.FromMinutes(amount),
-                "h" => TimeSpan.FromHours(amount),
-                "d" => TimeSpan.FromDays(amount),
-                _ => TimeSpan.FromDays(amount * 7),
-            };
+                return match.Groups["unit"].Value switch
+                {
+                    "s" => TimeSpan.FromSeconds(amount),
+                    "m" => TimeSpan.FromMinutes(amount),
+                    "h" => TimeSpan.FromHours(amount),
+                    "d" => TimeSpan.FromDays(amount),
+                    _ => TimeSpan.FromDays(amount * 7),
+                };
+            }
+            catch (OverflowException)
+            {
+                result.AddError($"'{text}' is too long a duration: at most {TimeSpan.MaxValue.Days}d.");
+                return null;
+            }
         }
         // A bare number has no unit (is 7 days or minutes meant?); a .NET span needs its ':' (1.12:00:00).
         if (text.Contains(':', StringComparison.Ordinal) && TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out TimeSpan span) && span >= TimeSpan.Zero) return span;

@@ -37,7 +37,7 @@ internal static class CacheScanCommand
             if (cache.SharedBlobStoreSize > 0)
             {
                 await o.WriteLineAsync(
-                    $"Shared blob store ({Path.Combine(cache.CacheDirectory, "blobs")}): {ByteSize.Format(cache.SharedBlobStoreSize)}, saving {ByteSize.Format(cache.SharedBlobStoreSavedBytes)} that repos linking the same files would otherwise keep twice.").ConfigureAwait(false);
+                    $"Shared blob store ({RepoId.Printable(Path.Combine(cache.CacheDirectory, "blobs"))}): {ByteSize.Format(cache.SharedBlobStoreSize)}, saving {ByteSize.Format(cache.SharedBlobStoreSavedBytes)} that repos linking the same files would otherwise keep twice.").ConfigureAwait(false);
             }
             if (cache.IncompleteDownloads.Count > 0)
             {
@@ -48,7 +48,7 @@ internal static class CacheScanCommand
                 await context.Error.WriteLineAsync($"Got {Plural.Of(cache.Warnings.Count, "warning")} while scanning:").ConfigureAwait(false);
                 foreach (CacheWarning warning in cache.Warnings)
                 {
-                    await context.Error.WriteLineAsync($"  {warning.Kind}: {warning.Message}").ConfigureAwait(false);
+                    await context.Error.WriteLineAsync($"  {warning.Kind}: {RepoId.Printable(warning.Message)}").ConfigureAwait(false);
                 }
             }
             return ExitCodes.Ok;

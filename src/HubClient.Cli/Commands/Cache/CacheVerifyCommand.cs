@@ -63,21 +63,21 @@ internal static class CacheVerifyCommand
             $"Verified {Plural.Of(report.BlobsVerified, "blob")} ({ByteSize.Format(report.BytesVerified)}) in {elapsed.TotalSeconds:0.0}s.")).ConfigureAwait(false);
         foreach (CorruptBlob blob in report.Corrupt)
         {
-            string action = blob.MovedTo is { } movedTo ? $"; moved to {movedTo}" : blob.Deleted ? "; deleted" : "";
-            await o.WriteLineAsync($"corrupt:      {blob.BlobPath} (hashes to {blob.Actual}{action})").ConfigureAwait(false);
-            foreach (string link in blob.RemovedLinks) await o.WriteLineAsync($"              removed link {link}").ConfigureAwait(false);
+            string action = blob.MovedTo is { } movedTo ? $"; moved to {RepoId.Printable(movedTo)}" : blob.Deleted ? "; deleted" : "";
+            await o.WriteLineAsync($"corrupt:      {RepoId.Printable(blob.BlobPath)} (hashes to {blob.Actual}{action})").ConfigureAwait(false);
+            foreach (string link in blob.RemovedLinks) await o.WriteLineAsync($"              removed link {RepoId.Printable(link)}").ConfigureAwait(false);
         }
         foreach (MissingBlob missing in report.Missing)
         {
-            await o.WriteLineAsync($"missing:      {missing.SnapshotPath} -> {missing.BlobPath ?? "(unreadable link)"}").ConfigureAwait(false);
+            await o.WriteLineAsync($"missing:      {RepoId.Printable(missing.SnapshotPath)} -> {(missing.BlobPath is { } target ? RepoId.Printable(target) : "(unreadable link)")}").ConfigureAwait(false);
         }
         foreach (string orphan in report.Orphaned)
         {
-            await o.WriteLineAsync($"orphaned:     {orphan} (no snapshot links to it; harmless)").ConfigureAwait(false);
+            await o.WriteLineAsync($"orphaned:     {RepoId.Printable(orphan)} (no snapshot links to it; harmless)").ConfigureAwait(false);
         }
         if (verbose)
         {
-            foreach (string file in report.Unverifiable) await o.WriteLineAsync($"unverifiable: {file}").ConfigureAwait(false);
+            foreach (string file in report.Unverifiable) await o.WriteLineAsync($"unverifiable: {RepoId.Printable(file)}").ConfigureAwait(false);
         }
         else if (report.Unverifiable.Count > 0)
         {

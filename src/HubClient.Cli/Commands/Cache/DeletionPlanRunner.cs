@@ -45,7 +45,7 @@ internal static class DeletionPlanRunner
         await o.WriteLineAsync($"Deleted {Plural.Of(done.Deleted.Count, "path")}, freed {ByteSize.Format(done.BytesFreed)}.").ConfigureAwait(false);
         foreach ((string path, string reason) in done.NotDeleted)
         {
-            await context.Error.WriteLineAsync($"kept {path}: {reason}").ConfigureAwait(false);
+            await context.Error.WriteLineAsync($"kept {RepoId.Printable(path)}: {RepoId.Printable(reason)}").ConfigureAwait(false);
         }
         return ExitCodes.Ok;
     }
@@ -58,8 +58,8 @@ internal static class DeletionPlanRunner
     private static async Task WritePlanAsync(TextWriter o, CacheDeletePlan plan, bool verbose)
     {
         if (plan.IsEmpty) return;
-        await o.WriteLineAsync($"Deletion plan for {plan.CacheDirectory}:").ConfigureAwait(false);
-        string Relative(string path) => Path.GetRelativePath(plan.CacheDirectory, path);
+        await o.WriteLineAsync($"Deletion plan for {RepoId.Printable(plan.CacheDirectory)}:").ConfigureAwait(false);
+        string Relative(string path) => RepoId.Printable(Path.GetRelativePath(plan.CacheDirectory, path));
         foreach (string repo in plan.Repos) await o.WriteLineAsync($"  repository      {Relative(repo)} (every revision)").ConfigureAwait(false);
         foreach (string snapshot in plan.Snapshots) await o.WriteLineAsync($"  revision        {Relative(snapshot)}").ConfigureAwait(false);
         foreach (string partial in plan.IncompleteFiles) await o.WriteLineAsync($"  partial         {Relative(partial)}").ConfigureAwait(false);
