@@ -66,7 +66,11 @@ public sealed class StallClock(TimeProvider? inner = null) : TimeProvider
                     // gets bytes is replaced by the next read's: pass that one too.)
                     Task changed = Volatile.Read(ref _changed).Task;
                     Task quiet = Task.Delay(Quiet, done.Token);
-                    if (await Task.WhenAny(over, changed, quiet) == quiet && !quiet.IsCanceled) PassIdle();
+                    if (await Task.WhenAny(over, changed, quiet) != quiet || quiet.IsCanceled) continue;
+                    // A busy machine may have bytes' continuations queued right now: let the thread pool's queue go round a
+                    // few times (each hop queues behind what is already there) before taking the reads as waiting.
+                    for (int hop = 0; hop < 3 && !changed.IsCompleted; hop++) await Task.Delay(1, done.Token);
+                    if (!changed.IsCompleted) PassIdle();
                 }
                 await over;
             }
