@@ -52,7 +52,8 @@ public partial class HubApi : IDisposable
 
     /// <summary>
     /// Releases the HTTP connection pool this client created (not one passed in). Later calls throw
-    /// <see cref="ObjectDisposedException"/>, offline ones too.
+    /// <see cref="ObjectDisposedException"/>, offline ones too, as do requests of pageables and streams handed out before.
+    /// A client resolved from DI (<c>AddHubApi</c>) is disposed with its scope: resolve it where it is used.
     /// </summary>
     public void Dispose()
     {
@@ -64,6 +65,7 @@ public partial class HubApi : IDisposable
     protected virtual void Dispose(bool disposing)
     {
         _disposed = true;
+        _http.MarkDisposed();
         if (disposing) _ownedClient?.Dispose();
     }
 }

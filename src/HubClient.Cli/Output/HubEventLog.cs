@@ -49,7 +49,7 @@ internal sealed class HubEventLog(TextWriter error) : ILoggerProvider, ILogger
             case "ServedFromCacheAfterError":
                 Interlocked.Increment(ref _servedFromCache);
                 Write(Value("Status") is "401" or "403"
-                    ? $"note: the hub refused the token ({Value("Reason")}); {Value("Path")} of {Value("RepoId")} comes from the cache. Check --token or HF_TOKEN"
+                    ? $"note: the hub refused access ({Value("Reason")}); {Value("Path")} of {Value("RepoId")} comes from the cache. Check the token (--token or HF_TOKEN)"
                     : $"note: the hub gave no usable answer ({Value("Reason")}); {Value("Path")} of {Value("RepoId")} comes from the cache");
                 break;
             case "XetFallback":

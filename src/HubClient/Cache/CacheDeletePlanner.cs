@@ -49,11 +49,13 @@ internal static class CacheDeletePlanner
         var staleIncomplete = info.IncompleteDownloads.Where(i => i.LastModified < cutoff || SupersededPartial.Check(i.FilePath)).ToList();
         if (options.DetachedRevisions)
         {
-            foreach (CachedRepo repo in info.Repos.Where(r => !HasUntrustedRefs(info, r)))
+            foreach (CachedRepo repo in info.Repos.Where(r => !RefsUnreadable(info, r)))
             {
-                // A repo with a download under way is never removed whole, even if all its revisions are detached.
+                // A repo with a download under way is never removed whole, even if all its revisions are detached; nor is
+                // one whose ref names a commit with no snapshot folder (a missing file recorded in .no_exist, a snapshot
+                // into a local folder, a download stopped early): the ref is live, only the revisions it left behind go.
                 bool busy = info.IncompleteDownloads.Any(i => i.RepoPath == repo.RepoPath && i.LastModified >= cutoff);
-                PlanRevisions(info, repo, repo.Revisions.Where(r => r.IsDetached).ToArray(), wholeRepoAllowed: !busy, items);
+                PlanRevisions(info, repo, repo.Revisions.Where(r => r.IsDetached).ToArray(), wholeRepoAllowed: !busy && !RefToMissingSnapshot(info, repo), items);
             }
         }
         var wholeRepos = new HashSet<string>(items.Where(i => i.Kind == PlannedKind.Repo).Select(i => i.Path), StringComparer.Ordinal);
@@ -164,16 +166,20 @@ internal static class CacheDeletePlanner
     }
 
     /// <summary>
-    /// Whether a ref of <paramref name="repo"/> names a missing snapshot or could not be read: which revisions are detached is
-    /// then unknown, so prune leaves the repo's revisions alone (huggingface_hub's scan skips such a repo as corrupted) rather
-    /// than remove the repo whole, ref and all.
+    /// Whether a ref file or the refs folder of <paramref name="repo"/> could not be read: which revisions are detached is then
+    /// unknown, so prune leaves the repo's revisions alone (huggingface_hub's scan skips such a repo as corrupted).
     /// </summary>
-    private static bool HasUntrustedRefs(HubCacheInfo info, CachedRepo repo)
+    private static bool RefsUnreadable(HubCacheInfo info, CachedRepo repo) =>
+        RefWarnings(info, repo).Any(w => w.Kind is CacheWarningKind.InvalidRef or CacheWarningKind.UnreadableFolder);
+
+    /// <summary>Whether a ref of <paramref name="repo"/> names a commit that has no snapshot folder.</summary>
+    private static bool RefToMissingSnapshot(HubCacheInfo info, CachedRepo repo) =>
+        RefWarnings(info, repo).Any(w => w.Kind == CacheWarningKind.RefToMissingSnapshot);
+
+    private static IEnumerable<CacheWarning> RefWarnings(HubCacheInfo info, CachedRepo repo)
     {
         string refs = Path.Combine(repo.RepoPath, "refs");
-        return info.Warnings.Any(w =>
-            (w.Kind is CacheWarningKind.RefToMissingSnapshot or CacheWarningKind.InvalidRef or CacheWarningKind.UnreadableFolder)
-            && PathContainment.IsSameOrBelow(w.Path, refs));
+        return info.Warnings.Where(w => PathContainment.IsSameOrBelow(w.Path, refs));
     }
 
     /// <summary>The folders in <paramref name="repo"/>'s <c>snapshots/</c> (or that folder itself) that the scan could not read.</summary>

@@ -73,6 +73,14 @@ internal sealed class HubHttp
     public bool IsEndpointHost(Uri uri) =>
         Uri.Compare(uri, Endpoint, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
 
+    private volatile bool _disposed;
+
+    /// <summary>
+    /// The client that owns this was disposed: every later request, including those of pageables and streams it handed out
+    /// before, throws <see cref="ObjectDisposedException"/> naming <see cref="HubApi"/>.
+    /// </summary>
+    public void MarkDisposed() => _disposed = true;
+
     /// <summary>Refuses to ask anything in offline mode (<see cref="HubApiOptions.Offline"/>, <c>HF_HUB_OFFLINE</c>): no request leaves.</summary>
     public void ThrowIfOffline(Uri uri)
     {
@@ -91,6 +99,7 @@ internal sealed class HubHttp
         Func<HttpRequestMessage> createRequest, TimeSpan timeout, HttpCompletionOption completion, CancellationToken cancellationToken,
         RetryBudget? budget = null)
     {
+        ObjectDisposedException.ThrowIf(_disposed, typeof(HubApi));
         if (_options.Offline)
         {
             using HttpRequestMessage refused = createRequest();

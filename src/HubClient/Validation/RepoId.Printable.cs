@@ -8,7 +8,7 @@ internal static partial class RepoId
     /// <summary>
     /// <paramref name="s"/> with every control character escaped (<c>\0</c>, <c>\n</c>, <c>\u001b</c>…), for messages and
     /// terminals: a name from a folder, a ref file or the hub can then neither break a line nor send escape sequences to the
-    /// terminal. The CLI compiles this file in too (linked), for the paths and names it prints.
+    /// terminal. The CLI uses it too (InternalsVisibleTo), for the paths and names it prints.
     /// </summary>
     internal static string Printable(string s)
     {

@@ -4,8 +4,8 @@ namespace HubClient.Tests.Api;
 public sealed class HubApiDisposeTests
 {
     /// <summary>
-    /// A disposed HubApi names itself in <see cref="ObjectDisposedException"/> (.NET convention, ObjectDisposedException.ThrowIf(…, this));
-    /// it names System.Net.Http.HttpClient, an object the caller never created.
+    /// A disposed HubApi names itself in <see cref="ObjectDisposedException"/> (.NET convention, ObjectDisposedException.ThrowIf(…, this)),
+    /// not System.Net.Http.HttpClient, an object the caller never created.
     /// </summary>
     [Fact]
     public async Task A_disposed_HubApi_throws_ObjectDisposedException_naming_HubApi()
@@ -19,7 +19,7 @@ public sealed class HubApiDisposeTests
         Assert.Equal(typeof(HubApi).FullName, e.ObjectName);
     }
 
-    /// <summary>A disposed HubApi still answers offline calls from the cache instead of throwing ObjectDisposedException.</summary>
+    /// <summary>A disposed HubApi refuses cache-only calls too, rather than answering some calls and not others.</summary>
     [Fact]
     public async Task A_disposed_HubApi_refuses_cache_only_calls_too()
     {

@@ -38,10 +38,11 @@ public sealed class HubCachePruneLimitsTests : IDisposable
     }
 
     [Fact]
-    public void A_repo_with_a_ref_to_a_missing_snapshot_is_left_alone()
+    public void A_repo_whose_ref_names_a_missing_snapshot_keeps_its_refs_and_loses_only_its_detached_revision()
     {
-        // Its only revision is detached, but refs/pr/1 names a commit with no snapshot (an interrupted download): removing the
-        // repo whole would take that ref too. huggingface_hub's scan skips such a repo as corrupted.
+        // Its only revision is detached, but refs/pr/1 names a commit with no snapshot (an interrupted download, a missing
+        // file recorded in .no_exist): removing the repo whole would take that ref too. (huggingface_hub's scan skips such
+        // a repo as corrupted; the state is an ordinary one, so prune keeps the ref and removes the revision it left behind.)
         const string other = "models--acme--other";
         _cache.AddFile(other, _old, "config.json", Bytes.Random(30, 3));
         _cache.SetRef(other, "refs/pr/1", PythonCacheBuilder.Commit("gone"));
@@ -49,7 +50,7 @@ public sealed class HubCachePruneLimitsTests : IDisposable
         CacheDeletePlan plan = HubCache.Scan(_cache.CacheDirectory).Prune();
 
         Assert.Empty(plan.Repos);
-        Assert.DoesNotContain(plan.Snapshots, s => s.StartsWith(_cache.RepoDir(other), StringComparison.Ordinal));
+        Assert.Contains(Path.Combine(_cache.RepoDir(other), "snapshots", _old), plan.Snapshots);
         Assert.Contains(Path.Combine(_cache.RepoDir(Folder), "snapshots", _old), plan.Snapshots);
     }
 }
