@@ -53,6 +53,16 @@ public sealed class IdleTimeoutStreamTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await read);
     }
 
+    [Fact]
+    public async Task The_array_overload_keeps_the_caller_s_cancellation()
+    {
+        using var cancel = new CancellationTokenSource();
+        using var body = new IdleTimeoutStream(new ConnectionBody(onRead: _ => { }), StallClock.IdleTimeout, _clock, "xorb bytes");
+        Task<int> read = body.ReadAsync(new byte[16], 0, 16, cancel.Token);
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => read).WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
     /// <summary>
     /// A response body that behaves as HttpClient's does: a read waits until <c>onRead</c> answers it; cancelling a read in
     /// progress tears the connection down, after which every read throws <see cref="ObjectDisposedException"/>.
