@@ -93,7 +93,6 @@ internal sealed class RepoApiClient
     /// <summary>Whether the file exists, by a HEAD on its resolve URL as huggingface_hub does.</summary>
     public async Task<bool> FileExistsAsync(RepoType type, string repoId, string revision, string path, CancellationToken cancellationToken)
     {
-        _json.ThrowIfOffline(_json.Http.ResolveUri(type, repoId, revision, path));
         try
         {
             await _metadata.GetAsync(type, repoId, revision, path, cancellationToken).ConfigureAwait(false);

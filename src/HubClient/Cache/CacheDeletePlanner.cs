@@ -170,23 +170,21 @@ internal static class CacheDeletePlanner
     /// unknown, so prune leaves the repo's revisions alone (huggingface_hub's scan skips such a repo as corrupted).
     /// </summary>
     private static bool RefsUnreadable(HubCacheInfo info, CachedRepo repo) =>
-        RefWarnings(info, repo).Any(w => w.Kind is CacheWarningKind.InvalidRef or CacheWarningKind.UnreadableFolder);
+        WarningsIn(info, repo, "refs").Any(w => w.Kind is CacheWarningKind.InvalidRef or CacheWarningKind.UnreadableFolder);
 
     /// <summary>Whether a ref of <paramref name="repo"/> names a commit that has no snapshot folder.</summary>
     private static bool RefToMissingSnapshot(HubCacheInfo info, CachedRepo repo) =>
-        RefWarnings(info, repo).Any(w => w.Kind == CacheWarningKind.RefToMissingSnapshot);
-
-    private static IEnumerable<CacheWarning> RefWarnings(HubCacheInfo info, CachedRepo repo)
-    {
-        string refs = Path.Combine(repo.RepoPath, "refs");
-        return info.Warnings.Where(w => PathContainment.IsSameOrBelow(w.Path, refs));
-    }
+        WarningsIn(info, repo, "refs").Any(w => w.Kind == CacheWarningKind.RefToMissingSnapshot);
 
     /// <summary>The folders in <paramref name="repo"/>'s <c>snapshots/</c> (or that folder itself) that the scan could not read.</summary>
-    private static IEnumerable<string> UnreadableSnapshotFolders(HubCacheInfo info, CachedRepo repo)
+    private static IEnumerable<string> UnreadableSnapshotFolders(HubCacheInfo info, CachedRepo repo) =>
+        WarningsIn(info, repo, "snapshots").Where(w => w.Kind == CacheWarningKind.UnreadableFolder).Select(w => w.Path);
+
+    /// <summary>The scan's warnings about <paramref name="folder"/> of <paramref name="repo"/> or anything below it.</summary>
+    private static IEnumerable<CacheWarning> WarningsIn(HubCacheInfo info, CachedRepo repo, string folder)
     {
-        string snapshots = Path.Combine(repo.RepoPath, "snapshots");
-        return info.Warnings.Where(w => w.Kind == CacheWarningKind.UnreadableFolder && PathContainment.IsSameOrBelow(w.Path, snapshots)).Select(w => w.Path);
+        string path = Path.Combine(repo.RepoPath, folder);
+        return info.Warnings.Where(w => PathContainment.IsSameOrBelow(w.Path, path));
     }
 
     private static long SizeOf(string path) => SafeDelete.SizeOf(path);

@@ -81,15 +81,6 @@ internal sealed class HubHttp
     /// </summary>
     public void MarkDisposed() => _disposed = true;
 
-    /// <summary>Refuses to ask anything in offline mode (<see cref="HubApiOptions.Offline"/>, <c>HF_HUB_OFFLINE</c>): no request leaves.</summary>
-    public void ThrowIfOffline(Uri uri)
-    {
-        if (_options.Offline)
-        {
-            throw new HubException($"Offline mode is on (HF_HUB_OFFLINE): {uri.GetLeftPart(UriPartial.Path)} cannot be asked.");
-        }
-    }
-
     /// <summary>
     /// Sends a request built fresh for each attempt, through the retry pipeline, with a per-attempt timeout for the
     /// response headers. Retries are spent from <paramref name="budget"/> (a fresh one when null), which a download's body
@@ -102,8 +93,9 @@ internal sealed class HubHttp
         ObjectDisposedException.ThrowIf(_disposed, typeof(HubApi));
         if (_options.Offline)
         {
+            // The one place every request passes: in offline mode (HubApiOptions.Offline, HF_HUB_OFFLINE) none leaves.
             using HttpRequestMessage refused = createRequest();
-            ThrowIfOffline(refused.RequestUri!);
+            throw new HubException($"Offline mode is on (HF_HUB_OFFLINE): {refused.RequestUri?.GetLeftPart(UriPartial.Path)} cannot be asked.");
         }
         ResilienceContext context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(HubResiliencePipeline.BudgetKey, budget ?? NewRetryBudget());

@@ -40,13 +40,9 @@ internal sealed class HubJsonClient
         return uri;
     }
 
-    /// <summary>Refuses to ask the hub anything in offline mode (<c>HF_HUB_OFFLINE</c>).</summary>
-    public void ThrowIfOffline(Uri uri) => _http.ThrowIfOffline(uri);
-
     private async Task<(T Value, Uri? Next)> SendAsync<T>(
         HttpMethod method, Uri uri, IReadOnlyList<KeyValuePair<string, string>>? form, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
     {
-        ThrowIfOffline(uri);
         int redirects = 0;
         while (true)
         {

@@ -1,6 +1,6 @@
 namespace HubClient.Tests.Api;
 
-/// <summary>A disposed <see cref="HubApi"/> refuses every call, as .NET types do, naming itself.</summary>
+/// <summary>A disposed <see cref="HubApi"/> refuses every call, as .NET types do, naming itself: offline ones, and those of pageables handed out before.</summary>
 public sealed class HubApiDisposeTests
 {
     /// <summary>
@@ -31,5 +31,20 @@ public sealed class HubApiDisposeTests
 
         await Assert.ThrowsAsync<ObjectDisposedException>(() =>
             api.DownloadFileAsync(DemoRepos.TinyModel, "config.json", new DownloadFileOptions { LocalFilesOnly = true }));
+    }
+
+    /// <summary>A pageable handed out before Dispose and enumerated after it: its request is a later call too.</summary>
+    [Fact]
+    public async Task A_pageable_enumerated_after_Dispose_throws_ObjectDisposedException_naming_HubApi()
+    {
+        await using var f = new HubFixture();
+        f.Hub.AddTinyModel(weightsBytes: 10_000);
+        var api = new HubApi(f.Hub.CreateOptions(f.CacheDirectory));
+        HubPageable<ModelInfo> models = api.ListModelsAsync();
+        api.Dispose();
+
+        Exception? e = await Record.ExceptionAsync(async () => await models.ToListAsync());
+
+        Assert.Equal(typeof(HubApi).FullName, Assert.IsType<ObjectDisposedException>(e).ObjectName);
     }
 }

@@ -1,10 +1,11 @@
 #pragma warning disable CA2022 // Exact byte counts are what the tests check.
+#pragma warning disable CA2012 // A pending ValueTask is held on purpose, to act while the read is in flight.
 
 namespace HubClient.Tests.Inspection;
 
 /// <summary>
-/// <c>OpenReadAsync</c> against the Stream contract and the cache (found by review: each of the first four failed before
-/// its fix; the others held and stay as checks).
+/// <c>OpenReadAsync</c> against the Stream contract and the cache, on one version of the file (a push, a renamed repo's
+/// branch moving, a Seek racing a read), and <c>GetFileMetadataAsync</c> keeping offline mode's promise of no request.
 /// </summary>
 public sealed class RemoteStreamContractTests : IAsyncLifetime
 {
@@ -22,15 +23,31 @@ public sealed class RemoteStreamContractTests : IAsyncLifetime
     public async Task DisposeAsync() => await _f.DisposeAsync();
 
     [Fact]
-    public async Task Regular_file_changed_on_its_branch_to_same_size_is_not_mixed_into_the_open_stream()
+    public async Task Regular_file_changed_on_its_branch_to_same_size_is_not_mixed_into_the_open_stream() =>
+        await AssertOneVersionAcrossAPushAsync(Repo, Repo);
+
+    /// <summary>
+    /// A renamed repo's HEAD ends on the new name's resolve URL (a relative redirect), not the one asked for: that location
+    /// too must be pinned to the commit the HEAD named.
+    /// </summary>
+    [Fact]
+    public async Task Regular_file_of_a_renamed_repo_changed_on_its_branch_is_not_mixed_into_the_open_stream()
     {
-        await using Stream stream = await _f.Api.OpenReadAsync(Repo, "config.bin", new OpenReadOptions { ReadAheadSize = 10 });
+        const string NewName = "acme/weights-v2";
+        _f.Hub.AddRepo(NewName).Commit(c => c.Add("config.bin", Config));
+        _f.Hub.RenameRepo("acme/weights-old", NewName);
+        await AssertOneVersionAcrossAPushAsync("acme/weights-old", NewName);
+    }
+
+    /// <summary>Opens config.bin of <paramref name="asked"/>, reads 10 bytes, pushes a same-size version to <paramref name="pushedTo"/>'s main, reads on.</summary>
+    private async Task AssertOneVersionAcrossAPushAsync(string asked, string pushedTo)
+    {
+        await using Stream stream = await _f.Api.OpenReadAsync(asked, "config.bin", new OpenReadOptions { ReadAheadSize = 10 });
         byte[] first = new byte[10];
         await stream.ReadExactlyAsync(first);
         Assert.Equal(Config[..10], first);
 
-        // Someone pushes a new version of config.bin of the same size to main.
-        _f.Hub.FindRepo(Repo)!.Commit(c => c.Add("config.bin", Bytes.Random(100, seed: 99)));
+        _f.Hub.FindRepo(pushedTo)!.Commit(c => c.Add("config.bin", Bytes.Random(100, seed: 99)));
 
         byte[] second = new byte[10];
         try
@@ -200,6 +217,44 @@ public sealed class RemoteReadByCommitTests : IAsyncLifetime
         byte[] read = new byte[100];
         await stream.ReadExactlyAsync(read);
         Assert.Equal(Weights[..100], read);
+        Assert.Empty(_f.Hub.Requests);
+    }
+
+    /// <summary>
+    /// A Seek while a buffered read is in flight: the read fills the read-ahead buffer from the old position, but labels
+    /// it with the position as it is when the range arrives. Later reads at the new position — issued one at a time, after
+    /// the concurrent use is over — are served the wrong bytes from that buffer, silently.
+    /// </summary>
+    [Fact]
+    public async Task Seek_during_a_pending_read_does_not_leave_a_mislabelled_read_ahead_buffer()
+    {
+        await using Stream stream = await _f.Api.OpenReadAsync(Repo, "model.bin", new OpenReadOptions { ReadAheadSize = 1000 });
+        _f.Hub.InjectFault(FakeFault.Drip(100, TimeSpan.FromMilliseconds(50)), r => r.IsCdn, times: 1);
+
+        ValueTask<int> pending = stream.ReadAsync(new byte[10]);
+        Assert.False(pending.IsCompleted, "the first read waits for its range");
+        stream.Position = 50_000;
+        await pending;
+
+        // From here on the stream is used one call at a time.
+        stream.Position = 50_000;
+        byte[] read = new byte[10];
+        await stream.ReadExactlyAsync(read);
+        Assert.Equal(Weights.AsSpan(50_000, 10).ToArray(), read);
+    }
+
+    /// <summary>
+    /// <see cref="HubApiOptions.Offline"/> promises "never make a request" (HF_HUB_OFFLINE), and the other hub calls refuse
+    /// offline without a request; <c>GetFileMetadataAsync</c> still sends its HEAD.
+    /// </summary>
+    [Fact]
+    public async Task GetFileMetadataAsync_in_offline_mode_sends_no_request()
+    {
+        using HubApi offline = _f.NewClient(o => o.Offline = true);
+        _f.Hub.ClearRequests();
+
+        await Record.ExceptionAsync(() => offline.GetFileMetadataAsync(Repo, "config.bin"));
+
         Assert.Empty(_f.Hub.Requests);
     }
 }

@@ -67,7 +67,7 @@ public sealed class IdleTimeoutStreamTests
     /// A response body that behaves as HttpClient's does: a read waits until <c>onRead</c> answers it; cancelling a read in
     /// progress tears the connection down, after which every read throws <see cref="ObjectDisposedException"/>.
     /// </summary>
-    private sealed class ConnectionBody(Action<ConnectionBody> onRead) : Stream
+    private sealed class ConnectionBody(Action<ConnectionBody> onRead) : ReadOnlyStream
     {
         private TaskCompletionSource<int>? _pending;
 
@@ -88,16 +88,5 @@ public sealed class IdleTimeoutStreamTests
             onRead(this);
             return await pending.Task;
         }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -123,12 +123,10 @@ internal sealed class HttpRangeReader
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && TransientFailure.IsTransientException(e) && e is not HubException)
         {
-            string message = request.KeepsPartial
-                ? string.Create(CultureInfo.InvariantCulture,
-                    $"Downloading '{request.RepoPath}' failed {budget.Failures + 1} times in a row without progress ({e.Message}); the partial file is kept for the next attempt.")
-                : string.Create(CultureInfo.InvariantCulture,
-                    $"Reading bytes of '{request.RepoPath}' failed {budget.Failures + 1} times in a row without progress ({e.Message}).");
-            throw new HubException(message, null, null, null, new Uri(uri.GetLeftPart(UriPartial.Path)), e);
+            (string doing, string kept) = request.KeepsPartial ? ("Downloading", "; the partial file is kept for the next attempt") : ("Reading bytes of", "");
+            throw new HubException(string.Create(CultureInfo.InvariantCulture,
+                $"{doing} '{request.RepoPath}' failed {budget.Failures + 1} times in a row without progress ({e.Message}){kept}."),
+                null, null, null, new Uri(uri.GetLeftPart(UriPartial.Path)), e);
         }
     }
 
